@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vbpf-stub: the BPF=0 build (no clang, no libbpf). Every entry point says
+ * -EOPNOTSUPP with a reason, as bpftool's stub builds do, so callers hide
+ * BPF features instead of failing to link.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "hvcore/hv-util.h"
+
+#include "bpf/vbpf-exits.h"
+#include "bpf/vbpf-trace.h"
+#include "bpf/vbpf.h"
+
+#define NO_BPF "built without BPF support (make BPF=0)"
+
+bool vbpf_built(void)
+{
+	return false;
+}
+
+int vbpf_drop_privileges(char **reason)
+{
+	if (reason)
+		*reason = hv_asprintf(NO_BPF);
+	return -EOPNOTSUPP;
+}
+
+int vbpf_exits_open(const struct hv_root *root, struct vbpf_exits **out, char **reason)
+{
+	*out = NULL;
+	if (reason)
+		*reason = hv_asprintf(NO_BPF);
+	return -EOPNOTSUPP;
+}
+
+void vbpf_exits_close(struct vbpf_exits *ex)
+{
+}
+
+int vbpf_exits_read(struct vbpf_exits *ex, struct vbpf_exit_count **out, size_t *n)
+{
+	return -EOPNOTSUPP;
+}
+
+int vbpf_exits_lookup(struct vbpf_exits *ex, uint32_t tid, struct vbpf_exit_count *out)
+{
+	return -EOPNOTSUPP;
+}
+
+bool vbpf_exits_has_hw(struct vbpf_exits *ex)
+{
+	return false;
+}

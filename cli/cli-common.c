@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "cli/cli-common.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hvcore/hv-log.h"
+#include "hvcore/hv-report.h"
+
+static const char *prog_name = "vhv";
+
+static void log_to_stderr(void *data, int prio, const char *file, int line, const char *fn,
+			  const char *fmt, va_list args)
+{
+	fprintf(stderr, "%s: ", prog_name);
+	if (prio == HV_LOG_WARN)
+		fputs("warning: ", stderr);
+	else if (prio >= HV_LOG_DEBUG)
+		fprintf(stderr, "debug: %s:%d %s: ", file, line, fn);
+	vfprintf(stderr, fmt, args);
+	fputc('\n', stderr);
+}
+
+void cli_init(const char *prog)
+{
+	const char *slash = strrchr(prog, '/');
+
+	prog_name = slash ? slash + 1 : prog;
+	setlocale(LC_ALL, "");
+	hv_log_set_fn(log_to_stderr, NULL);
+	hv_log_set_priority(HV_LOG_WARN);
+}
+
+const char *cli_prog(void)
+{
+	return prog_name;
+}
+
+void cli_verbose(void)
+{
+	int p = hv_log_get_priority();
+
+	hv_log_set_priority(p < HV_LOG_INFO ? HV_LOG_INFO : HV_LOG_DEBUG);
+}
+
+static void vmsg(const char *what, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", prog_name, what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	exit(CLI_EXIT_ERROR);
+}
+
+void cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog_name);
+	exit(CLI_EXIT_ERROR);
+}
+
+static void oom(void)
+{
+	fprintf(stderr, "%s: out of memory\n", prog_name);
+	exit(CLI_EXIT_ERROR);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	return s;
+}
+
+enum cli_output cli_parse_output(const char *arg)
+{
+	if (strcmp(arg, "human") == 0)
+		return CLI_OUTPUT_HUMAN;
+	if (strcmp(arg, "json") == 0)
+		return CLI_OUTPUT_JSON;
+	cli_usage_error("unknown output format '%s' (human or json)", arg);
+}
+
+bool cli_parse_color(const char *when, FILE *fp)
+{
+	if (!when || strcmp(when, "auto") == 0)
+		return hv_want_color(fp);
+	if (strcmp(when, "always") == 0)
+		return true;
+	if (strcmp(when, "never") == 0)
+		return false;
+	cli_usage_error("--color takes auto, always or never, not '%s'", when);
+}
+
+struct hv_root *cli_open_root(const char *sysroot)
+{
+	struct hv_root *r;
+	int rc = hv_root_new(sysroot, &r);
+
+	if (rc < 0)
+		cli_die("cannot use %s as the root: %s", sysroot ? sysroot : "/", strerror(-rc));
+	return r;
+}
+
+char **cli_split_list(const char *s)
+{
+	size_t n = 1, i = 0;
+	char **v, *copy, *tok, *save = NULL;
+
+	for (const char *p = s; *p; p++)
+		n += *p == ',';
+	v = xcalloc(n + 1, sizeof(*v));
+	copy = xstrdup(s);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		v[i++] = xstrdup(tok);
+	free(copy);
+	v[i] = NULL;
+	return v;
+}
+
+void cli_free_list(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vhv-check: can this host run VMs (host), and will it boot into the
+ * hypervisor it is configured for (boot)? Option parsing, output selection
+ * and the exit code only; the checks live in probe/ and bootcheck/.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootcheck/boot.h"
+#include "cli/cli-common.h"
+#include "hvcore/hv-report.h"
+#include "probe/probe.h"
+
+enum { OPT_SYSROOT = 256, OPT_PROMETHEUS, OPT_COLOR, OPT_CONFIG };
+
+static void usage(void)
+{
+	printf("Usage:\n"
+	       " %1$s [options] [host|boot|all]\n"
+	       "\n"
+	       "Check that this host can run virtual machines (host), and that its boot\n"
+	       "entries load a working hypervisor and kernel (boot). Default: all.\n"
+	       "\n"
+	       "Options:\n"
+	       " -o, --output <fmt>      output format: human (default) or json\n"
+	       " -J, --json              same as --output=json\n"
+	       " -q, --quiet             show only problems (warn and fail)\n"
+	       " -c, --checks <list>     run only these checks (ids or prefixes, comma-separated)\n"
+	       " -l, --list-checks       list the check ids and exit\n"
+	       "     --sysroot <dir>     check an offline root (a mounted disk) instead of this host\n"
+	       "     --config <file>     boot: the grub.cfg or menu.lst to check (inside the root)\n"
+	       "     --prometheus <file> also write a node_exporter textfile (atomic rename)\n"
+	       "     --color <when>      colour: auto (default), always or never\n"
+	       " -v, --verbose           more log detail on stderr (twice: debug)\n"
+	       " -h, --help              display this help\n"
+	       " -V, --version           display version\n"
+	       "\n"
+	       "Exit status: 0 clean, 1 could not run, 2 a check failed, 3 only warnings.\n"
+	       "See vhv-check(8).\n",
+	       cli_prog());
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "checks", required_argument, NULL, 'c' },
+		{ "list-checks", no_argument, NULL, 'l' },
+		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "colour", required_argument, NULL, OPT_COLOR },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum cli_output output = CLI_OUTPUT_HUMAN;
+	const char *sysroot = NULL, *prom = NULL, *color = NULL;
+	struct boot_opts bopts = { 0 };
+	bool quiet = false, list = false, do_host = true, do_boot = true;
+	char **only = NULL;
+	struct hv_report *rep;
+	struct hv_root *root;
+	int c, rc, ec;
+
+	cli_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "o:Jqc:lvhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			output = cli_parse_output(optarg);
+			break;
+		case 'J':
+			output = CLI_OUTPUT_JSON;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'c':
+			cli_free_list(only);
+			only = cli_split_list(optarg);
+			break;
+		case 'l':
+			list = true;
+			break;
+		case OPT_SYSROOT:
+			sysroot = optarg;
+			break;
+		case OPT_CONFIG:
+			bopts.config = optarg;
+			break;
+		case OPT_PROMETHEUS:
+			prom = optarg;
+			break;
+		case OPT_COLOR:
+			color = optarg;
+			break;
+		case 'v':
+			cli_verbose();
+			break;
+		case 'h':
+			usage();
+			return CLI_EXIT_OK;
+		case 'V':
+			printf("%s %s\n", cli_prog(), VHV_VERSION);
+			return CLI_EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n", cli_prog());
+			return CLI_EXIT_ERROR;
+		}
+	}
+	if (optind < argc) {
+		const char *verb = argv[optind++];
+
+		if (strcmp(verb, "host") == 0)
+			do_boot = false;
+		else if (strcmp(verb, "boot") == 0)
+			do_host = false;
+		else if (strcmp(verb, "all") != 0)
+			cli_usage_error("unknown verb '%s' (host, boot or all)", verb);
+	}
+	if (optind < argc)
+		cli_usage_error("unexpected argument '%s'", argv[optind]);
+
+	if (list) {
+		size_t n;
+		const struct hv_check *t;
+
+		if (do_host) {
+			t = probe_checks(&n);
+			hv_checks_list(t, n, stdout);
+		}
+		if (do_boot) {
+			t = boot_checks(&n);
+			hv_checks_list(t, n, stdout);
+		}
+		return CLI_EXIT_OK;
+	}
+
+	root = cli_open_root(sysroot);
+	if (hv_report_new(cli_prog(), VHV_VERSION, &rep) < 0)
+		cli_die("out of memory");
+	if (sysroot)
+		hv_report_set_sysroot(rep, sysroot);
+
+	rc = 0;
+	if (do_host)
+		rc = probe_run(root, rep, (const char *const *)only);
+	if (rc >= 0 && do_boot)
+		rc = boot_run(root, rep, (const char *const *)only, &bopts);
+	if (rc < 0)
+		cli_die("checks could not run: %s", strerror(-rc));
+	if (only && hv_report_count(rep) == 0)
+		cli_usage_error("no check matches '--checks'; see --list-checks");
+
+	if (output == CLI_OUTPUT_JSON) {
+		rc = hv_report_print_json(rep, stdout, NULL);
+	} else {
+		unsigned flags = quiet ? HV_REPORT_QUIET : 0;
+
+		if (cli_parse_color(color, stdout))
+			flags |= HV_REPORT_COLOR;
+		rc = hv_report_print_human(rep, stdout, flags, 80);
+	}
+	if (rc < 0 || fflush(stdout) != 0)
+		cli_die("cannot write the report: %s", strerror(rc < 0 ? -rc : errno));
+	if (prom) {
+		rc = hv_report_write_prometheus(rep, prom, "vhv_check");
+		if (rc < 0)
+			cli_die("cannot write %s: %s", prom, strerror(-rc));
+	}
+	ec = hv_report_exit_code(rep);
+	hv_report_free(rep);
+	hv_root_free(root);
+	cli_free_list(only);
+	return ec;
+}

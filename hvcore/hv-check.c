@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "hvcore/hv-check.h"
+
+#include <errno.h>
+#include <string.h>
+
+int hv_check_selected(const char *id, const char *const *only)
+{
+	if (!only)
+		return 1;
+	for (; *only; only++) {
+		size_t n = strlen(*only);
+
+		if (strcmp(id, *only) == 0)
+			return 1;
+		/* "kvm." or "kvm" selects kvm.module, kvm.dev, ... */
+		if (n && strncmp(id, *only, n) == 0 && ((*only)[n - 1] == '.' || id[n] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *root,
+		  struct hv_report *rep, const char *const *only, void *data)
+{
+	int ran = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct hv_check *c = &tab[i];
+		struct hv_check_ctx ctx = { .root = root, .rep = rep, .check = c, .data = data };
+		struct hv_finding *f;
+		int rc;
+
+		if (!hv_check_selected(c->id, only))
+			continue;
+		ran++;
+		if ((c->needs & HV_NEED_LIVE) && hv_root_kind(root) == HV_ROOT_OFFLINE) {
+			f = hv_report_add(rep, c->id, HV_SEV_SKIP, "%s: needs the running kernel",
+					  c->title);
+			hv_finding_hint(f, "run on the live host, or give a fixture root with .vhv/");
+			continue;
+		}
+		rc = c->run(&ctx);
+		if (rc >= 0)
+			continue;
+		if (rc == -ENOMEM || hv_report_error(rep))
+			return -ENOMEM;
+		if (rc == -EOPNOTSUPP || rc == -ENOENT || rc == -ENODEV) {
+			hv_report_add(rep, c->id, HV_SEV_SKIP, "%s: not available here (%s)", c->title,
+				      strerror(-rc));
+		} else {
+			f = hv_report_add(rep, c->id, HV_SEV_SKIP, "%s: could not check: %s",
+					  c->title, strerror(-rc));
+			if (rc == -EACCES || rc == -EPERM)
+				hv_finding_hint(f, "run as root for this check");
+		}
+	}
+	return hv_report_error(rep) ? -ENOMEM : ran;
+}
+
+void hv_checks_list(const struct hv_check *tab, size_t n, FILE *out)
+{
+	int w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		w = HV_MAX(w, (int)strlen(tab[i].id));
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%-*s  %s\n", w, tab[i].id, tab[i].title);
+}

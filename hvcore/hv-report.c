@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hv-report: findings and their three renderings. Human output follows
+ * virt-host-validate's spirit (one line per check, a verdict word), aligned
+ * and wrapped to 80 columns; JSON is the contract documented in vhv-check(8);
+ * Prometheus is a node_exporter textfile written with an atomic rename.
+ */
+#include "hvcore/hv-report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "hvcore/hv-log.h"
+
+enum field_type { F_STR, F_INT, F_BOOL };
+
+struct hv_field {
+	char *key;
+	enum field_type type;
+	char *s;
+	int64_t i;
+};
+
+struct hv_finding {
+	char *check;
+	enum hv_sev sev;
+	char *message;
+	char *hint;
+	struct hv_field *fields;
+	size_t nfields;
+};
+
+struct hv_report {
+	char *tool;
+	char *version;
+	char *sysroot;
+	struct hv_finding *items;
+	size_t n, cap;
+	int error;
+};
+
+static const char *const sev_names[HV_SEV_COUNT] = { "pass", "info", "warn", "fail", "skip" };
+static const char *const sev_labels[HV_SEV_COUNT] = { "PASS", "INFO", "WARN", "FAIL", "SKIP" };
+
+const char *hv_sev_name(enum hv_sev s)
+{
+	return s < HV_SEV_COUNT ? sev_names[s] : "?";
+}
+
+const char *hv_sev_label(enum hv_sev s)
+{
+	return s < HV_SEV_COUNT ? sev_labels[s] : "?";
+}
+
+int hv_sev_parse(const char *s)
+{
+	for (int i = 0; i < HV_SEV_COUNT; i++)
+		if (strcasecmp(s, sev_names[i]) == 0)
+			return i;
+	return -EINVAL;
+}
+
+int hv_report_new(const char *tool, const char *version, struct hv_report **out)
+{
+	struct hv_report *rep = calloc(1, sizeof(*rep));
+
+	if (!rep)
+		return -ENOMEM;
+	rep->tool = strdup(tool);
+	rep->version = strdup(version);
+	if (!rep->tool || !rep->version) {
+		hv_report_free(rep);
+		return -ENOMEM;
+	}
+	*out = rep;
+	return 0;
+}
+
+static void finding_clear(struct hv_finding *f)
+{
+	free(f->check);
+	free(f->message);
+	free(f->hint);
+	for (size_t i = 0; i < f->nfields; i++) {
+		free(f->fields[i].key);
+		free(f->fields[i].s);
+	}
+	free(f->fields);
+}
+
+void hv_report_free(struct hv_report *rep)
+{
+	if (!rep)
+		return;
+	for (size_t i = 0; i < rep->n; i++)
+		finding_clear(&rep->items[i]);
+	free(rep->items);
+	free(rep->tool);
+	free(rep->version);
+	free(rep->sysroot);
+	free(rep);
+}
+
+int hv_report_set_sysroot(struct hv_report *rep, const char *sysroot)
+{
+	char *s = NULL;
+
+	if (sysroot && !(s = strdup(sysroot)))
+		return -ENOMEM;
+	free(rep->sysroot);
+	rep->sysroot = s;
+	return 0;
+}
+
+struct hv_finding *hv_report_add(struct hv_report *rep, const char *check, enum hv_sev sev,
+				 const char *fmt, ...)
+{
+	struct hv_finding *f;
+	va_list ap;
+	int n;
+
+	if (rep->n == rep->cap) {
+		size_t cap = rep->cap ? rep->cap * 2 : 32;
+		struct hv_finding *items = realloc(rep->items, cap * sizeof(*items));
+
+		if (!items) {
+			rep->error = -ENOMEM;
+			return NULL;
+		}
+		rep->items = items;
+		rep->cap = cap;
+	}
+	f = &rep->items[rep->n];
+	memset(f, 0, sizeof(*f));
+	f->sev = sev;
+	f->check = strdup(check);
+	va_start(ap, fmt);
+	n = vasprintf(&f->message, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		f->message = NULL;
+	if (!f->check || !f->message) {
+		finding_clear(f);
+		rep->error = -ENOMEM;
+		return NULL;
+	}
+	rep->n++;
+	return f;
+}
+
+void hv_finding_hint(struct hv_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(f->hint);
+	f->hint = s;
+}
+
+static struct hv_field *field_slot(struct hv_finding *f, const char *key)
+{
+	struct hv_field *nf;
+
+	for (size_t i = 0; i < f->nfields; i++) {
+		if (strcmp(f->fields[i].key, key) == 0) {
+			free(f->fields[i].s);
+			f->fields[i].s = NULL;
+			return &f->fields[i];
+		}
+	}
+	nf = realloc(f->fields, (f->nfields + 1) * sizeof(*nf));
+	if (!nf)
+		return NULL;
+	f->fields = nf;
+	nf = &f->fields[f->nfields];
+	memset(nf, 0, sizeof(*nf));
+	nf->key = strdup(key);
+	if (!nf->key)
+		return NULL;
+	f->nfields++;
+	return nf;
+}
+
+void hv_finding_str(struct hv_finding *f, const char *key, const char *val)
+{
+	struct hv_field *fl;
+
+	if (!f || !val || !(fl = field_slot(f, key)))
+		return;
+	fl->type = F_STR;
+	fl->s = strdup(val);
+}
+
+void hv_finding_int(struct hv_finding *f, const char *key, int64_t val)
+{
+	struct hv_field *fl;
+
+	if (!f || !(fl = field_slot(f, key)))
+		return;
+	fl->type = F_INT;
+	fl->i = val;
+}
+
+void hv_finding_bool(struct hv_finding *f, const char *key, bool val)
+{
+	struct hv_field *fl;
+
+	if (!f || !(fl = field_slot(f, key)))
+		return;
+	fl->type = F_BOOL;
+	fl->i = val;
+}
+
+size_t hv_report_count(const struct hv_report *rep)
+{
+	return rep->n;
+}
+
+const struct hv_finding *hv_report_get(const struct hv_report *rep, size_t i)
+{
+	return i < rep->n ? &rep->items[i] : NULL;
+}
+
+const char *hv_finding_check(const struct hv_finding *f)
+{
+	return f->check;
+}
+
+enum hv_sev hv_finding_sev(const struct hv_finding *f)
+{
+	return f->sev;
+}
+
+const char *hv_finding_message(const struct hv_finding *f)
+{
+	return f->message;
+}
+
+const char *hv_finding_hint_text(const struct hv_finding *f)
+{
+	return f->hint;
+}
+
+const char *hv_finding_get_str(const struct hv_finding *f, const char *key)
+{
+	for (size_t i = 0; i < f->nfields; i++)
+		if (strcmp(f->fields[i].key, key) == 0)
+			return f->fields[i].type == F_STR ? f->fields[i].s : NULL;
+	return NULL;
+}
+
+size_t hv_report_n_sev(const struct hv_report *rep, enum hv_sev s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rep->n; i++)
+		n += rep->items[i].sev == s;
+	return n;
+}
+
+int hv_report_error(const struct hv_report *rep)
+{
+	return rep->error;
+}
+
+int hv_report_exit_code(const struct hv_report *rep)
+{
+	if (hv_report_n_sev(rep, HV_SEV_FAIL))
+		return 2;
+	if (hv_report_n_sev(rep, HV_SEV_WARN))
+		return 3;
+	return 0;
+}
+
+bool hv_want_color(FILE *fp)
+{
+	const char *term = getenv("TERM");
+
+	if (getenv("NO_COLOR"))
+		return false;
+	if (!term || strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(fileno(fp));
+}
+
+/* ---- human ---------------------------------------------------------------- */
+
+static const char *const sev_colors[HV_SEV_COUNT] = {
+	"\033[32m", "\033[36m", "\033[33m", "\033[1;31m", "\033[2m",
+};
+
+/*
+ * Print @text word-wrapped at @width, continuation lines indented to @col (the
+ * cursor is at @col already). Runs of spaces fold to one; '\n' starts a line.
+ */
+static void print_wrapped(FILE *out, const char *text, int col, int width)
+{
+	int pos = col;
+	bool first = true;
+
+	for (const char *p = text; *p;) {
+		int wl;
+
+		if (*p == '\n') {
+			fprintf(out, "\n%*s", col, "");
+			pos = col;
+			first = true;
+			p++;
+			continue;
+		}
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		wl = (int)strcspn(p, " \n");
+		if (!first && pos + 1 + wl > width) {
+			fprintf(out, "\n%*s", col, "");
+			pos = col;
+			first = true;
+		}
+		if (!first) {
+			fputc(' ', out);
+			pos++;
+		}
+		fwrite(p, 1, (size_t)wl, out);
+		pos += wl;
+		first = false;
+		p += wl;
+	}
+	fputc('\n', out);
+}
+
+int hv_report_print_human(const struct hv_report *rep, FILE *out, unsigned flags, int width)
+{
+	int idw = 0;
+	size_t shown = 0;
+
+	if (width <= 0)
+		width = 80;
+	for (size_t i = 0; i < rep->n; i++) {
+		int l = (int)strlen(rep->items[i].check);
+
+		if (l > idw)
+			idw = l;
+	}
+	if (idw > 24)
+		idw = 24;
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct hv_finding *f = &rep->items[i];
+		int col, l = (int)strlen(f->check);
+
+		if ((flags & HV_REPORT_QUIET) && f->sev != HV_SEV_WARN && f->sev != HV_SEV_FAIL)
+			continue;
+		shown++;
+		if (flags & HV_REPORT_COLOR)
+			fprintf(out, "%s%s\033[0m  ", sev_colors[f->sev], sev_labels[f->sev]);
+		else
+			fprintf(out, "%s  ", sev_labels[f->sev]);
+		if (l > idw) {
+			/* a long id gets a line of its own, the message below */
+			fprintf(out, "%s\n%*s", f->check, 6 + idw + 2, "");
+		} else {
+			fprintf(out, "%-*s  ", idw, f->check);
+		}
+		col = 6 + idw + 2;
+		print_wrapped(out, f->message, col, width);
+		if (f->hint && f->sev != HV_SEV_PASS) {
+			fprintf(out, "%*shint: ", col, "");
+			print_wrapped(out, f->hint, col + 6, width);
+		}
+	}
+	if (!(flags & HV_REPORT_NO_SUMMARY)) {
+		if ((flags & HV_REPORT_QUIET) && shown == 0)
+			return ferror(out) ? -EIO : 0;
+		fprintf(out, "%s%zu checks: %zu pass, %zu info, %zu warn, %zu fail, %zu skip\n",
+			shown ? "\n" : "", rep->n, hv_report_n_sev(rep, HV_SEV_PASS),
+			hv_report_n_sev(rep, HV_SEV_INFO), hv_report_n_sev(rep, HV_SEV_WARN),
+			hv_report_n_sev(rep, HV_SEV_FAIL), hv_report_n_sev(rep, HV_SEV_SKIP));
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+static json_t *finding_json(const struct hv_finding *f)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "check", json_string(f->check));
+	json_object_set_new(o, "severity", json_string(sev_names[f->sev]));
+	json_object_set_new(o, "message", json_string(f->message));
+	json_object_set_new(o, "hint", f->hint ? json_string(f->hint) : json_null());
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct hv_field *fl = &f->fields[i];
+		json_t *v;
+
+		if (fl->type == F_STR)
+			v = fl->s ? json_string(fl->s) : json_null();
+		else if (fl->type == F_INT)
+			v = json_integer(fl->i);
+		else
+			v = json_boolean(fl->i);
+		json_object_set_new(o, fl->key, v);
+	}
+	return o;
+}
+
+int hv_report_print_json(const struct hv_report *rep, FILE *out, void *extra)
+{
+	json_t *root = json_object(), *arr = json_array(), *sum = json_object();
+	int rc = 0;
+
+	if (!root || !arr || !sum) {
+		json_decref(root);
+		json_decref(arr);
+		json_decref(sum);
+		return -ENOMEM;
+	}
+	json_object_set_new(root, "tool", json_string(rep->tool));
+	json_object_set_new(root, "version", json_string(rep->version));
+	json_object_set_new(root, "sysroot", json_string(rep->sysroot ? rep->sysroot : "/"));
+	for (size_t i = 0; i < rep->n; i++)
+		json_array_append_new(arr, finding_json(&rep->items[i]));
+	json_object_set_new(root, "findings", arr);
+	for (int s = 0; s < HV_SEV_COUNT; s++)
+		json_object_set_new(sum, sev_names[s], json_integer((json_int_t)hv_report_n_sev(rep, s)));
+	json_object_set_new(root, "summary", sum);
+	if (extra)
+		json_object_update(root, (json_t *)extra);
+	if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) < 0)
+		rc = -EIO;
+	fputc('\n', out);
+	json_decref(root);
+	if (!rc && ferror(out))
+		rc = -EIO;
+	return rc;
+}
+
+/* ---- Prometheus textfile ---------------------------------------------------- */
+
+void hv_prom_escape(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+int hv_write_file_atomic(const char *path, const void *buf, size_t len)
+{
+	char *tmp = hv_asprintf("%s.tmp.%d", path, (int)getpid());
+	int fd, rc;
+
+	if (!tmp)
+		return -ENOMEM;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = -errno;
+		free(tmp);
+		return rc;
+	}
+	rc = hv_write_full(fd, buf, len);
+	if (!rc && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int hv_report_write_prometheus(const struct hv_report *rep, const char *path, const char *prefix)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	struct timespec ts;
+	int rc;
+
+	if (!m)
+		return -ENOMEM;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(m, "# HELP %s_finding One series per finding of the last run: 1.\n", prefix);
+	fprintf(m, "# TYPE %s_finding gauge\n", prefix);
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct hv_finding *f = &rep->items[i];
+
+		fprintf(m, "%s_finding{check=\"", prefix);
+		hv_prom_escape(m, f->check);
+		fprintf(m, "\",severity=\"%s\"", sev_names[f->sev]);
+		for (size_t k = 0; k < f->nfields; k++) {
+			if (f->fields[k].type != F_STR || !f->fields[k].s)
+				continue;
+			fprintf(m, ",%s=\"", f->fields[k].key);
+			hv_prom_escape(m, f->fields[k].s);
+			fputc('"', m);
+		}
+		fputs("} 1\n", m);
+	}
+	fprintf(m, "# HELP %s_findings Findings of the last run by severity.\n", prefix);
+	fprintf(m, "# TYPE %s_findings gauge\n", prefix);
+	for (int s = 0; s < HV_SEV_COUNT; s++)
+		fprintf(m, "%s_findings{severity=\"%s\"} %zu\n", prefix, sev_names[s],
+			hv_report_n_sev(rep, s));
+	fprintf(m, "# HELP %s_exit_code Exit status of the last run (0 clean, 2 fail, 3 warn).\n",
+		prefix);
+	fprintf(m, "# TYPE %s_exit_code gauge\n%s_exit_code %d\n", prefix, prefix,
+		hv_report_exit_code(rep));
+	fprintf(m, "# HELP %s_last_run_timestamp_seconds When the last run finished.\n", prefix);
+	fprintf(m, "# TYPE %s_last_run_timestamp_seconds gauge\n", prefix);
+	fprintf(m, "%s_last_run_timestamp_seconds %lld\n", prefix, (long long)ts.tv_sec);
+	if (fclose(m) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	rc = hv_write_file_atomic(path, buf, len);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+/*
+ * hv-util: small helpers every module may use. No I/O on host paths here
+ * (that is hv-root's job); only fds and memory the caller already owns.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define HV_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define HV_UNUSED __attribute__((unused))
+#define HV_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define HV_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define HV_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define HV_DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+
+/* kmod-style scope cleanup for scratch buffers and fds local to one function. */
+static inline void hv_freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void hv_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define _cleanup_free_ __attribute__((cleanup(hv_freep)))
+#define _cleanup_close_ __attribute__((cleanup(hv_closep)))
+
+/*
+ * Read exactly @len bytes at @off (pread loop, EINTR-safe).
+ * Returns 0, -errno, or -ENODATA when the file ends first (short read).
+ */
+int hv_pread_full(int fd, void *buf, size_t len, off_t off);
+
+/* Write all of @len bytes (write loop). Returns 0 or -errno. */
+int hv_write_full(int fd, const void *buf, size_t len);
+
+/*
+ * Read the whole of @fd into a new NUL-terminated buffer, at most @max bytes
+ * (-EFBIG beyond). Returns the length (>= 0) and *out (caller frees), or -errno.
+ */
+ssize_t hv_read_fd_all(int fd, size_t max, char **out);
+
+/* strtoull/strtoll over the whole string (surrounding white space allowed). 0 or -EINVAL/-ERANGE. */
+int hv_parse_u64(const char *s, int base, uint64_t *out);
+int hv_parse_s64(const char *s, int base, int64_t *out);
+
+/* Strip white space at both ends in place; returns @s. */
+char *hv_strstrip(char *s);
+
+/* true when @s starts with @prefix; hv_startswith returns the rest or NULL. */
+const char *hv_startswith(const char *s, const char *prefix);
+bool hv_streq_ptr(const char *a, const char *b);
+
+/* malloc'd printf; NULL on allocation failure. */
+char *hv_asprintf(const char *fmt, ...) HV_PRINTF(1, 2);
+
+/*
+ * Is @word one of the white-space separated words in @list? (e.g. a cpuinfo
+ * "flags" line). Length-bounded, no allocation.
+ */
+bool hv_word_in_list(const char *list, const char *word);
+
+/* Human size with binary units: "1.5 GiB", "512 B". Writes into @buf. */
+const char *hv_fmt_size(uint64_t bytes, char *buf, size_t len);
+
+/* Monotonic time in nanoseconds. */
+uint64_t hv_now_ns(void);

@@ -1,0 +1,2 @@
+# probe: host capability checks (vhv-check host).
+probe_PKGS := libkmod

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# doc-sync.sh BUILD: documentation kept in sync with the code (bpftool's
+# synctypes, util-linux's checkusage). For every program vhv-X built:
+#  - man/vhv-X.8.scd exists (vhv itself: man/vhv.7.scd);
+#  - every --long-option its --help prints appears in the man page;
+#  - every id `vhv-X --list-checks` / `--list-columns` prints appears in the man page.
+set -u
+TMPDIR=${TMPDIR:-/tmp}
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$src/build}
+bad=0
+for prog in "$build"/vhv "$build"/vhv-*; do
+	[ -x "$prog" ] && [ -f "$prog" ] || continue
+	name=$(basename "$prog")
+	case "$name" in
+	vhv) page=$src/man/vhv.7.scd ;;
+	*) page=$src/man/$name.8.scd ;;
+	esac
+	if [ ! -f "$page" ]; then
+		echo "doc-sync: no man page ${page#"$src"/} for $name"
+		bad=1
+		continue
+	fi
+	# the page and the parts it includes
+	text=$TMPDIR/doc-sync.$$
+	cat "$page" > "$text"
+	for inc in $(sed -n 's/^@include //p' "$page"); do cat "$src/man/$inc" >> "$text"; done
+	page=$text
+	help=$("$prog" --help 2>&1)
+	for opt in $(echo "$help" | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
+		grep -qF -- "$opt" "$page" || grep -qF -- "\\-\\-${opt#--}" "$page" ||
+			{ echo "doc-sync: $name: option $opt is not in its man page"; bad=1; }
+	done
+	for list in --list-checks --list-columns; do
+		echo "$help" | grep -qF -- "$list" || continue
+		for id in $("$prog" "$list" 2>/dev/null | awk '{print $1}'); do
+			grep -qF -- "$id" "$page" || { echo "doc-sync: $name: $id ($list) is not in its man page"; bad=1; }
+		done
+	done
+done
+rm -f "$TMPDIR/doc-sync.$$"
+[ $bad = 0 ] && echo "doc-sync: ok"
+exit $bad

@@ -1,0 +1,189 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/run.sh: vhv's test runner (called by `make check`).
+#
+#   tests/run.sh --build DIR [--san DIR] [-j N] [PATTERN...]
+#
+# Runs, against the build in DIR: the cmocka unit tests (tests/unit), the
+# corpus replays of the fuzz targets (tests/fuzz), the golden and live CLI
+# tests (tests/ts/<cmd>/<case>.sh, see tests/lib.sh), the layering and doc-sync
+# checks and the man-page lint. With --san, the same again against the
+# ASan+UBSan build, except scripts marked "# ts: heavy" (real VMs, big images).
+# PATTERN (a glob on "unit/test-x", "ts/cmd/case", ...) selects tests.
+# The last line is "N passed, N failed, N skipped".
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+build= san= jobs=${TS_JOBS:-2}
+pats=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build) build=$2; shift 2 ;;
+	--san) san=$2; shift 2 ;;
+	-j) jobs=$2; shift 2 ;;
+	-h|--help) sed -n '3,15p' "$0"; exit 0 ;;
+	*) pats+=("$1"); shift ;;
+	esac
+done
+[ -n "$build" ] || { echo "run.sh: --build DIR is required" >&2; exit 1; }
+build=$(cd "$build" && pwd)
+[ -n "$san" ] && san=$(cd "$san" && pwd)
+
+results=$(mktemp -d /tmp/vhv-tests.XXXXXX)
+trap 'rm -rf "$results"' EXIT
+npass=0 nfail=0 nskip=0
+
+selected() {
+	[ ${#pats[@]} -eq 0 ] && return 0
+	local p
+	for p in "${pats[@]}"; do
+		# shellcheck disable=SC2053
+		[[ $1 == $p || $1 == *$p* ]] && return 0
+	done
+	return 1
+}
+
+# record NAME STATUS(pass|fail|skip) [REASON]
+record() {
+	case "$2" in
+	pass) npass=$((npass + 1)); printf '  PASS  %s\n' "$1" ;;
+	skip) nskip=$((nskip + 1)); printf '  SKIP  %s: %s\n' "$1" "${3:-no reason given}" ;;
+	*)    nfail=$((nfail + 1)); printf '  FAIL  %s%s\n' "$1" "${3:+: $3}" ;;
+	esac
+}
+
+# cmocka binaries: each test case counts once.
+run_unit() {	# BUILD LABEL
+	local b=$1 label=$2 t name log p f s
+	for t in "$b"/tests/unit/test-*; do
+		[ -x "$t" ] || continue
+		name="$label/unit/$(basename "$t")"
+		selected "$name" || continue
+		log=$results/$(basename "$t").$label.log
+		CMOCKA_MESSAGE_OUTPUT=stdout timeout 300 "$t" >"$log" 2>&1
+		local rc=$?
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+		s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+		p=${p:-0} f=${f:-0} s=${s:-0}
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+		npass=$((npass + p)) nfail=$((nfail + f)) nskip=$((nskip + s))
+		if [ "$f" -gt 0 ]; then
+			printf '  FAIL  %s (%s passed, %s failed, exit %s)\n' "$name" "$p" "$f" "$rc"
+			grep -E '^\[  (FAILED|ERROR) |^\[  ERROR|Failure|ERROR|runtime error|Sanitizer' "$log" | head -n 20 | sed 's/^/        /'
+		else
+			printf '  PASS  %s (%s tests%s)\n' "$name" "$p" "$([ "$s" -gt 0 ] && echo ", $s skipped")"
+		fi
+	done
+}
+
+run_fuzz_replay() {	# BUILD LABEL
+	local b=$1 label=$2 t n corpus log
+	for t in "$b"/tests/fuzz/fuzz-*; do
+		[ -x "$t" ] || continue
+		n=$(basename "$t"); n=${n#fuzz-}
+		selected "$label/fuzz/$n" || continue
+		corpus=$src/tests/fuzz/corpus/$n
+		if [ ! -d "$corpus" ]; then
+			record "$label/fuzz/$n" fail "no corpus in tests/fuzz/corpus/$n"
+			continue
+		fi
+		log=$results/fuzz-$n.$label.log
+		if timeout 300 "$t" "$corpus" >"$log" 2>&1; then
+			record "$label/fuzz/$n" pass
+		else
+			record "$label/fuzz/$n" fail "$(tail -n 3 "$log" | tr '\n' ' ')"
+		fi
+	done
+}
+
+# One golden/live script. Runs in its own scratch dir; see tests/lib.sh.
+run_one_ts() {	# BUILD LABEL SCRIPT OUTFILE
+	local b=$1 label=$2 s=$3 out=$4
+	local rel=${s#"$src"/tests/ts/} name case tmp rc
+	rel=${rel%.sh}
+	name="$label/ts/$rel"
+	tmp=$(mktemp -d /tmp/vhv-ts.XXXXXX)
+	(
+		export VHV_SRC=$src VHV_BUILD=$b TS_NAME=$rel TS_TMP=$tmp
+		export TS_ROOTS=$b/tests/roots TS_EXPECTED=$src/tests/expected/$rel
+		export TS_LABEL=$label PATH=$b:$PATH LC_ALL=C.UTF-8 NO_COLOR=1
+		[ "$label" = san ] && export VHV_SAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+		cd "$tmp" && timeout "${TS_TIMEOUT:-600}" bash "$s"
+	) >"$tmp/.log" 2>&1
+	rc=$?
+	case $rc in
+	0) echo "pass|$name|" >"$out" ;;
+	77) echo "skip|$name|$(cat "$tmp/.skip" 2>/dev/null || tail -n 1 "$tmp/.log")" >"$out" ;;
+	*) echo "fail|$name|exit $rc" >"$out"; sed 's/^/        /' "$tmp/.log" | tail -n 40 >"$out.log" ;;
+	esac
+	rm -rf "$tmp"
+}
+
+run_ts() {	# BUILD LABEL
+	local b=$1 label=$2 s i=0 running=0 r
+	# Roots are copied so that no test can change tests/roots (kmod).
+	rm -rf "$b/tests/roots"
+	mkdir -p "$b/tests"
+	cp -a "$src/tests/roots" "$b/tests/roots"
+	local list=()
+	while IFS= read -r s; do
+		local rel=${s#"$src"/tests/ts/}
+		selected "$label/ts/${rel%.sh}" || continue
+		if [ "$label" = san ] && grep -q '^# ts: heavy' "$s"; then continue; fi
+		list+=("$s")
+	done < <(find "$src/tests/ts" -name '*.sh' | sort)
+	# Scripts marked "# ts: serial" (timing-sensitive: benchmarks of exits, VMs) run alone.
+	for s in "${list[@]}"; do
+		i=$((i + 1))
+		if grep -q '^# ts: serial' "$s"; then
+			wait
+			running=0
+			run_one_ts "$b" "$label" "$s" "$results/ts.$label.$i"
+			continue
+		fi
+		run_one_ts "$b" "$label" "$s" "$results/ts.$label.$i" &
+		running=$((running + 1))
+		if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+	done
+	wait
+	for ((r = 1; r <= i; r++)); do
+		[ -f "$results/ts.$label.$r" ] || continue
+		IFS='|' read -r st nm why <"$results/ts.$label.$r"
+		record "$nm" "$st" "$why"
+		[ -f "$results/ts.$label.$r.log" ] && cat "$results/ts.$label.$r.log"
+	done
+}
+
+run_static() {
+	if selected "layers"; then
+		if out=$("$src/tests/check-layers.sh" "$build" 2>&1); then record layers pass
+		else record layers fail; echo "$out" | sed 's/^/        /'; fi
+	fi
+	if selected "doc-sync"; then
+		if out=$("$src/tests/doc-sync.sh" "$build" 2>&1); then record doc-sync pass
+		else record doc-sync fail; echo "$out" | sed 's/^/        /'; fi
+	fi
+	if selected "man-lint"; then
+		if ! command -v mandoc >/dev/null; then record man-lint skip "mandoc not installed"
+		else
+			# scdoc always emits empty .PP paragraphs; that warning is its, not ours.
+			out=$(mandoc -Tlint -W warning "$build"/man/* 2>&1 | grep -v 'skipping paragraph macro')
+			if [ -z "$out" ] && ls "$build"/man/* >/dev/null 2>&1; then record man-lint pass
+			else record man-lint fail "${out:-no man pages built}"; fi
+		fi
+	fi
+}
+
+echo "vhv tests: build $build${san:+, sanitizers $san}"
+run_static
+run_unit "$build" plain
+run_fuzz_replay "$build" plain
+run_ts "$build" plain
+if [ -n "$san" ]; then
+	run_unit "$san" san
+	run_fuzz_replay "$san" san
+	run_ts "$san" san
+fi
+echo "$npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" -eq 0 ]
