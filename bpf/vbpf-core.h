@@ -7,7 +7,9 @@
  * offsets here do not matter. This replaces a 3 MB vmlinux.h: the build needs
  * no BTF, the running kernel does (for the programs that use these types).
  *
- * Sources: include/linux/kvm_host.h (struct kvm_vcpu), arch/x86/kvm/trace.h
+ * Sources: include/linux/kvm_host.h (struct kvm_vcpu), include/linux/sched.h,
+ * include/linux/fdtable.h, include/linux/fs.h (task -> fd table -> file),
+ * arch/x86/include/asm/ptrace.h (struct pt_regs), arch/x86/kvm/trace.h
  * (kvm_exit, kvm_entry records; the classic tracepoint layout, as in
  * /sys/kernel/tracing/events/kvm/kvm_exit/format).
  */
@@ -21,6 +23,30 @@
 struct kvm_vcpu {
 	int vcpu_id;   /* the id given to KVM_CREATE_VCPU, as in the "kvm-vcpu:N" fd name */
 	int vcpu_idx;  /* index in kvm->vcpu_array */
+} __VBPF_CORE_ATTR;
+
+/* arch/x86/include/asm/ptrace.h: user registers saved at syscall entry. */
+struct pt_regs {
+	unsigned long si;       /* 2nd syscall argument: the ioctl command */
+	unsigned long di;       /* 1st syscall argument: the fd */
+	unsigned long orig_ax;  /* the syscall number */
+} __VBPF_CORE_ATTR;
+
+struct file {
+	void *private_data;     /* a KVM vCPU fd's struct kvm_vcpu */
+} __VBPF_CORE_ATTR;
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+} __VBPF_CORE_ATTR;
+
+struct files_struct {
+	struct fdtable *fdt;
+} __VBPF_CORE_ATTR;
+
+struct task_struct {
+	struct files_struct *files;
 } __VBPF_CORE_ATTR;
 
 /* include/linux/trace_events.h: the common header of every record. */

@@ -53,3 +53,40 @@ bool vbpf_exits_has_hw(struct vbpf_exits *ex)
 {
 	return false;
 }
+
+const char *vbpf_src_name(unsigned int src)
+{
+	return "?";
+}
+
+int vbpf_trace_open(const struct hv_root *root, const struct vbpf_trace_opts *opts,
+		    struct vbpf_trace **out, char **reason)
+{
+	*out = NULL;
+	if (reason)
+		*reason = hv_asprintf(NO_BPF);
+	return -EOPNOTSUPP;
+}
+
+void vbpf_trace_close(struct vbpf_trace *t)
+{
+}
+
+unsigned int vbpf_trace_sources(const struct vbpf_trace *t)
+{
+	return 0;
+}
+
+const char *vbpf_trace_source_note(const struct vbpf_trace *t, unsigned int src)
+{
+	return NO_BPF;
+}
+
+int vbpf_trace_snapshot(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
+{
+	return -EOPNOTSUPP;
+}
+
+void vbpf_trace_snapshot_free(struct vbpf_trace_snapshot *snap)
+{
+}

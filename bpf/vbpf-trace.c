@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vbpf-trace: loader of trace.bpf.c for vhv-trace (see vbpf-trace.h).
+ * open -> rodata filters -> autoload only what exists and matches -> load ->
+ * attach -> read per-CPU maps. bcc rule: set rc before every goto out.
+ */
+#include "bpf/vbpf-trace.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "hvcore/hv-log.h"
+#include "hvcore/hv-util.h"
+
+#include "bpf/trace.h"
+#include "bpf/trace.skel.h"
+#include "bpf/vbpf-internal.h"
+
+_Static_assert(VBPF_HIST_SLOTS == TRACE_HIST_SLOTS, "histogram sizes differ");
+_Static_assert((int)VBPF_SRC_COUNT == (int)TRACE_SRC_COUNT, "source lists differ");
+
+struct vbpf_trace {
+	struct trace_bpf *skel;
+	int ncpus;
+	unsigned int sources;
+	const char *note[VBPF_SRC_COUNT];
+};
+
+/* One row per source: tracepoint, how we attach, the raw_tp argument sizes we read. */
+static const struct src_info {
+	const char *name;
+	bool classic;       /* SEC("tracepoint/..."): needs tracefs */
+	int nargs;
+	int sizes[5];
+} srcs[VBPF_SRC_COUNT] = {
+	/* arch/x86/kvm/trace.h: TP_PROTO(struct kvm_vcpu *vcpu, u32 isa) */
+	[VBPF_SRC_KVM_EXIT] = { "kvm_exit", true, 2, { 8, 4 } },
+	/* TP_PROTO(struct kvm_vcpu *vcpu, bool force_immediate_exit) */
+	[VBPF_SRC_KVM_ENTRY] = { "kvm_entry", true, 0, { 0 } },
+	/* include/trace/events/kvm.h: TP_PROTO(__u32 reason, int errno) */
+	[VBPF_SRC_USERSPACE_EXIT] = { "kvm_userspace_exit", false, 2, { 4, 4 } },
+	/* arch/x86/kvm/trace.h: TP_PROTO(int load) */
+	[VBPF_SRC_KVM_RUN] = { "kvm_fpu", false, 1, { 4 } },
+	/* TP_PROTO(int rw, unsigned int port, unsigned int size, unsigned int count, const void *data) */
+	[VBPF_SRC_PIO] = { "kvm_pio", false, 5, { 4, 4, 4, 4, 8 } },
+	/* include/trace/events/kvm.h: TP_PROTO(int type, int len, u64 gpa, void *val) */
+	[VBPF_SRC_MMIO] = { "kvm_mmio", false, 4, { 4, 4, 8, 8 } },
+};
+
+const char *vbpf_src_name(unsigned int src)
+{
+	static const char *const names[VBPF_SRC_COUNT] = {
+		"kvm:kvm_exit", "kvm:kvm_entry", "kvm:kvm_userspace_exit",
+		"kvm:kvm_fpu", "kvm:kvm_pio", "kvm:kvm_mmio",
+	};
+
+	return src < VBPF_SRC_COUNT ? names[src] : "?";
+}
+
+static struct bpf_program *src_prog(struct trace_bpf *skel, unsigned int src)
+{
+	switch (src) {
+	case VBPF_SRC_KVM_EXIT: return skel->progs.vhv_hw_exit;
+	case VBPF_SRC_KVM_ENTRY: return skel->progs.vhv_hw_entry;
+	case VBPF_SRC_USERSPACE_EXIT: return skel->progs.vhv_user_exit;
+	case VBPF_SRC_KVM_RUN: return skel->progs.vhv_kvm_run;
+	case VBPF_SRC_PIO: return skel->progs.vhv_pio;
+	case VBPF_SRC_MMIO: return skel->progs.vhv_mmio;
+	}
+	return NULL;
+}
+
+static struct bpf_link **src_link(struct trace_bpf *skel, unsigned int src)
+{
+	switch (src) {
+	case VBPF_SRC_KVM_EXIT: return &skel->links.vhv_hw_exit;
+	case VBPF_SRC_KVM_ENTRY: return &skel->links.vhv_hw_entry;
+	case VBPF_SRC_USERSPACE_EXIT: return &skel->links.vhv_user_exit;
+	case VBPF_SRC_KVM_RUN: return &skel->links.vhv_kvm_run;
+	case VBPF_SRC_PIO: return &skel->links.vhv_pio;
+	case VBPF_SRC_MMIO: return &skel->links.vhv_mmio;
+	}
+	return NULL;
+}
+
+void vbpf_trace_close(struct vbpf_trace *t)
+{
+	if (!t)
+		return;
+	trace_bpf__destroy(t->skel);
+	free(t);
+}
+
+unsigned int vbpf_trace_sources(const struct vbpf_trace *t)
+{
+	return t ? t->sources : 0;
+}
+
+const char *vbpf_trace_source_note(const struct vbpf_trace *t, unsigned int src)
+{
+	if (!t || src >= VBPF_SRC_COUNT)
+		return "unknown source";
+	return t->sources & (1u << src) ? NULL : t->note[src];
+}
+
+/* Decide, per source, whether its program loads; fills t->note for those that do not. */
+static unsigned int choose_sources(struct vbpf_trace *t, const struct hv_root *root,
+				   const struct btf *btf, const struct vbpf_trace_opts *o)
+{
+	unsigned int want = 0;
+	bool tracefs = false, tracefs_tried = false;
+
+	for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++) {
+		const struct src_info *si = &srcs[s];
+
+		if ((s == VBPF_SRC_PIO || s == VBPF_SRC_MMIO) && !o->ports) {
+			t->note[s] = "not requested (--ports)";
+			continue;
+		}
+		if (!vbpf_tp_exists(root, btf, "kvm", si->name)) {
+			t->note[s] = "no such tracepoint in this kernel";
+			continue;
+		}
+		if (si->classic) {
+			if (!tracefs_tried) {
+				tracefs = vbpf_tracefs_ready(root) == 0;
+				tracefs_tried = true;
+			}
+			if (!tracefs) {
+				t->note[s] = "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)";
+				continue;
+			}
+		} else if (!vbpf_raw_tp_proto_ok(btf, si->name, si->nargs, si->sizes)) {
+			t->note[s] = "its arguments differ from what vhv-trace reads (kernel BTF)";
+			continue;
+		}
+		want |= 1u << s;
+	}
+	return want;
+}
+
+int vbpf_trace_open(const struct hv_root *root, const struct vbpf_trace_opts *o,
+		    struct vbpf_trace **out, char **reason)
+{
+	struct vbpf_trace *t = NULL;
+	struct btf *btf = NULL;
+	unsigned int want;
+	char *why = NULL;
+	int rc;
+
+	*out = NULL;
+	vbpf_setup_log();
+	rc = vbpf_check_env(root, &why);
+	if (rc < 0)
+		goto out;
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = vbpf_ncpus();
+	if (rc < 0)
+		goto out;
+	t->ncpus = rc;
+
+	btf = vbpf_kernel_btf();
+	if (!btf) {
+		/* The vCPU id comes from struct kvm_vcpu through CO-RE: no BTF, no relocation. */
+		why = hv_asprintf("the kernel has no BTF (/sys/kernel/btf/vmlinux; CONFIG_DEBUG_INFO_BTF)");
+		rc = -EOPNOTSUPP;
+		goto out;
+	}
+	want = choose_sources(t, root, btf, o);
+	if (!(want & (1u << VBPF_SRC_USERSPACE_EXIT)) && !(want & (1u << VBPF_SRC_KVM_EXIT))) {
+		why = hv_asprintf("no usable kvm exit tracepoint (kvm_exit: %s; kvm_userspace_exit: %s)",
+				  t->note[VBPF_SRC_KVM_EXIT], t->note[VBPF_SRC_USERSPACE_EXIT]);
+		rc = -EOPNOTSUPP;
+		goto out;
+	}
+
+	t->skel = trace_bpf__open();
+	if (!t->skel) {
+		rc = -errno;
+		why = vbpf_load_error(root, rc, "opening the BPF object");
+		goto out;
+	}
+	t->skel->rodata->targ_pid = o->pid;
+	t->skel->rodata->targ_vcpu = o->vcpu;
+	for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++)
+		bpf_program__set_autoload(src_prog(t->skel, s), want & (1u << s));
+	rc = trace_bpf__load(t->skel);
+	if (rc < 0) {
+		why = vbpf_load_error(root, rc, "loading the BPF programs");
+		goto out;
+	}
+	for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++) {
+		struct bpf_link *l;
+
+		if (!(want & (1u << s)))
+			continue;
+		l = bpf_program__attach(src_prog(t->skel, s));
+		if (!l) {
+			rc = -errno;
+			why = vbpf_load_error(root, rc, vbpf_src_name(s));
+			goto out;
+		}
+		*src_link(t->skel, s) = l;
+		t->sources |= 1u << s;
+		hv_dbg("attached to %s", vbpf_src_name(s));
+	}
+	rc = 0;
+	*out = t;
+	t = NULL;
+out:
+	btf__free(btf);
+	vbpf_trace_close(t);
+	if (rc < 0 && reason)
+		*reason = why ? why : hv_asprintf("%s", strerror(-rc));
+	else
+		free(why);
+	return rc;
+}
+
+static int cmp_exit(const void *a, const void *b)
+{
+	const struct vbpf_exit_stat *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->vcpu != y->vcpu)
+		return x->vcpu < y->vcpu ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->reason != y->reason)
+		return x->reason < y->reason ? -1 : 1;
+	return 0;
+}
+
+static int cmp_port(const void *a, const void *b)
+{
+	const struct vbpf_port_stat *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->vcpu != y->vcpu)
+		return x->vcpu < y->vcpu ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->rw != y->rw)
+		return x->rw < y->rw ? -1 : 1;
+	return 0;
+}
+
+/* Grow *arr (of @size-byte items) to hold one more than *len. 0 or -ENOMEM. */
+static int grow(void **arr, size_t *cap, size_t len, size_t size, size_t max)
+{
+	void *p;
+	size_t ncap;
+
+	if (len < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	if (ncap > max)
+		ncap = max;
+	if (ncap <= len)
+		return -EFBIG;
+	p = realloc(*arr, ncap * size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int read_exits(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
+{
+	struct bpf_map *m = t->skel->maps.exits;
+	struct trace_val *vals;
+	struct trace_key key, next;
+	void *prev = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	vals = calloc((size_t)t->ncpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		struct vbpf_exit_stat *e;
+
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(m, &key, sizeof(key), vals, sizeof(*vals) * (size_t)t->ncpus,
+					 0) < 0)
+			continue;
+		rc = grow((void **)&snap->exits, &cap, snap->nexits, sizeof(*e), TRACE_MAX_KEYS);
+		if (rc < 0)
+			break;
+		e = &snap->exits[snap->nexits++];
+		memset(e, 0, sizeof(*e));
+		e->pid = key.pid;
+		e->vcpu = key.vcpu;
+		e->kind = key.kind;
+		e->reason = key.reason;
+		for (int c = 0; c < t->ncpus; c++) {
+			const struct trace_val *v = &vals[c];
+
+			e->count += v->count;
+			e->lat_count += v->lat_count;
+			e->lat_sum_ns += v->lat_sum_ns;
+			if (v->lat_max_ns > e->lat_max_ns)
+				e->lat_max_ns = v->lat_max_ns;
+			for (int i = 0; i < TRACE_HIST_SLOTS; i++)
+				e->hist[i] += v->hist[i];
+		}
+	}
+	free(vals);
+	if (snap->nexits)
+		qsort(snap->exits, snap->nexits, sizeof(*snap->exits), cmp_exit);
+	return rc;
+}
+
+static int read_ports(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
+{
+	struct bpf_map *m = t->skel->maps.ports;
+	struct trace_port_key key, next;
+	void *prev = NULL;
+	uint64_t *vals;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (!(t->sources & ((1u << VBPF_SRC_PIO) | (1u << VBPF_SRC_MMIO))))
+		return 0;
+	vals = calloc((size_t)t->ncpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		struct vbpf_port_stat *p;
+
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(m, &key, sizeof(key), vals, sizeof(*vals) * (size_t)t->ncpus,
+					 0) < 0)
+			continue;
+		rc = grow((void **)&snap->ports, &cap, snap->nports, sizeof(*p), TRACE_MAX_PORTS);
+		if (rc < 0)
+			break;
+		p = &snap->ports[snap->nports++];
+		p->pid = key.pid;
+		p->vcpu = key.vcpu;
+		p->kind = key.kind;
+		p->rw = key.rw;
+		p->addr = key.addr;
+		p->count = 0;
+		for (int c = 0; c < t->ncpus; c++)
+			p->count += vals[c];
+	}
+	free(vals);
+	if (snap->nports)
+		qsort(snap->ports, snap->nports, sizeof(*snap->ports), cmp_port);
+	return rc;
+}
+
+int vbpf_trace_snapshot(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
+{
+	uint64_t *vals;
+	int rc;
+
+	memset(snap, 0, sizeof(*snap));
+	if (!t)
+		return -EINVAL;
+	rc = read_exits(t, snap);
+	if (rc == 0)
+		rc = read_ports(t, snap);
+	if (rc < 0)
+		goto fail;
+	vals = calloc((size_t)t->ncpus, sizeof(*vals));
+	if (!vals) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	for (uint32_t i = 0; i < TRACE_STAT_COUNT; i++) {
+		uint64_t sum = 0;
+
+		if (bpf_map__lookup_elem(t->skel->maps.stats, &i, sizeof(i), vals,
+					 sizeof(*vals) * (size_t)t->ncpus, 0) < 0)
+			continue;
+		for (int c = 0; c < t->ncpus; c++)
+			sum += vals[c];
+		if (i < TRACE_SRC_COUNT)
+			snap->events[i] = sum;
+		else
+			snap->drops = sum;
+	}
+	free(vals);
+	return 0;
+fail:
+	vbpf_trace_snapshot_free(snap);
+	return rc;
+}
+
+void vbpf_trace_snapshot_free(struct vbpf_trace_snapshot *snap)
+{
+	if (!snap)
+		return;
+	free(snap->exits);
+	free(snap->ports);
+	memset(snap, 0, sizeof(*snap));
+}
