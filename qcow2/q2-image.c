@@ -497,9 +497,6 @@ static int parse(struct q2_image *img, enum q2_open_status *status, char *why, s
 		if (rc < 0)
 			return rc;
 	}
-	if ((img->incompat & Q2_INCOMPAT_DATA_FILE) && img->backing_offset && 0) {
-		/* placeholder: QEMU allows both */
-	}
 	*status = Q2_OPEN_OK;
 	return 0;
 }

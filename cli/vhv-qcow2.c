@@ -1,0 +1,889 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vhv-qcow2: `info` (everything in a qcow2 header) and `verify` (qemu-img
+ * check's counts and exit codes, read-only, plus warnings). Option parsing,
+ * rendering and exit codes only; the format lives in qcow2/.
+ *
+ * JSON: qemu-img prints QDicts, whose key order is its hash table's bucket
+ * order (qobject/qdict.c: tdb_hash() % 512, newest first within a bucket).
+ * We print in that same order so that our output is byte-identical to
+ * qemu-img's where the content is the same.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli-common.h"
+#include "hvcore/hv-util.h"
+#include "qcow2/q2-check.h"
+#include "qcow2/q2-image.h"
+
+/* ---- a tiny JSON tree, printed in QDict order ---------------------------- */
+
+enum jt { J_OBJ, J_ARR, J_STR, J_INT, J_UINT, J_BOOL };
+
+struct jn {
+	enum jt t;
+	char *key;
+	char *s;
+	int64_t i;
+	uint64_t u;
+	bool b;
+	struct jn **kids;
+	size_t n;
+};
+
+static struct jn *jnew(enum jt t)
+{
+	struct jn *j = xcalloc(1, sizeof(*j));
+
+	j->t = t;
+	return j;
+}
+
+static struct jn *jadd(struct jn *parent, const char *key, struct jn *kid)
+{
+	kid->key = key ? xstrdup(key) : NULL;
+	parent->kids = xrealloc(parent->kids, (parent->n + 1) * sizeof(*parent->kids));
+	parent->kids[parent->n++] = kid;
+	return kid;
+}
+
+static void jstr(struct jn *o, const char *k, const char *v)
+{
+	struct jn *j = jnew(J_STR);
+
+	j->s = xstrdup(v ? v : "");
+	jadd(o, k, j);
+}
+
+static void jint(struct jn *o, const char *k, int64_t v)
+{
+	struct jn *j = jnew(J_INT);
+
+	j->i = v;
+	jadd(o, k, j);
+}
+
+static void juint(struct jn *o, const char *k, uint64_t v)
+{
+	struct jn *j = jnew(J_UINT);
+
+	j->u = v;
+	jadd(o, k, j);
+}
+
+static void jbool(struct jn *o, const char *k, bool v)
+{
+	struct jn *j = jnew(J_BOOL);
+
+	j->b = v;
+	jadd(o, k, j);
+}
+
+static void jfree(struct jn *j)
+{
+	size_t i;
+
+	if (!j)
+		return;
+	for (i = 0; i < j->n; i++)
+		jfree(j->kids[i]);
+	free(j->kids);
+	free(j->key);
+	free(j->s);
+	free(j);
+}
+
+/* qobject/qdict.c */
+static unsigned int tdb_hash(const char *name)
+{
+	unsigned value, i;
+
+	for (value = 0x238F13AF * (unsigned)strlen(name), i = 0; name[i]; i++)
+		value = value + (((const unsigned char *)name)[i] << (i * 5 % 24));
+	return 1103515243 * value + 12345;
+}
+
+struct kord {
+	unsigned bucket;
+	size_t idx;
+};
+
+static int cmp_kord(const void *a, const void *b)
+{
+	const struct kord *x = a, *y = b;
+
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	return x->idx > y->idx ? -1 : x->idx < y->idx; /* newest first */
+}
+
+static void jprint_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		switch (ch) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (ch < 0x20 || ch == 0x7f)
+				fprintf(f, "\\u%04x", ch);
+			else
+				fputc(ch, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void jprint(FILE *f, const struct jn *j, int depth)
+{
+	size_t i;
+
+	switch (j->t) {
+	case J_STR: jprint_str(f, j->s); return;
+	case J_INT: fprintf(f, "%" PRId64, j->i); return;
+	case J_UINT: fprintf(f, "%" PRIu64, j->u); return;
+	case J_BOOL: fputs(j->b ? "true" : "false", f); return;
+	case J_ARR:
+		fputs("[\n", f);
+		for (i = 0; i < j->n; i++) {
+			fprintf(f, "%*s", (depth + 1) * 4, "");
+			jprint(f, j->kids[i], depth + 1);
+			fputs(i + 1 < j->n ? ",\n" : "\n", f);
+		}
+		fprintf(f, "%*s]", depth * 4, "");
+		return;
+	case J_OBJ: {
+		struct kord *ord = xcalloc(j->n ? j->n : 1, sizeof(*ord));
+
+		for (i = 0; i < j->n; i++) {
+			ord[i].bucket = tdb_hash(j->kids[i]->key) % 512;
+			ord[i].idx = i;
+		}
+		qsort(ord, j->n, sizeof(*ord), cmp_kord);
+		fputs("{\n", f);
+		for (i = 0; i < j->n; i++) {
+			const struct jn *k = j->kids[ord[i].idx];
+
+			fprintf(f, "%*s", (depth + 1) * 4, "");
+			jprint_str(f, k->key);
+			fputs(": ", f);
+			jprint(f, k, depth + 1);
+			fputs(i + 1 < j->n ? ",\n" : "\n", f);
+		}
+		fprintf(f, "%*s}", depth * 4, "");
+		free(ord);
+		return;
+	}
+	}
+}
+
+static void jprint_doc(FILE *f, const struct jn *j)
+{
+	jprint(f, j, 0);
+	fputc('\n', f);
+}
+
+/* ---- shared ------------------------------------------------------------- */
+
+static int open_image(const char *path, bool force_share, bool json, struct q2_image **img)
+{
+	enum q2_open_status st;
+	char why[512] = "";
+	int rc;
+
+	rc = q2_image_open(path, img, &st, why, sizeof(why));
+	if (rc < 0) {
+		if (st == Q2_OPEN_NOT_QCOW2) {
+			if (json)
+				printf("{\"error\": \"not a qcow2 image\"}\n");
+			cli_error("%s: not a qcow2 image (format not supported)", path);
+			return CLI_EXIT_FORMAT;
+		}
+		if (json) {
+			struct jn *o = jnew(J_OBJ);
+
+			jstr(o, "error", why);
+			jprint_doc(stdout, o);
+			jfree(o);
+		}
+		if (rc == -ENOENT || rc == -EACCES || strncmp(why, "Could not open", 14) == 0)
+			cli_error("%s", why);
+		else
+			cli_error("Could not open '%s': %s", path, why);
+		return CLI_EXIT_ERROR;
+	}
+	if (!force_share) {
+		rc = q2_image_locked((*img)->fd);
+		if (rc > 0) {
+			if (json)
+				printf("{\"error\": \"image is in use\"}\n");
+			cli_error("Could not open '%s': Failed to get shared \"write\" lock", path);
+			fprintf(stderr,
+				"Is another process using the image [%s]? (-U/--force-share to verify anyway)\n",
+				path);
+			q2_image_free(*img);
+			*img = NULL;
+			return CLI_EXIT_ERROR;
+		}
+	}
+	return CLI_EXIT_OK;
+}
+
+/* ---- verify ------------------------------------------------------------- */
+
+struct prog {
+	bool on;
+	uint64_t last_ns;
+	int shown;
+};
+
+static void progress_cb(void *data, uint64_t done, uint64_t total)
+{
+	struct prog *p = data;
+	uint64_t now = hv_now_ns();
+
+	if (!p->on || now - p->last_ns < 100000000ull)
+		return;
+	p->last_ns = now;
+	p->shown = 1;
+	fprintf(stderr, "\r    (%5.2f/100%%)", total ? 100.0 * (double)HV_MIN(done, total) / (double)total : 0.0);
+	fflush(stderr);
+}
+
+static const char *const kind_label[Q2_MSG_KINDS] = { "ERROR", "LEAK", "CHECK", "WARN" };
+static const char *const kind_plural[Q2_MSG_KINDS] = { "corruptions", "leaks", "check errors",
+						      "warnings" };
+
+static void verify_usage(void)
+{
+	printf("Usage:\n"
+	       " %1$s verify [options] <image>\n"
+	       "\n"
+	       "Check a qcow2 image's metadata like `qemu-img check` (same counts, same exit\n"
+	       "codes, same JSON keys), without ever writing to it.\n"
+	       "\n"
+	       "Options:\n"
+	       " -o, --output <fmt>      output format: human (default) or json\n"
+	       " -J, --json              same as --output=json\n"
+	       " -f, --format <fmt>      image format (only qcow2; accepted as in qemu-img)\n"
+	       "     --strict            count the warnings too (exit 2; JSON \"warnings\")\n"
+	       "     --deep              also decompress every compressed cluster\n"
+	       " -U, --force-share       verify even if a running QEMU holds the image\n"
+	       "     --max-messages <n>  problems listed per kind (default 50)\n"
+	       "     --no-progress       no progress line, even on a terminal\n"
+	       " -q, --quiet             print only the problems and the summary\n"
+	       " -h, --help              display this help\n"
+	       "\n"
+	       "Exit status: 0 clean, 1 check not completed or check errors, 2 corruptions,\n"
+	       "3 leaks only, 63 not a qcow2 image. See vhv-qcow2(8).\n",
+	       cli_prog());
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	enum { OPT_STRICT = 256, OPT_DEEP, OPT_MAXMSG, OPT_NOPROG };
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "deep", no_argument, NULL, OPT_DEEP },
+		{ "force-share", no_argument, NULL, 'U' },
+		{ "max-messages", required_argument, NULL, OPT_MAXMSG },
+		{ "no-progress", no_argument, NULL, OPT_NOPROG },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum cli_output output = CLI_OUTPUT_HUMAN;
+	bool strict = false, force_share = false, quiet = false, noprog = false;
+	struct q2_check_opts copts = { .max_msgs = 50 };
+	struct q2_check_result res;
+	struct prog prog = { 0 };
+	struct q2_image *img = NULL;
+	const char *path;
+	uint64_t v;
+	int c, rc, ec;
+	size_t i;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:Jf:Uqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = cli_parse_output(optarg); break;
+		case 'J': output = CLI_OUTPUT_JSON; break;
+		case 'f':
+			if (strcmp(optarg, "qcow2") != 0) {
+				cli_error("format '%s' is not supported (only qcow2)", optarg);
+				return CLI_EXIT_FORMAT;
+			}
+			break;
+		case OPT_STRICT: strict = true; break;
+		case OPT_DEEP: copts.deep = true; break;
+		case 'U': force_share = true; break;
+		case OPT_MAXMSG:
+			if (hv_parse_u64(optarg, 10, &v) < 0 || v == 0 || v > 1000000)
+				cli_usage_error("invalid --max-messages '%s'", optarg);
+			copts.max_msgs = (unsigned)v;
+			break;
+		case OPT_NOPROG: noprog = true; break;
+		case 'q': quiet = true; break;
+		case 'h': verify_usage(); return CLI_EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s verify --help' for more information.\n", cli_prog());
+			return CLI_EXIT_ERROR;
+		}
+	}
+	if (optind != argc - 1)
+		cli_usage_error("verify needs exactly one image");
+	path = argv[optind];
+
+	ec = open_image(path, force_share, output == CLI_OUTPUT_JSON, &img);
+	if (ec)
+		return ec;
+	prog.on = !noprog && isatty(STDERR_FILENO);
+	copts.progress = progress_cb;
+	copts.progress_data = &prog;
+	rc = q2_check(img, &copts, &res);
+	if (prog.shown)
+		fprintf(stderr, "\r%20s\r", "");
+
+	if (rc < 0) {
+		/* qemu-img: no report, "Check failed: <errno>", exit 1 */
+		for (i = 0; i < res.n_msgs && output == CLI_OUTPUT_HUMAN; i++)
+			printf("%-5s %s\n", kind_label[res.msgs[i].kind], res.msgs[i].text);
+		if (output == CLI_OUTPUT_JSON) {
+			struct jn *o = jnew(J_OBJ);
+			char *e = xasprintf("Check failed: %s", strerror(-rc));
+
+			jstr(o, "error", e);
+			jprint_doc(stdout, o);
+			jfree(o);
+			free(e);
+		}
+		cli_error("Check failed: %s", strerror(-rc));
+		q2_check_result_release(&res);
+		q2_image_free(img);
+		return CLI_EXIT_ERROR;
+	}
+
+	if (output == CLI_OUTPUT_JSON) {
+		struct jn *o = jnew(J_OBJ);
+
+		/* qemu-img.c collect_image_check(): optional keys only when non-zero */
+		jstr(o, "filename", path);
+		jstr(o, "format", "qcow2");
+		jint(o, "check-errors", res.check_errors);
+		if (res.corruptions)
+			jint(o, "corruptions", res.corruptions);
+		if (res.leaks)
+			jint(o, "leaks", res.leaks);
+		if (res.image_end_offset)
+			juint(o, "image-end-offset", res.image_end_offset);
+		if (res.total_clusters)
+			juint(o, "total-clusters", res.total_clusters);
+		if (res.allocated_clusters)
+			juint(o, "allocated-clusters", res.allocated_clusters);
+		if (res.fragmented_clusters)
+			juint(o, "fragmented-clusters", res.fragmented_clusters);
+		if (res.compressed_clusters)
+			juint(o, "compressed-clusters", res.compressed_clusters);
+		if (strict) {
+			struct jn *a = jadd(o, "warnings", jnew(J_ARR));
+
+			for (i = 0; i < res.n_msgs; i++)
+				if (res.msgs[i].kind == Q2_MSG_WARNING)
+					jstr(a, NULL, res.msgs[i].text);
+		}
+		jprint_doc(stdout, o);
+		jfree(o);
+	} else {
+		int k;
+
+		if (!quiet)
+			printf("image: %s (qcow2 v%u, %s clusters, %u-bit refcounts%s)\n", path,
+			       img->version,
+			       hv_fmt_size(img->cluster_size, (char[32]){ 0 }, 32),
+			       img->refcount_bits, img->extended_l2 ? ", extended L2" : "");
+		for (i = 0; i < res.n_msgs; i++)
+			printf("%-5s %s\n", kind_label[res.msgs[i].kind], res.msgs[i].text);
+		for (k = 0; k < Q2_MSG_KINDS; k++)
+			if (res.dropped[k])
+				printf("      ... and %" PRIu64 " more %s (--max-messages)\n",
+				       res.dropped[k], kind_plural[k]);
+		if (res.warnings && !quiet)
+			printf("%" PRId64 " warning%s (not counted by qemu-img check%s).\n",
+			       res.warnings, res.warnings == 1 ? "" : "s",
+			       strict ? "; counted here because of --strict" : "; --strict counts them");
+		if (res.n_msgs)
+			printf("\n");
+		/* qemu-img.c dump_human_image_check() */
+		if (!(res.corruptions || res.leaks || res.check_errors)) {
+			printf("No errors were found on the image.\n");
+		} else {
+			if (res.corruptions)
+				printf("\n%" PRId64 " errors were found on the image.\n"
+				       "Data may be corrupted, or further writes to the image may corrupt it.\n",
+				       res.corruptions);
+			if (res.leaks)
+				printf("\n%" PRId64 " leaked clusters were found on the image.\n"
+				       "This means waste of disk space, but no harm to data.\n",
+				       res.leaks);
+			if (res.check_errors)
+				printf("\n%" PRId64 " internal errors have occurred during the check.\n",
+				       res.check_errors);
+		}
+		if (res.total_clusters && res.allocated_clusters)
+			printf("%" PRIu64 "/%" PRIu64 " = %0.2f%% allocated, %0.2f%% fragmented, %0.2f%% compressed clusters\n",
+			       res.allocated_clusters, res.total_clusters,
+			       res.allocated_clusters * 100.0 / res.total_clusters,
+			       res.fragmented_clusters * 100.0 / res.allocated_clusters,
+			       res.compressed_clusters * 100.0 / res.allocated_clusters);
+		if (res.image_end_offset)
+			printf("Image end offset: %" PRIu64 "\n", res.image_end_offset);
+	}
+	if (fflush(stdout) != 0)
+		cli_die("cannot write the report: %s", strerror(errno));
+
+	if (res.check_errors) {
+		cli_error("Check failed");
+		ec = CLI_EXIT_ERROR;
+	} else if (res.corruptions || (strict && res.warnings)) {
+		ec = CLI_EXIT_FAIL;
+	} else if (res.leaks) {
+		ec = CLI_EXIT_WARN;
+	} else {
+		ec = CLI_EXIT_OK;
+	}
+	q2_check_result_release(&res);
+	q2_image_free(img);
+	return ec;
+}
+
+/* ---- info --------------------------------------------------------------- */
+
+static void info_usage(void)
+{
+	printf("Usage:\n"
+	       " %1$s info [options] <image>\n"
+	       "\n"
+	       "Show every field of a qcow2 image's header, its extensions, snapshots and\n"
+	       "bitmaps. Read-only.\n"
+	       "\n"
+	       "Options:\n"
+	       " -o, --output <fmt>      output format: human (default) or json\n"
+	       " -J, --json              same as --output=json (qemu-img info's keys)\n"
+	       " -U, --force-share       read even if a running QEMU holds the image\n"
+	       " -h, --help              display this help\n"
+	       "\n"
+	       "Exit status: 0 shown, 1 cannot read it, 63 not a qcow2 image.\n",
+	       cli_prog());
+}
+
+static const char *ext_name(uint32_t t)
+{
+	switch (t) {
+	case Q2_EXT_BACKING_FORMAT: return "backing-format";
+	case Q2_EXT_FEATURE_TABLE: return "feature-name-table";
+	case Q2_EXT_BITMAPS: return "bitmaps";
+	case Q2_EXT_CRYPTO: return "full-disk-encryption";
+	case Q2_EXT_DATA_FILE: return "external-data-file";
+	default: return "unknown";
+	}
+}
+
+static const uint64_t known_mask[3] = { Q2_INCOMPAT_MASK, Q2_COMPAT_MASK, Q2_AUTOCLEAR_MASK };
+static const char *const feat_kind[3] = { "incompatible", "compatible", "autoclear" };
+
+/* Feature bits as an array of names; unknown bits "unknown bit N". */
+static struct jn *feature_list(const struct q2_image *img, int type, uint64_t bits)
+{
+	struct jn *a = jnew(J_ARR);
+	int bit;
+
+	for (bit = 0; bit < 64; bit++) {
+		const char *n;
+		char tmp[32];
+
+		if (!(bits & (1ull << bit)))
+			continue;
+		n = (known_mask[type] & (1ull << bit)) ? q2_feature_name(img, type, bit) : NULL;
+		if (!n) {
+			snprintf(tmp, sizeof(tmp), "unknown bit %d", bit);
+			n = tmp;
+		}
+		jstr(a, NULL, n);
+	}
+	return a;
+}
+
+static void fmt_date(uint32_t sec, char *buf, size_t len)
+{
+	time_t t = sec;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static void print_bits(const struct q2_image *img, int type, uint64_t bits)
+{
+	int bit;
+	bool any = false;
+
+	printf("%-24s0x%016" PRIx64, feat_kind[type], bits);
+	for (bit = 0; bit < 64; bit++) {
+		const char *n;
+
+		if (!(bits & (1ull << bit)))
+			continue;
+		n = (known_mask[type] & (1ull << bit)) ? q2_feature_name(img, type, bit) : NULL;
+		printf("%s", any ? ", " : "  ");
+		any = true;
+		if (n)
+			printf("%s", n);
+		else
+			printf("UNKNOWN bit %d", bit);
+	}
+	printf("\n");
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "force-share", no_argument, NULL, 'U' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum cli_output output = CLI_OUTPUT_HUMAN;
+	bool force_share = false;
+	struct q2_image *img = NULL;
+	uint64_t corr = 0;
+	char why[256] = "", sz[32], sz2[32];
+	const char *path;
+	struct stat st;
+	uint32_t i;
+	size_t e;
+	int c, ec, rc_sn, rc_bm;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:Jf:Uh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = cli_parse_output(optarg); break;
+		case 'J': output = CLI_OUTPUT_JSON; break;
+		case 'f':
+			if (strcmp(optarg, "qcow2") != 0) {
+				cli_error("format '%s' is not supported (only qcow2)", optarg);
+				return CLI_EXIT_FORMAT;
+			}
+			break;
+		case 'U': force_share = true; break;
+		case 'h': info_usage(); return CLI_EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s info --help' for more information.\n", cli_prog());
+			return CLI_EXIT_ERROR;
+		}
+	}
+	if (optind != argc - 1)
+		cli_usage_error("info needs exactly one image");
+	path = argv[optind];
+	ec = open_image(path, force_share, output == CLI_OUTPUT_JSON, &img);
+	if (ec)
+		return ec;
+	rc_sn = q2_image_load_snapshots(img, &corr, why, sizeof(why));
+	if (rc_sn < 0)
+		cli_warn("%s: snapshot table unreadable: %s", path, why);
+	rc_bm = q2_image_load_bitmaps(img, why, sizeof(why));
+	if (rc_bm < 0)
+		cli_warn("%s: bitmap directory unreadable: %s", path, why);
+	if (fstat(img->fd, &st) < 0)
+		memset(&st, 0, sizeof(st));
+
+	if (output == CLI_OUTPUT_JSON) {
+		struct jn *o = jnew(J_OBJ), *fs, *data, *hdr, *a;
+
+		/* qemu-img info --output=json keys (qapi ImageInfo) */
+		juint(o, "virtual-size", img->size);
+		jstr(o, "filename", path);
+		juint(o, "cluster-size", img->cluster_size);
+		jstr(o, "format", "qcow2");
+		juint(o, "actual-size", (uint64_t)st.st_blocks * 512);
+		if (img->crypt_method)
+			jbool(o, "encrypted", true);
+		jbool(o, "dirty-flag", !!(img->incompat & Q2_INCOMPAT_DIRTY));
+		if (img->backing_file) {
+			jstr(o, "backing-filename", img->backing_file);
+			jstr(o, "full-backing-filename", img->backing_file);
+			if (img->backing_format)
+				jstr(o, "backing-filename-format", img->backing_format);
+		}
+		if (img->n_snapshots_loaded) {
+			a = jadd(o, "snapshots", jnew(J_ARR));
+			for (i = 0; i < img->n_snapshots_loaded; i++) {
+				const struct q2_snapshot *sn = &img->snapshots[i];
+				struct jn *s = jadd(a, NULL, jnew(J_OBJ));
+
+				if (sn->icount != UINT64_MAX)
+					juint(s, "icount", sn->icount);
+				juint(s, "vm-clock-nsec", sn->vm_clock_nsec % 1000000000ull);
+				jstr(s, "name", sn->name);
+				juint(s, "date-sec", sn->date_sec);
+				juint(s, "date-nsec", sn->date_nsec);
+				juint(s, "vm-clock-sec", sn->vm_clock_nsec / 1000000000ull);
+				jstr(s, "id", sn->id);
+				juint(s, "vm-state-size", sn->vm_state_size);
+			}
+		}
+		fs = jadd(o, "format-specific", jnew(J_OBJ));
+		jstr(fs, "type", "qcow2");
+		data = jadd(fs, "data", jnew(J_OBJ));
+		jstr(data, "compat", img->version == 2 ? "0.10" : "1.1");
+		if (img->version >= 3) {
+			jstr(data, "compression-type",
+			     img->compression_type == Q2_COMP_ZSTD ? "zstd" : "zlib");
+			jbool(data, "lazy-refcounts", !!(img->compat & Q2_COMPAT_LAZY_REFCOUNTS));
+			jbool(data, "corrupt", !!(img->incompat & Q2_INCOMPAT_CORRUPT));
+			jbool(data, "extended-l2", img->extended_l2);
+			if (img->data_file)
+				jstr(data, "data-file", img->data_file);
+			if (q2_has_data_file(img))
+				jbool(data, "data-file-raw",
+				      !!(img->autoclear & Q2_AUTOCLEAR_DATA_FILE_RAW));
+		} else {
+			jstr(data, "compression-type", "zlib");
+		}
+		juint(data, "refcount-bits", img->refcount_bits);
+		if (img->n_bitmaps_loaded) {
+			a = jadd(data, "bitmaps", jnew(J_ARR));
+			for (i = 0; i < img->n_bitmaps_loaded; i++) {
+				const struct q2_bitmap *bm = &img->bitmaps[i];
+				struct jn *b = jadd(a, NULL, jnew(J_OBJ)), *fl;
+
+				fl = jadd(b, "flags", jnew(J_ARR));
+				if (bm->flags & Q2_BME_FLAG_IN_USE)
+					jstr(fl, NULL, "in-use");
+				if (bm->flags & Q2_BME_FLAG_AUTO)
+					jstr(fl, NULL, "auto");
+				jstr(b, "name", bm->name);
+				juint(b, "granularity", 1ull << bm->granularity_bits);
+			}
+		}
+		if (img->crypt_method) {
+			struct jn *enc = jadd(data, "encrypt", jnew(J_OBJ));
+
+			jstr(enc, "format", img->crypt_method == Q2_CRYPT_LUKS ? "luks" : "aes");
+		}
+
+		/* vhv additions: the raw header and its extensions */
+		hdr = jadd(o, "header", jnew(J_OBJ));
+		juint(hdr, "version", img->version);
+		juint(hdr, "backing-file-offset", img->backing_offset);
+		juint(hdr, "backing-file-size", img->backing_size);
+		juint(hdr, "cluster-bits", img->cluster_bits);
+		juint(hdr, "size", img->size);
+		juint(hdr, "crypt-method", img->crypt_method);
+		juint(hdr, "l1-size", img->l1_size);
+		juint(hdr, "l1-table-offset", img->l1_offset);
+		juint(hdr, "refcount-table-offset", img->reftable_offset);
+		juint(hdr, "refcount-table-clusters", img->reftable_clusters);
+		juint(hdr, "nb-snapshots", img->nb_snapshots);
+		juint(hdr, "snapshot-offset", img->snapshots_offset);
+		juint(hdr, "incompatible-features", img->incompat);
+		juint(hdr, "compatible-features", img->compat);
+		juint(hdr, "autoclear-features", img->autoclear);
+		juint(hdr, "refcount-order", img->refcount_order);
+		juint(hdr, "header-length", img->header_length);
+		juint(hdr, "compression-type", img->compression_type);
+		jadd(hdr, "incompatible", feature_list(img, 0, img->incompat));
+		jadd(hdr, "compatible", feature_list(img, 1, img->compat));
+		jadd(hdr, "autoclear", feature_list(img, 2, img->autoclear));
+		jbool(hdr, "unknown-features",
+		      (img->incompat & ~Q2_INCOMPAT_MASK) || (img->compat & ~Q2_COMPAT_MASK) ||
+			      (img->autoclear & ~Q2_AUTOCLEAR_MASK));
+		a = jadd(o, "extensions", jnew(J_ARR));
+		for (e = 0; e < img->n_exts; e++) {
+			struct jn *x = jadd(a, NULL, jnew(J_OBJ));
+			char hex[16];
+
+			snprintf(hex, sizeof(hex), "0x%08x", img->exts[e].type);
+			jstr(x, "magic", hex);
+			jstr(x, "name", ext_name(img->exts[e].type));
+			juint(x, "length", img->exts[e].len);
+			juint(x, "offset", img->exts[e].offset);
+		}
+		if (img->has_crypto_ext) {
+			struct jn *x = jadd(o, "encryption-header", jnew(J_OBJ));
+
+			juint(x, "offset", img->crypto_offset);
+			juint(x, "length", img->crypto_length);
+		}
+		if (img->nb_bitmaps) {
+			struct jn *x = jadd(o, "bitmap-directory", jnew(J_OBJ));
+
+			juint(x, "nb-bitmaps", img->nb_bitmaps);
+			juint(x, "offset", img->bitmap_dir_offset);
+			juint(x, "size", img->bitmap_dir_size);
+		}
+		jprint_doc(stdout, o);
+		jfree(o);
+	} else {
+		printf("image: %s\n", path);
+		printf("file format: qcow2 (version %u, compat %s)\n", img->version,
+		       img->version == 2 ? "0.10" : "1.1");
+		printf("virtual size: %s (%" PRIu64 " bytes)\n", hv_fmt_size(img->size, sz, sizeof(sz)),
+		       img->size);
+		printf("disk size: %s\n", hv_fmt_size((uint64_t)st.st_blocks * 512, sz, sizeof(sz)));
+		printf("file length: %s (%" PRIu64 " bytes)\n",
+		       hv_fmt_size(img->file_size, sz, sizeof(sz)), img->file_size);
+		printf("cluster_size: %" PRIu64 " (%u bits)\n", img->cluster_size, img->cluster_bits);
+		if (img->backing_file) {
+			printf("backing file: %s\n", img->backing_file);
+			if (img->backing_format)
+				printf("backing file format: %s\n", img->backing_format);
+		}
+		if (img->data_file)
+			printf("data file: %s%s\n", img->data_file,
+			       (img->autoclear & Q2_AUTOCLEAR_DATA_FILE_RAW) ? " (raw)" : "");
+		printf("\nHeader:\n");
+		printf("%-24s0x%08x\n", "magic", Q2_MAGIC);
+		printf("%-24s%u\n", "version", img->version);
+		printf("%-24s0x%" PRIx64 "\n", "backing_file_offset", img->backing_offset);
+		printf("%-24s%u\n", "backing_file_size", img->backing_size);
+		printf("%-24s%u\n", "cluster_bits", img->cluster_bits);
+		printf("%-24s%" PRIu64 "\n", "size", img->size);
+		printf("%-24s%u (%s)\n", "crypt_method", img->crypt_method,
+		       img->crypt_method == Q2_CRYPT_LUKS  ? "LUKS"
+		       : img->crypt_method == Q2_CRYPT_AES ? "AES-CBC"
+							   : "none");
+		printf("%-24s%u\n", "l1_size", img->l1_size);
+		printf("%-24s0x%" PRIx64 "\n", "l1_table_offset", img->l1_offset);
+		printf("%-24s0x%" PRIx64 "\n", "refcount_table_offset", img->reftable_offset);
+		printf("%-24s%u\n", "refcount_table_clusters", img->reftable_clusters);
+		printf("%-24s%u\n", "nb_snapshots", img->nb_snapshots);
+		printf("%-24s0x%" PRIx64 "\n", "snapshot_offset", img->snapshots_offset);
+		if (img->version >= 3) {
+			print_bits(img, 0, img->incompat);
+			print_bits(img, 1, img->compat);
+			print_bits(img, 2, img->autoclear);
+			printf("%-24s%u (%u-bit refcounts)\n", "refcount_order", img->refcount_order,
+			       img->refcount_bits);
+			printf("%-24s%u\n", "header_length", img->header_length);
+			printf("%-24s%u (%s)\n", "compression_type", img->compression_type,
+			       img->compression_type == Q2_COMP_ZSTD ? "zstd" : "zlib");
+		}
+		printf("%-24s%s\n", "extended L2", img->extended_l2 ? "yes (32 subclusters)" : "no");
+		if (img->n_exts) {
+			printf("\nHeader extensions:\n");
+			for (e = 0; e < img->n_exts; e++)
+				printf("  0x%08x %-22s %u bytes at 0x%" PRIx64 "\n", img->exts[e].type,
+				       ext_name(img->exts[e].type), img->exts[e].len,
+				       img->exts[e].offset);
+			for (e = 0; e < img->n_features; e++)
+				printf("  feature %-12s bit %-2u %s\n",
+				       img->features[e].type < 3 ? feat_kind[img->features[e].type] : "?",
+				       img->features[e].bit, img->features[e].name);
+			if (img->has_crypto_ext)
+				printf("  encryption header: %" PRIu64 " bytes at 0x%" PRIx64 "\n",
+				       img->crypto_length, img->crypto_offset);
+			if (img->has_bitmaps_ext && !img->nb_bitmaps)
+				printf("  bitmaps extension ignored: autoclear bit clear (bitmaps are stale)\n");
+		}
+		if (img->n_snapshots_loaded) {
+			printf("\nSnapshot list:\n");
+			printf("%-10s%-18s%10s%20s%13s%11s  %s\n", "ID", "TAG", "VM SIZE", "DATE",
+			       "VM CLOCK", "ICOUNT", "L1");
+			for (i = 0; i < img->n_snapshots_loaded; i++) {
+				const struct q2_snapshot *sn = &img->snapshots[i];
+				uint64_t secs = sn->vm_clock_nsec / 1000000000ull;
+				char date[32], icount[24] = "";
+
+				fmt_date(sn->date_sec, date, sizeof(date));
+				if (sn->icount != UINT64_MAX)
+					snprintf(icount, sizeof(icount), "%" PRIu64, sn->icount);
+				printf("%-10s%-18s%10s%20s %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64 "%11s  %u entries at 0x%" PRIx64 "\n",
+				       sn->id, sn->name, hv_fmt_size(sn->vm_state_size, sz2, sizeof(sz2)),
+				       date, secs / 3600, secs / 60 % 60, secs % 60,
+				       sn->vm_clock_nsec / 1000000 % 1000, icount, sn->l1_size,
+				       sn->l1_offset);
+			}
+		}
+		if (img->n_bitmaps_loaded) {
+			printf("\nBitmaps (directory: %" PRIu64 " bytes at 0x%" PRIx64 "):\n",
+			       img->bitmap_dir_size, img->bitmap_dir_offset);
+			for (i = 0; i < img->n_bitmaps_loaded; i++) {
+				const struct q2_bitmap *bm = &img->bitmaps[i];
+
+				printf("  %-20s granularity %-10s flags%s%s%s table %u entries at 0x%" PRIx64 "\n",
+				       bm->name, hv_fmt_size(1ull << bm->granularity_bits, sz, sizeof(sz)),
+				       (bm->flags & Q2_BME_FLAG_IN_USE) ? " in-use" : "",
+				       (bm->flags & Q2_BME_FLAG_AUTO) ? " auto" : "",
+				       !(bm->flags & (Q2_BME_FLAG_IN_USE | Q2_BME_FLAG_AUTO)) ? " -" : "",
+				       bm->table_size, bm->table_offset);
+			}
+		}
+	}
+	q2_image_free(img);
+	return (rc_sn < 0 || rc_bm < 0) ? CLI_EXIT_ERROR : CLI_EXIT_OK;
+}
+
+static void usage(void)
+{
+	printf("Usage:\n"
+	       " %1$s info [options] <image>\n"
+	       " %1$s verify [options] <image>\n"
+	       "\n"
+	       "Inspect (info) and check (verify) qcow2 disk images, read-only.\n"
+	       "\n"
+	       "Options:\n"
+	       " -v, --verbose           more log detail on stderr\n"
+	       " -h, --help              display this help\n"
+	       " -V, --version           display version\n"
+	       "\n"
+	       "Run '%1$s info --help' or '%1$s verify --help' for the options of each.\n"
+	       "See vhv-qcow2(8).\n",
+	       cli_prog());
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+
+	cli_init(argv[0]);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage();
+			return CLI_EXIT_OK;
+		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("%s %s\n", cli_prog(), VHV_VERSION);
+			return CLI_EXIT_OK;
+		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			cli_verbose();
+		} else {
+			break;
+		}
+	}
+	if (i >= argc)
+		cli_usage_error("a command is needed: info or verify");
+	if (!strcmp(argv[i], "info"))
+		return cmd_info(argc - i, argv + i);
+	if (!strcmp(argv[i], "verify") || !strcmp(argv[i], "check"))
+		return cmd_verify(argc - i, argv + i);
+	cli_usage_error("unknown command '%s' (info or verify)", argv[i]);
+}

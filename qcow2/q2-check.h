@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+/*
+ * q2-check: verify a qcow2 image the way `qemu-img check` does (same counts,
+ * same meaning), read-only, plus warnings for problems qemu-img does not count.
+ * Reads metadata in large coalesced batches and keeps 4 bits per host cluster.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qcow2/q2-image.h"
+
+enum q2_msg_kind {
+	Q2_MSG_CORRUPTION,
+	Q2_MSG_LEAK,
+	Q2_MSG_CHECK_ERROR,
+	Q2_MSG_WARNING,
+	Q2_MSG_KINDS,
+};
+
+struct q2_msg {
+	enum q2_msg_kind kind;
+	char *text;             /* owned by the result */
+};
+
+/* Progress callback: @done of @total units of work (metadata clusters). */
+typedef void (*q2_progress_fn)(void *data, uint64_t done, uint64_t total);
+
+struct q2_check_opts {
+	bool deep;              /* also decompress every compressed cluster */
+	unsigned max_msgs;      /* per kind kept in the result; 0 = 100 */
+	q2_progress_fn progress;
+	void *progress_data;
+};
+
+/* Counters carry qemu-img check's meaning (BdrvCheckResult + BlockFragInfo). */
+struct q2_check_result {
+	int64_t check_errors;
+	int64_t corruptions;
+	int64_t leaks;
+	int64_t warnings;       /* vhv only: never folded into the counts above */
+	int64_t deep_failures;  /* compressed clusters that failed to decompress (in corruptions) */
+	uint64_t image_end_offset;
+	uint64_t total_clusters;
+	uint64_t allocated_clusters;
+	uint64_t fragmented_clusters;
+	uint64_t compressed_clusters;
+	/* -errno when the check could not complete (qemu-img: "Check failed: ...") */
+	int fatal;
+	struct q2_msg *msgs;
+	size_t n_msgs;
+	uint64_t dropped[Q2_MSG_KINDS]; /* messages not kept (over max_msgs) */
+};
+
+/*
+ * Run the check. Returns 0 when the check ran to the end (problems are in
+ * @res), or -errno when it could not (also stored in res->fatal; @res holds
+ * what was found so far). Release @res with q2_check_result_release().
+ */
+int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_check_result *res);
+void q2_check_result_release(struct q2_check_result *res);
+
+/*
+ * Is the image in use by another process (QEMU's OFD byte locks, as qemu-img
+ * detects them)? Returns 1 (locked: a writer holds it), 0, or -errno.
+ */
+int q2_image_locked(int fd);
+
+/*
+ * Decompress one compressed cluster (@type Q2_COMP_ZLIB raw deflate, or
+ * Q2_COMP_ZSTD) of @src_len bytes into exactly @dst_len bytes.
+ * Returns 0 or -EIO when the data is not a valid stream filling the cluster.
+ */
+int q2_decompress(int type, const void *src, size_t src_len, void *dst, size_t dst_len);
