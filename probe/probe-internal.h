@@ -10,16 +10,33 @@
 
 #include "hvcore/hv-check.h"
 
-struct probe_cpu;   /* probe-cpu.c: parsed /proc/cpuinfo + CPUID facts */
+#include <stdbool.h>
+
+#include "probe/probe-cpuinfo.h"
+
+struct probe_kvm;   /* probe-kvm.c: the functional /dev/kvm probe, run once */
 
 struct probe_state {
 	const struct hv_root *root;
 	struct probe_cpu *cpu;       /* lazily filled by probe_cpu_get() */
 	int cpu_err;                 /* <0: why it could not be filled */
+	struct probe_kvm *kvm;       /* lazily filled by probe-kvm.c */
+	int kvm_err;
 };
 
 void probe_state_init(struct probe_state *st, const struct hv_root *root);
 void probe_state_clear(struct probe_state *st);
+
+/*
+ * The CPU as the running kernel shows it: /proc/cpuinfo parsed once (see
+ * probe-cpuinfo.h for the fields: vendor, family/model, "flags", "vmx flags")
+ * plus CPUID facts (hypervisor bit, the 0x40000000 vendor signature).
+ * Returns 0 and *out (borrowed, valid until probe_state_clear), or -errno:
+ * -ENOENT when the root has no /proc/cpuinfo (an offline disk).
+ */
+int probe_cpu_get(struct probe_state *st, const struct probe_cpu **out);
+/* Is @flag in the CPU's flags (x86 "flags", arm64 "Features") line? */
+bool probe_cpu_has(const struct probe_cpu *c, const char *flag);
 
 /* CPU and KVM checks: probe-cpu.c, probe-kvm.c (table in probe-core.c). */
 extern const struct hv_check probe_core_checks[];

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+/*
+ * probe-core: the CPU and KVM checks (probe-cpu.c, probe-kvm.c), listed in
+ * probe-core.c's table, and what those two files share.
+ */
+#include <stdbool.h>
+
+#include "hvcore/hv-check.h"
+
+int probe_chk_cpu_model(struct hv_check_ctx *ctx);
+int probe_chk_cpu_virt(struct hv_check_ctx *ctx);
+int probe_chk_cpu_features(struct hv_check_ctx *ctx);
+int probe_chk_cpu_guest(struct hv_check_ctx *ctx);
+int probe_chk_cpu_firmware(struct hv_check_ctx *ctx);
+
+int probe_chk_kvm_modules(struct hv_check_ctx *ctx);
+int probe_chk_kvm_vermagic(struct hv_check_ctx *ctx);
+int probe_chk_kvm_params(struct hv_check_ctx *ctx);
+int probe_chk_kvm_dev(struct hv_check_ctx *ctx);
+int probe_chk_kvm_backend(struct hv_check_ctx *ctx);
+int probe_chk_kvm_probe(struct hv_check_ctx *ctx);
+int probe_chk_kvm_caps(struct hv_check_ctx *ctx);
+
+/* How a kernel module is present in the running kernel (/sys/module, /proc/modules). */
+enum probe_mod_live {
+	PROBE_MOD_ABSENT,
+	PROBE_MOD_LOADED,    /* a loadable module, loaded (/sys/module/M/initstate) */
+	PROBE_MOD_BUILTIN,   /* built in (a /sys/module/M without initstate) */
+};
+/* @name with underscores ("kvm_intel"). Never fails: unreadable reads as absent. */
+enum probe_mod_live probe_mod_live(const struct hv_root *root, const char *name);
+
+/* Free the KVM state of probe_state (probe-kvm.c). */
+struct probe_kvm;
+void probe_kvm_free(struct probe_kvm *k);
+
+/* The first dmesg line matching @needle (case-insensitive), timestamp cut; NULL if none (caller frees). */
+char *probe_dmesg_grep(const struct hv_root *root, const char *const *needles);

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * probe-cpu: what the CPU offers for virtualization, as the running kernel
+ * shows it (/proc/cpuinfo) and as the CPU itself says (CPUID, MSRs):
+ * vendor and model, vmx/svm, the VT-x/AMD-V assists KVM relies on, whether
+ * we are a guest ourselves, and whether firmware switched VT-x/AMD-V off.
+ */
+#include "probe/probe-internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hvcore/hv-log.h"
+#include "hvcore/hv-report.h"
+#include "hvcore/hv-root.h"
+#include "probe/probe-core.h"
+
+/* Intel SDM vol. 3 23.7: IA32_FEATURE_CONTROL. */
+#define MSR_IA32_FEAT_CTL 0x3a
+#define FEAT_CTL_LOCKED (1ull << 0)
+#define FEAT_CTL_VMX_INSIDE_SMX (1ull << 1)
+#define FEAT_CTL_VMX_OUTSIDE_SMX (1ull << 2)
+/* AMD APM vol. 2 15.30.1: VM_CR. */
+#define MSR_VM_CR 0xc0010114
+#define VM_CR_LOCK (1ull << 3)
+#define VM_CR_SVMDIS (1ull << 4)
+
+/* Fill the CPUID facts (x86 only; a root without CPUID keeps the cpuinfo view). */
+static void cpu_read_cpuid(const struct hv_root *root, struct probe_cpu *c)
+{
+	uint32_t r[4];
+
+	if (c->arch != PROBE_ARCH_X86 || hv_root_cpuid(root, 0, 0, r) < 0)
+		return;
+	c->have_cpuid = true;
+	if (hv_root_cpuid(root, 1, 0, r) == 0) {
+		c->cpuid_vmx = r[2] & (1u << 5);
+		c->hypervisor = r[2] & (1u << 31);
+	}
+	if (hv_root_cpuid(root, 0x80000001, 0, r) == 0)
+		c->cpuid_svm = r[2] & (1u << 2);
+	/*
+	 * The hypervisor leaves: 0x40000000, and 0x40000100 where a hypervisor
+	 * also offers another's interface first (Xen with viridian, KVM with Hyper-V).
+	 */
+	if (!c->hypervisor && !hv_word_in_list(c->flags, "hypervisor"))
+		return;
+	c->hypervisor = true;
+	for (uint32_t leaf = 0x40000000; leaf <= 0x40000100; leaf += 0x100) {
+		char sig[13];
+
+		if (hv_root_cpuid(root, leaf, 0, r) < 0)
+			break;
+		memcpy(sig, &r[1], 4);
+		memcpy(sig + 4, &r[2], 4);
+		memcpy(sig + 8, &r[3], 4);
+		sig[12] = '\0';
+		for (int i = 0; i < 12; i++)
+			if (sig[i] && !isprint((unsigned char)sig[i]))
+				sig[i] = '?';
+		if (!sig[0])
+			continue;
+		snprintf(c->hv_signature, sizeof(c->hv_signature), "%s", sig);
+		if (probe_hv_name(sig))
+			break;
+	}
+}
+
+int probe_cpu_get(struct probe_state *st, const struct probe_cpu **out)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct probe_cpu *c;
+	ssize_t n;
+	int rc;
+
+	if (st->cpu) {
+		*out = st->cpu;
+		return 0;
+	}
+	if (st->cpu_err)
+		return st->cpu_err;
+	/* 4 MiB holds thousands of CPUs' entries; a bigger file is not a cpuinfo. */
+	n = hv_root_read_maxf(st->root, 4u << 20, &buf, "/proc/cpuinfo");
+	if (n < 0) {
+		st->cpu_err = (int)n;
+		return st->cpu_err;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	rc = probe_cpuinfo_parse(buf, (size_t)n, c);
+	if (rc < 0) {
+		free(c);
+		if (rc != -ENOMEM)
+			st->cpu_err = rc;
+		return rc;
+	}
+	cpu_read_cpuid(st->root, c);
+	st->cpu = c;
+	*out = c;
+	return 0;
+}
+
+bool probe_cpu_has(const struct probe_cpu *c, const char *flag)
+{
+	return c && hv_word_in_list(c->flags, flag);
+}
+
+static struct probe_state *state(struct hv_check_ctx *ctx)
+{
+	return ctx->data;
+}
+
+char *probe_dmesg_grep(const struct hv_root *root, const char *const *needles)
+{
+	_cleanup_free_ char *log = NULL;
+	char *line, *save = NULL;
+
+	if (hv_root_dmesg(root, &log) < 0)
+		return NULL;
+	for (line = strtok_r(log, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		for (const char *const *nd = needles; *nd; nd++) {
+			if (!strcasestr(line, *nd))
+				continue;
+			/* "<3>[    1.234567] x" or "[    1.234567] x": keep the message */
+			if (line[0] == '<' && strchr(line, '>'))
+				line = strchr(line, '>') + 1;
+			if (line[0] == '[' && strchr(line, ']')) {
+				line = strchr(line, ']') + 1;
+				while (*line == ' ')
+					line++;
+			}
+			return strdup(hv_strstrip(line));
+		}
+	}
+	return NULL;
+}
+
+int probe_chk_cpu_model(struct hv_check_ctx *ctx)
+{
+	const struct probe_cpu *c;
+	struct hv_finding *f;
+	int rc = probe_cpu_get(state(ctx), &c);
+
+	if (rc < 0)
+		return rc;
+	if (c->arch == PROBE_ARCH_ARM64) {
+		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO,
+				  "%s %s (arm64, implementer 0x%02x part 0x%03x r%u), %u CPUs",
+				  c->vendor_id, c->model_name[0] ? c->model_name : "CPU",
+				  c->implementer, c->model, c->stepping, c->ncpus);
+	} else {
+		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO,
+				  "%s (%s family %u model %u stepping %u), %u CPUs",
+				  c->model_name[0] ? c->model_name : "unnamed CPU",
+				  c->vendor_id[0] ? c->vendor_id : "unknown vendor", c->family,
+				  c->model, c->stepping, c->ncpus);
+	}
+	hv_finding_str(f, "vendor", probe_vendor_name(c->vendor));
+	hv_finding_str(f, "model_name", c->model_name);
+	hv_finding_int(f, "family", c->family);
+	hv_finding_int(f, "model", c->model);
+	hv_finding_int(f, "cpus", c->ncpus);
+	return 0;
+}
+
+static bool is_intel_like(const struct probe_cpu *c)
+{
+	return c->vendor == PROBE_VENDOR_INTEL || c->vendor == PROBE_VENDOR_ZHAOXIN;
+}
+
+static bool is_amd_like(const struct probe_cpu *c)
+{
+	return c->vendor == PROBE_VENDOR_AMD || c->vendor == PROBE_VENDOR_HYGON;
+}
+
+/* Messages of kernels that find VT-x/AMD-V switched off by firmware (feat_ctl.c, vmx.c, svm.c). */
+static const char *const bios_needles[] = { "by bios", "VMX not enabled", "SVM disabled", NULL };
+
+int probe_chk_cpu_virt(struct hv_check_ctx *ctx)
+{
+	const char *id = ctx->check->id;
+	const struct probe_cpu *c;
+	struct hv_finding *f;
+	int rc = probe_cpu_get(state(ctx), &c);
+
+	if (rc < 0)
+		return rc;
+	if (c->arch == PROBE_ARCH_ARM64) {
+		static const char *const el2[] = { "started at EL2", NULL };
+		static const char *const el1[] = { "started at EL1", NULL };
+		_cleanup_free_ char *line = probe_dmesg_grep(ctx->root, el2);
+
+		if (line) {
+			f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+					  "arm64: the kernel owns EL2, virtualization is available ('%s')",
+					  line);
+			return 0;
+		}
+		free(line);
+		line = probe_dmesg_grep(ctx->root, el1);
+		if (line) {
+			f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+					  "arm64: the kernel was started at EL1, KVM cannot use EL2 ('%s')",
+					  line);
+			hv_finding_hint(f, "boot the kernel at EL2 (firmware or boot loader setting; "
+					   "inside a VM, the host must offer nested virtualization)");
+			return 0;
+		}
+		hv_report_add(ctx->rep, id, HV_SEV_INFO,
+			      "arm64: /proc/cpuinfo does not show virtualization support; see kvm.probe");
+		return 0;
+	}
+	if (probe_cpu_has(c, "vmx")) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s VT-x is available (vmx flag)",
+				  probe_vendor_name(c->vendor));
+		hv_finding_str(f, "virt", "vmx");
+		return 0;
+	}
+	if (probe_cpu_has(c, "svm")) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s AMD-V is available (svm flag)",
+				  probe_vendor_name(c->vendor));
+		hv_finding_str(f, "virt", "svm");
+		return 0;
+	}
+	if (probe_mod_live(ctx->root, "kvm_pvm") != PROBE_MOD_ABSENT) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+				  "no vmx/svm flag, but kvm_pvm is present: KVM runs without "
+				  "hardware virtualization (PVM)");
+		hv_finding_hint(f, "PVM guests need PVM-enabled kernels; see kvm.backend and kvm.probe");
+		hv_finding_str(f, "virt", "pvm");
+		return 0;
+	}
+	if (c->hypervisor) {
+		const char *hv = probe_hv_name(c->hv_signature);
+
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "no vmx/svm flag: this VM (%s) is not offered nested virtualization",
+				  hv ? hv : "unknown hypervisor");
+		hv_finding_hint(f, "enable nested virtualization for this VM on its host (KVM: "
+				   "nested=1 and a host-passthrough CPU; clouds: an instance type "
+				   "with nested virtualization), or use kvm_pvm");
+		return 0;
+	}
+	if (is_intel_like(c) || is_amd_like(c)) {
+		bool intel = is_intel_like(c);
+		_cleanup_free_ char *ev = probe_dmesg_grep(ctx->root, bios_needles);
+
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "no %s flag on bare-metal %s: %s is probably disabled in firmware%s%s%s",
+				  intel ? "vmx" : "svm", probe_vendor_name(c->vendor),
+				  intel ? "VT-x" : "AMD-V", ev ? " (kernel: '" : "", ev ? ev : "",
+				  ev ? "')" : "");
+		hv_finding_hint(f, "enable %s in the firmware (BIOS/UEFI) setup and power-cycle; "
+				   "see cpu.firmware",
+				intel ? "Intel Virtualization Technology (VT-x)" : "SVM Mode (AMD-V)");
+		if (ev)
+			hv_finding_str(f, "evidence", ev);
+		return 0;
+	}
+	f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+			  "the CPU (%s) shows neither vmx nor svm: no hardware virtualization",
+			  c->vendor_id[0] ? c->vendor_id : "unknown vendor");
+	hv_finding_hint(f, "KVM needs Intel VT-x or AMD-V (or a PVM-enabled host kernel)");
+	return 0;
+}
+
+/* "EPT, VPID, unrestricted guest" for the bits of @mask. */
+static void vf_list(char *buf, size_t len, unsigned int mask, bool svm)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned int b = 1; b && b <= PROBE_VF_PAUSE; b <<= 1) {
+		int n;
+
+		if (!(mask & b))
+			continue;
+		n = snprintf(buf + o, len - o, "%s%s", o ? ", " : "", probe_vf_name(b, svm));
+		if (n < 0 || (size_t)n >= len - o)
+			break;
+		o += (size_t)n;
+	}
+}
+
+int probe_chk_cpu_features(struct hv_check_ctx *ctx)
+{
+	const char *id = ctx->check->id;
+	const struct probe_cpu *c;
+	struct probe_virt_feats vf;
+	struct hv_finding *f;
+	char have[256], miss[256];
+	unsigned int essential;
+	bool svm;
+	int rc = probe_cpu_get(state(ctx), &c);
+
+	if (rc < 0)
+		return rc;
+	if (c->arch == PROBE_ARCH_ARM64) {
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP,
+			      "arm64: virtualization features are not listed in /proc/cpuinfo");
+		return 0;
+	}
+	if (probe_cpu_has(c, "vmx")) {
+		svm = false;
+		probe_vmx_decode(c->vmx_flags, c->flags, &vf);
+		/* Without EPT KVM shadows guest page tables; without UG it emulates real mode. */
+		essential = PROBE_VF_EPT | PROBE_VF_UG;
+	} else if (probe_cpu_has(c, "svm")) {
+		svm = true;
+		probe_svm_decode(c->flags, &vf);
+		essential = PROBE_VF_EPT;
+	} else {
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP,
+			      "no vmx/svm flag: no hardware virtualization assists to report");
+		return 0;
+	}
+	vf_list(have, sizeof(have), vf.have, svm);
+	vf_list(miss, sizeof(miss), vf.known & ~vf.have, svm);
+	if (vf.known & essential & ~vf.have) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_WARN, "%s without %s: KVM falls back to "
+				  "slow software paging/emulation (has: %s)", svm ? "AMD-V" : "VT-x",
+				  miss, have[0] ? have : "none");
+		hv_finding_hint(f, "an older CPU, or a VM whose host hides these features: guests "
+				   "will run, slowly");
+	} else if (miss[0]) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s assists: %s; without %s",
+				  svm ? "AMD-V" : "VT-x", have, miss);
+	} else {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s assists: %s",
+				  svm ? "AMD-V" : "VT-x", have);
+	}
+	if (!svm && !vf.from_vmx_flags)
+		hv_finding_hint(f, "this kernel has no 'vmx flags' line (before 5.9): unrestricted "
+				   "guest, APICv and PML are not shown");
+	hv_finding_str(f, "features", have);
+	if (miss[0])
+		hv_finding_str(f, "missing", miss);
+	hv_finding_bool(f, "vmx_flags_line", c->vmx_flags != NULL);
+	return 0;
+}
+
+int probe_chk_cpu_guest(struct hv_check_ctx *ctx)
+{
+	const char *id = ctx->check->id;
+	const struct probe_cpu *c;
+	struct hv_finding *f;
+	const char *hv;
+	bool nested;
+	int rc = probe_cpu_get(state(ctx), &c);
+
+	if (rc < 0)
+		return rc;
+	if (c->arch != PROBE_ARCH_X86) {
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP,
+			      "not an x86 CPU: no CPUID hypervisor leaf to read");
+		return 0;
+	}
+	if (!c->hypervisor) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+				  "bare metal: the CPU shows no hypervisor bit");
+		hv_finding_bool(f, "guest", false);
+		return 0;
+	}
+	hv = probe_hv_name(c->hv_signature);
+	nested = probe_cpu_has(c, "vmx") || probe_cpu_has(c, "svm");
+	if (c->hv_signature[0])
+		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+				  "running as a VM under %s (CPUID 0x40000000: \"%s\")%s",
+				  hv ? hv : "an unknown hypervisor", c->hv_signature,
+				  nested ? ", nested virtualization offered" : "");
+	else
+		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+				  "running as a VM (hypervisor bit set%s)%s",
+				  c->have_cpuid ? ", no vendor signature" : "",
+				  nested ? ", nested virtualization offered" : "");
+	if (hv && strcmp(hv, "Xen") == 0)
+		hv_finding_hint(f, "a Xen dom0 also shows this: see the xen checks");
+	hv_finding_bool(f, "guest", true);
+	if (hv)
+		hv_finding_str(f, "hypervisor", hv);
+	if (c->hv_signature[0])
+		hv_finding_str(f, "signature", c->hv_signature);
+	hv_finding_bool(f, "nested", nested);
+	return 0;
+}
+
+static void firmware_fallback(struct hv_check_ctx *ctx, const struct probe_cpu *c, bool intel,
+			      uint32_t msr, int err)
+{
+	const char *id = ctx->check->id;
+	const char *tech = intel ? "VT-x" : "AMD-V";
+	_cleanup_free_ char *ev = probe_dmesg_grep(ctx->root, bios_needles);
+	bool shown = probe_cpu_has(c, intel ? "vmx" : "svm");
+	struct hv_finding *f;
+
+	if (ev) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "%s is disabled in firmware, the kernel says: '%s'", tech, ev);
+		hv_finding_hint(f, "enable %s in the firmware (BIOS/UEFI) setup and power-cycle",
+				intel ? "Intel Virtualization Technology (VT-x)" : "SVM Mode (AMD-V)");
+		hv_finding_str(f, "evidence", ev);
+	} else if (shown) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+				  "%s is enabled (%s flag shown; MSR 0x%x not readable: %s)", tech,
+				  intel ? "vmx" : "svm", msr, strerror(-err));
+	} else if (intel && c->cpuid_vmx) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "the CPU implements VT-x but the kernel hides vmx: probably disabled "
+				  "in firmware");
+		hv_finding_hint(f, "enable Intel Virtualization Technology (VT-x) in the firmware "
+				   "setup; 'modprobe msr' lets vhv-check read MSR 0x3a to confirm");
+	} else {
+		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
+				  "no %s flag and MSR 0x%x not readable (%s): %s probably disabled in "
+				  "firmware, or absent", intel ? "vmx" : "svm", msr, strerror(-err), tech);
+		hv_finding_hint(f, "'modprobe msr' (as root) lets vhv-check read the MSR; check "
+				   "the firmware setup for %s", tech);
+	}
+	hv_finding_str(f, "source", ev ? "dmesg" : "cpuinfo");
+}
+
+int probe_chk_cpu_firmware(struct hv_check_ctx *ctx)
+{
+	const char *id = ctx->check->id;
+	const struct probe_cpu *c;
+	struct hv_finding *f;
+	uint64_t v;
+	bool intel;
+	int rc = probe_cpu_get(state(ctx), &c);
+
+	if (rc < 0)
+		return rc;
+	if (c->arch != PROBE_ARCH_X86) {
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP,
+			      "not an x86 CPU: no VT-x/AMD-V firmware switch (see cpu.virt)");
+		return 0;
+	}
+	if (c->hypervisor) {
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP,
+			      "running as a VM: firmware settings belong to the host");
+		return 0;
+	}
+	if (is_intel_like(c))
+		intel = true;
+	else if (is_amd_like(c))
+		intel = false;
+	else {
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP, "unknown CPU vendor '%s'", c->vendor_id);
+		return 0;
+	}
+	rc = hv_root_rdmsr(ctx->root, 0, intel ? MSR_IA32_FEAT_CTL : MSR_VM_CR, &v);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0) {
+		firmware_fallback(ctx, c, intel, intel ? MSR_IA32_FEAT_CTL : MSR_VM_CR, rc);
+		return 0;
+	}
+	if (intel) {
+		if ((v & FEAT_CTL_LOCKED) && !(v & FEAT_CTL_VMX_OUTSIDE_SMX)) {
+			_cleanup_free_ char *ev = probe_dmesg_grep(ctx->root, bios_needles);
+
+			f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+					  "VT-x is disabled in firmware: IA32_FEATURE_CONTROL (MSR "
+					  "0x3a) = %#llx, locked without VMX%s%s%s",
+					  (unsigned long long)v, ev ? "; kernel: '" : "", ev ? ev : "",
+					  ev ? "'" : "");
+			hv_finding_hint(f, "enable Intel Virtualization Technology (VT-x) in the "
+					   "firmware (BIOS/UEFI) setup, then power-cycle");
+			if (ev)
+				hv_finding_str(f, "evidence", ev);
+		} else if (v & FEAT_CTL_LOCKED) {
+			f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+					  "VT-x is enabled and locked by firmware (MSR 0x3a = %#llx)",
+					  (unsigned long long)v);
+		} else {
+			f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+					  "MSR 0x3a = %#llx is unlocked: the kernel enables VT-x itself",
+					  (unsigned long long)v);
+		}
+	} else {
+		if (v & VM_CR_SVMDIS) {
+			f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+					  "AMD-V is disabled in firmware: VM_CR (MSR 0xc0010114) = "
+					  "%#llx has SVMDIS set%s", (unsigned long long)v,
+					  (v & VM_CR_LOCK) ? " and locked" : "");
+			hv_finding_hint(f, "enable SVM Mode in the firmware (BIOS/UEFI) setup, then "
+					   "power-cycle");
+		} else {
+			f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+					  "AMD-V is not disabled by firmware (VM_CR = %#llx)",
+					  (unsigned long long)v);
+		}
+	}
+	hv_finding_str(f, "source", "msr");
+	hv_finding_int(f, "msr_value", (int64_t)v);
+	return 0;
+}

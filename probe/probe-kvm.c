@@ -1,0 +1,818 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * probe-kvm: the KVM side of the host: the modules (loaded, built in, or
+ * installed for the kernel, found with libkmod), whether their files were
+ * built for the running kernel, the parameters that change what guests get,
+ * the backend (VMX, SVM, PVM), /dev/kvm, and the functional probe of
+ * hv_root_kvm_probe(): a guest really runs to its first HLT exit.
+ */
+#include "probe/probe-internal.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <libkmod.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "hvcore/hv-log.h"
+#include "hvcore/hv-report.h"
+#include "hvcore/hv-root.h"
+#include "probe/probe-core.h"
+
+/* uapi/linux/kvm.h; also in /sys/class/misc/kvm/dev. */
+#define KVM_MISC_MAJOR 10
+#define KVM_MINOR 232
+#define KVM_API_VERSION_WANT 12
+#define KVM_EXIT_HLT_NR 5
+
+#define N_KMODS 4
+/* The modules that make KVM on x86 (arm64: kvm only, always built in). */
+static const char *const kmod_names[N_KMODS] = { "kvm", "kvm_intel", "kvm_amd", "kvm_pvm" };
+
+enum mod_where {
+	MOD_MISSING,
+	MOD_LOADED,
+	MOD_BUILTIN,
+	MOD_ONDISK,   /* installed under /lib/modules/<release>, not loaded */
+};
+
+struct kmod_info {
+	enum mod_where where;
+	char path[256];      /* inside the root ("/lib/modules/.../kvm.ko"), "" when none */
+	char vermagic[128];  /* the file's vermagic, "" when unread */
+};
+
+struct probe_kvm {
+	bool mods_done;
+	int mods_err;
+	char release[128];   /* the kernel the modules are checked for */
+	bool release_guessed;/* offline: the newest /lib/modules entry */
+	bool moddir;         /* /lib/modules/<release> exists */
+	struct kmod_info mods[N_KMODS];
+	bool probe_done;
+	int probe_rc;
+	struct hv_kvm_probe probe;
+};
+
+void probe_kvm_free(struct probe_kvm *k)
+{
+	free(k);
+}
+
+static struct probe_state *state(struct hv_check_ctx *ctx)
+{
+	return ctx->data;
+}
+
+static struct probe_kvm *kvm_state(struct probe_state *st)
+{
+	if (!st->kvm)
+		st->kvm = calloc(1, sizeof(*st->kvm));
+	return st->kvm;
+}
+
+enum probe_mod_live probe_mod_live(const struct hv_root *root, const char *name)
+{
+	_cleanup_free_ char *mods = NULL;
+
+	/* Loadable modules have initstate; a built-in one's directory exists for its parameters. */
+	if (hv_root_existsf(root, "/sys/module/%s/initstate", name) == 0)
+		return PROBE_MOD_LOADED;
+	if (hv_root_existsf(root, "/sys/module/%s", name) == 0)
+		return PROBE_MOD_BUILTIN;
+	if (hv_root_read_strf(root, &mods, "/proc/modules") >= 0) {
+		size_t n = strlen(name);
+
+		for (char *l = mods; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+			if (strncmp(l, name, n) == 0 && l[n] == ' ')
+				return PROBE_MOD_LOADED;
+	}
+	return PROBE_MOD_ABSENT;
+}
+
+/* "kvm-intel.ko.xz" names module "kvm_intel": compare with - and _ equal. */
+static bool modname_eq(const char *file, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n && name[i]; i++) {
+		char a = file[i] == '-' ? '_' : file[i];
+
+		if (a != name[i])
+			return false;
+	}
+	return i == n && !name[i];
+}
+
+/* Basename of a modules.* path without ".ko[.xz|.zst|.gz]", as (ptr, len). */
+static const char *mod_base(const char *path, size_t len, size_t *n)
+{
+	const char *b = path, *dot;
+
+	for (size_t i = 0; i < len; i++)
+		if (path[i] == '/')
+			b = path + i + 1;
+	dot = memmem(b, (size_t)(path + len - b), ".ko", 3);
+	*n = dot ? (size_t)(dot - b) : (size_t)(path + len - b);
+	return b;
+}
+
+/* Find @name in a modules.builtin or modules.dep text; the matching path into @out. */
+static bool modlist_find(const char *text, const char *name, char *out, size_t outlen)
+{
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		const char *colon = memchr(l, ':', len);
+		size_t plen = colon ? (size_t)(colon - l) : len, bn;
+		const char *b = mod_base(l, plen, &bn);
+
+		if (modname_eq(b, bn, name)) {
+			snprintf(out, outlen, "%.*s", (int)plen, l);
+			return true;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+static int release_newest(const struct hv_root *root, char *out, size_t len)
+{
+	DIR *d = hv_root_opendirf(root, "/lib/modules");
+	struct dirent *de;
+
+	if (!d)
+		return -errno;
+	out[0] = '\0';
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= len)
+			continue;
+		if (!out[0] || strverscmp(de->d_name, out) > 0)
+			memcpy(out, de->d_name, strlen(de->d_name) + 1);
+	}
+	closedir(d);
+	return out[0] ? 0 : -ENOENT;
+}
+
+static void kmod_log_fn(void *data, int prio, const char *file, int line, const char *fn,
+			const char *fmt, va_list args)
+{
+	char buf[512];
+
+	vsnprintf(buf, sizeof(buf), fmt, args);
+	hv_dbg("libkmod: %s", hv_strstrip(buf));
+}
+
+/* vermagic of the module file at @abs (a path outside the root's view, as libkmod wants). */
+static void read_vermagic(struct kmod_ctx *ctx, const char *abs, char *out, size_t len)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_list *info = NULL, *it;
+
+	if (kmod_module_new_from_path(ctx, abs, &mod) < 0)
+		return;
+	if (kmod_module_get_info(mod, &info) >= 0) {
+		kmod_list_foreach(it, info) {
+			const char *k = kmod_module_info_get_key(it);
+
+			if (k && strcmp(k, "vermagic") == 0) {
+				snprintf(out, len, "%s", kmod_module_info_get_value(it));
+				break;
+			}
+		}
+		kmod_module_info_free_list(info);
+	}
+	kmod_module_unref(mod);
+}
+
+static int mods_scan(const struct hv_root *root, struct probe_kvm *k)
+{
+	_cleanup_free_ char *builtin = NULL, *dep = NULL, *dir = NULL;
+	const char *prefix = hv_root_prefix(root);
+	const char *no_config[] = { NULL };
+	struct kmod_ctx *ctx = NULL;
+	struct utsname u;
+	int rc;
+
+	rc = hv_root_uname(root, &u);
+	if (rc == 0) {
+		snprintf(k->release, sizeof(k->release), "%s", u.release);
+	} else if (rc == -EOPNOTSUPP) {
+		rc = release_newest(root, k->release, sizeof(k->release));
+		if (rc < 0)
+			return rc == -ENOENT ? -ENOENT : rc;
+		k->release_guessed = true;
+	} else {
+		return rc;
+	}
+	k->moddir = hv_root_existsf(root, "/lib/modules/%s", k->release) == 0;
+	if (k->moddir) {
+		hv_root_read_strf(root, &builtin, "/lib/modules/%s/modules.builtin", k->release);
+		hv_root_read_strf(root, &dep, "/lib/modules/%s/modules.dep", k->release);
+		/* libkmod reads the module indexes itself: give it the root's module dir. */
+		dir = hv_asprintf("%s/lib/modules/%s", strcmp(prefix, "/") ? prefix : "",
+				  k->release);
+		if (!dir)
+			return -ENOMEM;
+		ctx = kmod_new(dir, no_config);
+		if (ctx) {
+			kmod_set_log_fn(ctx, kmod_log_fn, NULL);
+			kmod_set_log_priority(ctx, 7);
+		}
+	}
+	for (int i = 0; i < N_KMODS; i++) {
+		struct kmod_info *m = &k->mods[i];
+		char rel[256] = "";
+		enum probe_mod_live live = hv_root_kind(root) == HV_ROOT_OFFLINE ?
+			PROBE_MOD_ABSENT : probe_mod_live(root, kmod_names[i]);
+
+		if (builtin && modlist_find(builtin, kmod_names[i], rel, sizeof(rel)))
+			m->where = MOD_BUILTIN;
+		else if (live == PROBE_MOD_BUILTIN)
+			m->where = MOD_BUILTIN;
+		else if (live == PROBE_MOD_LOADED)
+			m->where = MOD_LOADED;
+		if (m->where == MOD_BUILTIN || !ctx)
+			continue;
+		/* The file: libkmod's modules.dep.bin lookup, else the text modules.dep. */
+		{
+			struct kmod_module *mod = NULL;
+			const char *p = NULL;
+
+			if (kmod_module_new_from_name(ctx, kmod_names[i], &mod) == 0) {
+				p = kmod_module_get_path(mod);
+				if (p) {
+					const char *in = p + (strcmp(prefix, "/") ? strlen(prefix) : 0);
+
+					snprintf(m->path, sizeof(m->path), "%s", in);
+					read_vermagic(ctx, p, m->vermagic, sizeof(m->vermagic));
+				}
+				kmod_module_unref(mod);
+			}
+			if (!p && dep && modlist_find(dep, kmod_names[i], rel, sizeof(rel))) {
+				_cleanup_free_ char *abs = hv_asprintf("%s/%s", dir, rel);
+
+				if (!abs)
+					break;
+				snprintf(m->path, sizeof(m->path), "/lib/modules/%s/%s", k->release,
+					 rel);
+				if (hv_root_existsf(root, "%s", m->path) == 0)
+					read_vermagic(ctx, abs, m->vermagic, sizeof(m->vermagic));
+				else
+					m->path[0] = '\0';
+			}
+		}
+		if (m->where == MOD_MISSING && m->path[0])
+			m->where = MOD_ONDISK;
+	}
+	kmod_unref(ctx);
+	return 0;
+}
+
+static int mods_get(struct hv_check_ctx *ctx, struct probe_kvm **out)
+{
+	struct probe_kvm *k = kvm_state(state(ctx));
+
+	if (!k)
+		return -ENOMEM;
+	if (!k->mods_done) {
+		k->mods_err = mods_scan(ctx->root, k);
+		k->mods_done = k->mods_err != -ENOMEM;
+		if (k->mods_err == -ENOMEM)
+			return -ENOMEM;
+	}
+	*out = k;
+	return k->mods_err;
+}
+
+static const char *const where_names[] = {
+	[MOD_MISSING] = "missing", [MOD_LOADED] = "loaded",
+	[MOD_BUILTIN] = "builtin", [MOD_ONDISK] = "installed",
+};
+
+/* Is the vendor module @i expected, given the CPU? */
+static bool vendor_expected(const struct probe_cpu *c, int i)
+{
+	if (!c)
+		return false;
+	if (i == 1)
+		return probe_cpu_has(c, "vmx");
+	if (i == 2)
+		return probe_cpu_has(c, "svm");
+	return false;
+}
+
+int probe_chk_kvm_modules(struct hv_check_ctx *ctx)
+{
+	const char *id = ctx->check->id;
+	bool offline = hv_root_kind(ctx->root) == HV_ROOT_OFFLINE;
+	const struct probe_cpu *c = NULL;
+	struct probe_kvm *k;
+	bool arm;
+	int rc = mods_get(ctx, &k);
+
+	if (rc < 0)
+		return rc;
+	probe_cpu_get(state(ctx), &c);
+	arm = c && c->arch == PROBE_ARCH_ARM64;
+	for (int i = 0; i < N_KMODS; i++) {
+		const struct kmod_info *m = &k->mods[i];
+		const char *name = kmod_names[i];
+		bool expected = i == 0 || vendor_expected(c, i);
+		struct hv_finding *f = NULL;
+
+		if (arm && i > 0)
+			break;
+		switch (m->where) {
+		case MOD_LOADED:
+			f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s is loaded%s%s", name,
+					  m->path[0] ? " from " : "", m->path);
+			break;
+		case MOD_BUILTIN:
+			f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s is built into kernel %s",
+					  name, k->release);
+			break;
+		case MOD_ONDISK:
+			if (offline)
+				f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s is installed: %s",
+						  name, m->path);
+			else if (expected) {
+				f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
+						  "%s is installed but not loaded: %s", name, m->path);
+				hv_finding_hint(f, "modprobe %s; if it fails, dmesg says why (e.g. "
+						   "VT-x/AMD-V disabled in firmware)", name);
+			} else {
+				f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+						  "%s is installed but not loaded%s: %s", name,
+						  i == 1 ? " (the CPU shows no vmx)" :
+						  i == 2 ? " (the CPU shows no svm)" : "", m->path);
+			}
+			break;
+		case MOD_MISSING:
+			if (!expected)
+				continue;
+			f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+					  "%s is not loaded, not built in and not installed for %s",
+					  name, k->release);
+			hv_finding_hint(f, "install the modules of kernel %s (Debian: the linux-image "
+					   "package), or boot a kernel with CONFIG_KVM", k->release);
+			break;
+		}
+		hv_finding_str(f, "module", name);
+		hv_finding_str(f, "state", where_names[m->where]);
+		hv_finding_str(f, "kernel", k->release);
+		if (m->path[0])
+			hv_finding_str(f, "path", m->path);
+	}
+	return 0;
+}
+
+int probe_chk_kvm_vermagic(struct hv_check_ctx *ctx)
+{
+	const char *id = ctx->check->id;
+	const struct probe_cpu *c = NULL;
+	struct probe_kvm *k;
+	struct hv_finding *f;
+	char ok[512] = "";
+	int nfiles = 0, nbad = 0, nloaded = 0;
+	int rc = mods_get(ctx, &k);
+
+	if (rc < 0)
+		return rc;
+	probe_cpu_get(state(ctx), &c);
+	for (int i = 0; i < N_KMODS; i++)
+		nloaded += k->mods[i].where == MOD_LOADED;
+	if (!k->moddir) {
+		if (nloaded) {
+			f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
+					  "/lib/modules/%s is missing: the running kernel's modules "
+					  "are not installed", k->release);
+			hv_finding_hint(f, "the kernel package was removed or upgraded without a "
+					   "reboot: reboot, or reinstall the modules of %s", k->release);
+		} else {
+			f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+					  "no /lib/modules/%s: this kernel loads no modules, KVM is "
+					  "built in", k->release);
+		}
+		hv_finding_str(f, "kernel", k->release);
+		return 0;
+	}
+	for (int i = 0; i < N_KMODS; i++) {
+		const struct kmod_info *m = &k->mods[i];
+		char want[160];
+		size_t wl;
+
+		if (!m->path[0] || !m->vermagic[0])
+			continue;
+		nfiles++;
+		snprintf(want, sizeof(want), "%s", m->vermagic);
+		wl = strcspn(want, " ");
+		want[wl] = '\0';
+		if (strcmp(want, k->release) == 0) {
+			size_t o = strlen(ok);
+
+			snprintf(ok + o, sizeof(ok) - o, "%s%s", o ? ", " : "",
+				 strrchr(m->path, '/') + 1);
+			continue;
+		}
+		nbad++;
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "%s was built for kernel %s, not %s", m->path, want, k->release);
+		hv_finding_hint(f, "reinstall the modules package of %s (or reboot into %s): a "
+				   "mismatched module refuses to load", k->release, want);
+		hv_finding_str(f, "module", kmod_names[i]);
+		hv_finding_str(f, "path", m->path);
+		hv_finding_str(f, "vermagic", m->vermagic);
+		hv_finding_str(f, "kernel", k->release);
+	}
+	if (ok[0]) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s built for %s%s", ok, k->release,
+				  k->release_guessed ? " (the newest kernel in /lib/modules)" : "");
+		hv_finding_str(f, "kernel", k->release);
+	} else if (!nbad) {
+		bool any_builtin = false;
+
+		for (int i = 0; i < N_KMODS; i++)
+			any_builtin |= k->mods[i].where == MOD_BUILTIN;
+		f = hv_report_add(ctx->rep, id, any_builtin ? HV_SEV_INFO : HV_SEV_SKIP,
+				  any_builtin ? "KVM is built into kernel %s: no module files to check"
+					      : "no KVM module file found for kernel %s", k->release);
+		hv_finding_str(f, "kernel", k->release);
+	}
+	(void)nfiles;
+	return 0;
+}
+
+/* Parameters worth reading per module (/sys/module/M/parameters/P). */
+static const char *const params_kvm[] = { "halt_poll_ns", "ignore_msrs", "tdp_mmu",
+					  "nx_huge_pages", "enable_pmu", NULL };
+static const char *const params_intel[] = { "nested", "ept", "unrestricted_guest", "enable_apicv",
+					    "vpid", "pml", "enable_shadow_vmcs", "enable_ipiv",
+					    NULL };
+static const char *const params_amd[] = { "nested", "npt", "avic", "sev", "sev_es", "sev_snp",
+					  "nrips", "vgif", "vls", NULL };
+static const char *const params_pvm[] = { "pvm_native", "no_x2apic", NULL };
+
+static bool param_on(const char *v)
+{
+	return v && (strcmp(v, "Y") == 0 || strcmp(v, "1") == 0);
+}
+
+static bool param_off(const char *v)
+{
+	return v && (strcmp(v, "N") == 0 || strcmp(v, "0") == 0);
+}
+
+int probe_chk_kvm_params(struct hv_check_ctx *ctx)
+{
+	static const char *const *const tabs[N_KMODS] = { params_kvm, params_intel, params_amd,
+							   params_pvm };
+	const char *id = ctx->check->id;
+	const struct probe_cpu *c = NULL;
+	int nfound = 0;
+
+	probe_cpu_get(state(ctx), &c);
+	for (int i = 0; i < N_KMODS; i++) {
+		const char *name = kmod_names[i];
+		char *vals[16] = { NULL };
+		char line[512];
+		size_t o = 0;
+		struct hv_finding *f;
+		int n = 0;
+
+		if (probe_mod_live(ctx->root, name) == PROBE_MOD_ABSENT)
+			continue;
+		line[0] = '\0';
+		for (int j = 0; tabs[i][j] && j < 16; j++) {
+			if (hv_root_read_linef(ctx->root, &vals[j], "/sys/module/%s/parameters/%s",
+					       name, tabs[i][j]) < 0) {
+				vals[j] = NULL;
+				continue;
+			}
+			n++;
+			o += (size_t)snprintf(line + o, o < sizeof(line) ? sizeof(line) - o : 0,
+					      "%s%s=%s", o ? " " : "", tabs[i][j], vals[j]);
+			if (o >= sizeof(line))
+				o = sizeof(line) - 1;
+		}
+		if (!n)
+			continue;
+		nfound++;
+		f = hv_report_add(ctx->rep, id, HV_SEV_INFO, "%s: %s", name, line);
+		hv_finding_str(f, "module", name);
+		for (int j = 0; tabs[i][j] && j < 16; j++)
+			if (vals[j])
+				hv_finding_str(f, tabs[i][j], vals[j]);
+		if (i == 1 || i == 2) {
+			/* nested is params[0] in both tables; ept/npt is params[1]. */
+			const char *nested = vals[0], *tdp = vals[1];
+			bool cpu_tdp = c && probe_cpu_has(c, i == 1 ? "ept" : "npt");
+
+			if (param_off(tdp) && cpu_tdp) {
+				f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
+						  "%s runs with %s=%s although the CPU has it: guests "
+						  "use slow shadow paging", name, tabs[i][1], tdp);
+				hv_finding_hint(f, "remove '%s=0' from /etc/modprobe.d and the kernel "
+						   "command line, then reload %s", tabs[i][1], name);
+				hv_finding_str(f, "module", name);
+			}
+			if (param_on(nested)) {
+				f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+						  "nested virtualization is on (%s nested=%s)", name,
+						  nested);
+			} else if (nested) {
+				f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+						  "nested virtualization is off (%s nested=%s)", name,
+						  nested);
+				hv_finding_hint(f, "to run VMs inside VMs: 'options %s nested=1' in "
+						   "/etc/modprobe.d/kvm.conf, then reload %s", name, name);
+			}
+			hv_finding_str(f, "module", name);
+			if (nested)
+				hv_finding_bool(f, "nested", param_on(nested));
+		}
+		for (int j = 0; j < 16; j++)
+			free(vals[j]);
+	}
+	if (!nfound)
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP,
+			      "no KVM module is present: no parameters to read");
+	return 0;
+}
+
+/* The backends of the modules present, "VMX", "SVM", "PVM" (arm64: "arm64"). */
+static void backends(struct hv_check_ctx *ctx, char *buf, size_t len)
+{
+	static const char *const names[N_KMODS] = { NULL, "VMX", "SVM", "PVM" };
+	const struct probe_cpu *c = NULL;
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int i = 1; i < N_KMODS; i++) {
+		if (probe_mod_live(ctx->root, kmod_names[i]) == PROBE_MOD_ABSENT)
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "+" : "", names[i]);
+		if (o >= len)
+			return;
+	}
+	if (!buf[0] && probe_cpu_get(state(ctx), &c) == 0 && c->arch == PROBE_ARCH_ARM64 &&
+	    probe_mod_live(ctx->root, "kvm") != PROBE_MOD_ABSENT)
+		snprintf(buf, len, "arm64");
+}
+
+int probe_chk_kvm_backend(struct hv_check_ctx *ctx)
+{
+	const char *id = ctx->check->id;
+	const struct probe_cpu *c = NULL;
+	struct hv_finding *f;
+	char be[32];
+
+	backends(ctx, be, sizeof(be));
+	if (!be[0]) {
+		probe_cpu_get(state(ctx), &c);
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "no KVM backend: none of kvm_intel, kvm_amd, kvm_pvm is loaded");
+		hv_finding_hint(f, "%s",
+				c && probe_cpu_has(c, "vmx") ? "modprobe kvm_intel" :
+				c && probe_cpu_has(c, "svm") ? "modprobe kvm_amd" :
+				"without vmx/svm only a PVM-enabled host kernel (kvm_pvm) runs KVM");
+		return 0;
+	}
+	if (strcmp(be, "arm64") == 0) {
+		static const char *const vhe[] = { "VHE mode initialized", NULL };
+		_cleanup_free_ char *line = probe_dmesg_grep(ctx->root, vhe);
+
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "KVM backend: arm64 %s (kvm built in)",
+				  line ? "VHE" : "EL2");
+		hv_finding_str(f, "backend", line ? "arm64-vhe" : "arm64");
+		return 0;
+	}
+	if (strstr(be, "PVM")) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+				  "KVM backend: %s (kvm_pvm: no hardware virtualization needed)", be);
+		hv_finding_hint(f, "PVM guests need PVM-enabled kernels (CONFIG_PVM_GUEST)");
+	} else {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "KVM backend: %s (%s)", be,
+				  strcmp(be, "VMX") == 0 ? "kvm_intel, Intel VT-x" :
+				  strcmp(be, "SVM") == 0 ? "kvm_amd, AMD-V" : "several modules");
+	}
+	hv_finding_str(f, "backend", be);
+	return 0;
+}
+
+int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
+{
+	const char *id = ctx->check->id;
+	_cleanup_free_ char *misc = NULL;
+	struct hv_finding *f;
+	struct stat stt;
+	int rc;
+
+	/* What the kernel registered (the misc device), then the node udev made. */
+	hv_root_read_linef(ctx->root, &misc, "/sys/class/misc/kvm/dev");
+	rc = hv_root_statf(ctx->root, &stt, "/dev/kvm");
+	if (rc < 0) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL, "/dev/kvm is missing (%s)%s",
+				  strerror(-rc), misc ? ", though the kernel registered it" : "");
+		hv_finding_hint(f, "%s", misc ? "create it: mknod /dev/kvm c 10 232 (udev normally "
+						 "does, mode 0660 group kvm)"
+					       : "load the KVM modules (see kvm.modules)");
+		hv_finding_str(f, "path", "/dev/kvm");
+		return 0;
+	}
+	if (hv_root_is_live(ctx->root) || S_ISCHR(stt.st_mode)) {
+		if (!S_ISCHR(stt.st_mode) || major(stt.st_rdev) != KVM_MISC_MAJOR ||
+		    minor(stt.st_rdev) != KVM_MINOR) {
+			f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+					  "/dev/kvm is not the KVM device (%s %u:%u, want char 10:232)",
+					  S_ISCHR(stt.st_mode) ? "char" : "not a char device",
+					  major(stt.st_rdev), minor(stt.st_rdev));
+			hv_finding_hint(f, "rm /dev/kvm && mknod /dev/kvm c 10 232 (or let udev "
+					   "recreate it)");
+			hv_finding_str(f, "path", "/dev/kvm");
+			return 0;
+		}
+	}
+	/* access(2) answers for the caller only on the live host. */
+	if (hv_root_is_live(ctx->root) && hv_root_accessf(ctx->root, 6 /* R_OK|W_OK */,
+							  "/dev/kvm") < 0) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
+				  "/dev/kvm (10:232, mode %04o) is not read-write for uid %u",
+				  stt.st_mode & 07777, (unsigned)getuid());
+		hv_finding_hint(f, "add the user to the device's group (usually kvm) and log in "
+				   "again, or run as root");
+	} else if (hv_root_is_live(ctx->root)) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+				  "/dev/kvm is the KVM device (10:232, mode %04o), read-write for "
+				  "uid %u", stt.st_mode & 07777, (unsigned)getuid());
+	} else {
+		/* A fixture cannot hold device nodes: the kernel's record stands in. */
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "/dev/kvm exists%s%s%s",
+				  misc ? " (kernel: misc device " : "", misc ? misc : "",
+				  misc ? ")" : "");
+	}
+	hv_finding_str(f, "path", "/dev/kvm");
+	return 0;
+}
+
+static int probe_get(struct hv_check_ctx *ctx, const struct hv_kvm_probe **out)
+{
+	struct probe_kvm *k = kvm_state(state(ctx));
+
+	if (!k)
+		return -ENOMEM;
+	if (!k->probe_done) {
+		k->probe_rc = hv_root_kvm_probe(ctx->root, &k->probe);
+		k->probe_done = true;
+	}
+	*out = &k->probe;
+	return k->probe_rc;
+}
+
+static const char *exit_name(int r)
+{
+	/* uapi/linux/kvm.h KVM_EXIT_* */
+	static const char *const names[] = {
+		"UNKNOWN", "EXCEPTION", "IO", "HYPERCALL", "DEBUG", "HLT", "MMIO",
+		"IRQ_WINDOW_OPEN", "SHUTDOWN", "FAIL_ENTRY", "INTR", "SET_TPR", "TPR_ACCESS",
+		"S390_SIEIC", "S390_RESET", "DCR", "NMI", "INTERNAL_ERROR",
+	};
+
+	return r >= 0 && (size_t)r < HV_ARRAY_SIZE(names) ? names[r] : "?";
+}
+
+int probe_chk_kvm_probe(struct hv_check_ctx *ctx)
+{
+	const char *id = ctx->check->id;
+	const struct hv_kvm_probe *p;
+	struct hv_finding *f;
+	char be[32];
+	int rc = probe_get(ctx, &p);
+
+	if (rc < 0)
+		return rc;
+	backends(ctx, be, sizeof(be));
+	if (p->open == -ENOENT) {
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP, "no /dev/kvm: no guest to run (see kvm.dev)");
+		return 0;
+	}
+	if (p->open == -EACCES || p->open == -EPERM) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_SKIP,
+				  "/dev/kvm is not read-write for uid %u: no guest run",
+				  (unsigned)getuid());
+		hv_finding_hint(f, "run as root or as a member of group kvm for the functional probe");
+		return 0;
+	}
+	if (p->open < 0) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL, "cannot open /dev/kvm: %s",
+				  strerror(-p->open));
+		hv_finding_hint(f, "see dmesg for KVM's own messages");
+	} else if (p->api_version != KVM_API_VERSION_WANT) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "KVM_GET_API_VERSION returned %d, expected 12", p->api_version);
+		hv_finding_hint(f, "every KVM since Linux 2.6.22 answers 12: /dev/kvm is not KVM");
+	} else if (p->create_vm < 0) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL, "KVM_CREATE_VM failed: %s",
+				  strerror(-p->create_vm));
+		hv_finding_hint(f, "another hypervisor (VirtualBox, VMware) may hold VT-x/AMD-V, or "
+				   "the vendor module failed: see dmesg");
+	} else if (p->create_vcpu < 0) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "KVM_CREATE_VM worked but creating a vCPU failed: %s",
+				  strerror(-p->create_vcpu));
+		hv_finding_hint(f, "see dmesg for the backend's message");
+	} else if (p->run < 0) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL, "KVM_RUN of the test guest failed: %s",
+				  strerror(-p->run));
+		hv_finding_hint(f, "see dmesg for the backend's message");
+	} else if (p->exit_reason != KVM_EXIT_HLT_NR) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "the test guest stopped with KVM_EXIT_%s (%d), not HLT",
+				  exit_name(p->exit_reason), p->exit_reason);
+		hv_finding_hint(f, "KVM can create VMs but not run this guest: see dmesg");
+	} else {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+				  "KVM works: a test guest ran to its HLT exit in %.1f ms (API 12, "
+				  "%s backend)", (double)p->run_ns / 1e6, be[0] ? be : "unknown");
+	}
+	hv_finding_bool(f, "ran", p->run == 0);
+	if (p->api_version >= 0)
+		hv_finding_int(f, "api_version", p->api_version);
+	if (p->run == 0) {
+		hv_finding_int(f, "exit_reason", p->exit_reason);
+		hv_finding_str(f, "exit", exit_name(p->exit_reason));
+		hv_finding_int(f, "run_ns", (int64_t)p->run_ns);
+	}
+	if (be[0])
+		hv_finding_str(f, "backend", be);
+	return 0;
+}
+
+int probe_chk_kvm_caps(struct hv_check_ctx *ctx)
+{
+	/* Without these QEMU/Firecracker cannot run a normal guest. */
+	static const char *const needed[] = { "USER_MEMORY", "IRQCHIP", "IOEVENTFD", "IRQFD", NULL };
+	static const char *const flags[] = { "IRQCHIP", "IOEVENTFD", "IRQFD", "NESTED_STATE",
+					     "X86_SMM", "HYPERV", "DIRTY_LOG_RING", NULL };
+	const char *id = ctx->check->id;
+	const struct hv_kvm_probe *p;
+	struct hv_finding *f;
+	char has[256] = "", lacks[256] = "", lackn[128] = "";
+	long nr = -1, max = -1, slots = -1, v;
+	size_t o = 0, ol = 0;
+	int rc = probe_get(ctx, &p);
+
+	if (rc < 0)
+		return rc;
+	if (p->ncaps == 0) {
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP,
+			      "/dev/kvm could not be opened: no capabilities to read");
+		return 0;
+	}
+	hv_kvm_probe_cap(p, "NR_VCPUS", &nr);
+	hv_kvm_probe_cap(p, "MAX_VCPUS", &max);
+	hv_kvm_probe_cap(p, "NR_MEMSLOTS", &slots);
+	for (int i = 0; flags[i]; i++) {
+		bool on = hv_kvm_probe_cap(p, flags[i], &v) == 0 && v > 0;
+		char *b = on ? has : lacks;
+		size_t *pos = on ? &o : &ol;
+		int n = snprintf(b + *pos, 256 - *pos, "%s%s", *pos ? " " : "", flags[i]);
+
+		if (n > 0 && (size_t)n < 256 - *pos)
+			*pos += (size_t)n;
+	}
+	o = 0;
+	for (int i = 0; needed[i]; i++) {
+		if (hv_kvm_probe_cap(p, needed[i], &v) == 0 && v > 0)
+			continue;
+		o += (size_t)snprintf(lackn + o, sizeof(lackn) - o, "%s%s", o ? " " : "",
+				      needed[i]);
+		if (o >= sizeof(lackn))
+			break;
+	}
+	if (lackn[0]) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_WARN, "KVM lacks %s: usual VMMs need them",
+				  lackn);
+		hv_finding_hint(f, "a restricted or very old KVM: QEMU will refuse -accel kvm");
+	} else {
+		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+				  "vCPUs: %ld recommended, %ld max; %ld memslots; has %s%s%s", nr, max,
+				  slots, has[0] ? has : "none", lacks[0] ? "; lacks " : "", lacks);
+	}
+	for (unsigned int i = 0; i < p->ncaps; i++) {
+		char key[40];
+		size_t j;
+
+		snprintf(key, sizeof(key), "cap_%s", p->caps[i].name);
+		for (j = 0; key[j]; j++)
+			key[j] = (char)tolower((unsigned char)key[j]);
+		hv_finding_int(f, key, p->caps[i].value);
+	}
+	return 0;
+}
