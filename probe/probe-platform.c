@@ -1,8 +1,598 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder: the platform checks table (owned by the platform probe work). */
+/*
+ * probe-platform: the platform checks table (Xen, IOMMU, memory, devices,
+ * cgroups, secure guests) and the helpers and parsers they share. The checks
+ * themselves live in probe-xen.c, probe-iommu.c, probe-mem.c, probe-dev.c,
+ * probe-cgroup.c and probe-secure.c.
+ */
+#include "probe/probe-platform.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "hvcore/hv-log.h"
+#include "hvcore/hv-report.h"
 #include "probe/probe-internal.h"
 
+/*
+ * The platform rows, in report order. Everything that reads the running
+ * kernel's /proc, /sys, /dev or /run needs it (HV_NEED_LIVE): an offline root
+ * (a disk mounted from rescue media) has none of that state.
+ */
 const struct hv_check probe_platform_checks[] = {
-	{ NULL, NULL, NULL, 0 },
+	{ "xen.role", "Xen: dom0, domU or not Xen", probe_chk_xen_role, HV_NEED_LIVE },
+	{ "xen.version", "Xen hypervisor version", probe_chk_xen_version, HV_NEED_LIVE },
+	{ "xen.dev", "Xen dom0 devices /dev/xen/{privcmd,evtchn,gntdev}", probe_chk_xen_dev,
+	  HV_NEED_LIVE },
+	{ "xen.modules", "Xen dom0 kernel modules (xen_* and xenfs)", probe_chk_xen_modules,
+	  HV_NEED_LIVE },
+	{ "xen.xenfs", "xenfs mounted at /proc/xen", probe_chk_xen_xenfs, HV_NEED_LIVE },
+	{ "xen.xenstored", "xenstored is running", probe_chk_xen_xenstored, HV_NEED_LIVE },
+	{ "iommu.present", "an IOMMU is active (Intel VT-d, AMD-Vi, Arm SMMU)",
+	  probe_chk_iommu_present, HV_NEED_LIVE },
+	{ "iommu.groups", "IOMMU groups exist (device assignment with VFIO)",
+	  probe_chk_iommu_groups, HV_NEED_LIVE },
+	{ "iommu.irq-remap", "interrupt remapping is active", probe_chk_iommu_irq_remap,
+	  HV_NEED_LIVE },
+	{ "mem.hugepages", "hugepages: each size, total/free/reserved", probe_chk_mem_hugepages,
+	  HV_NEED_LIVE },
+	{ "mem.thp", "transparent hugepages enabled and defrag", probe_chk_mem_thp, HV_NEED_LIVE },
+	{ "mem.ksm", "kernel samepage merging (KSM)", probe_chk_mem_ksm, HV_NEED_LIVE },
+	{ "dev.vhost-net", "/dev/vhost-net (in-kernel virtio-net backend)",
+	  probe_chk_dev_vhost_net, HV_NEED_LIVE },
+	{ "dev.vhost-vsock", "/dev/vhost-vsock (virtio-vsock backend)", probe_chk_dev_vhost_vsock,
+	  HV_NEED_LIVE },
+	{ "dev.tun", "/dev/net/tun (tap networking)", probe_chk_dev_tun, HV_NEED_LIVE },
+	{ "dev.vfio", "/dev/vfio/vfio (PCI device assignment)", probe_chk_dev_vfio, HV_NEED_LIVE },
+	{ "cgroup.version", "cgroup v1, v2 or hybrid", probe_chk_cgroup_version, HV_NEED_LIVE },
+	{ "cgroup.controllers", "cgroup controllers libvirt and QEMU use",
+	  probe_chk_cgroup_controllers, HV_NEED_LIVE },
+	{ "secure.sev", "AMD SEV for guests", probe_chk_secure_sev, HV_NEED_LIVE },
+	{ "secure.sev-es", "AMD SEV-ES for guests", probe_chk_secure_sev_es, HV_NEED_LIVE },
+	{ "secure.sev-snp", "AMD SEV-SNP for guests", probe_chk_secure_sev_snp, HV_NEED_LIVE },
+	{ "secure.tdx", "Intel TDX for guests", probe_chk_secure_tdx, HV_NEED_LIVE },
 };
-const size_t probe_n_platform_checks = 0;
+const size_t probe_n_platform_checks = HV_ARRAY_SIZE(probe_platform_checks);
+
+/* ---- small helpers ---- */
+
+const char *probe_clean(const char *s, char *out, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return "";
+	for (i = 0; s && s[i] && i + 1 < len; i++)
+		out[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
+	out[i] = '\0';
+	return out;
+}
+
+int probe_parse_kbool(const char *s)
+{
+	char buf[8];
+
+	if (!s)
+		return -EINVAL;
+	probe_clean(s, buf, sizeof(buf));
+	hv_strstrip(buf);
+	if (!strcmp(buf, "Y") || !strcmp(buf, "y") || !strcmp(buf, "1"))
+		return 1;
+	if (!strcmp(buf, "N") || !strcmp(buf, "n") || !strcmp(buf, "0"))
+		return 0;
+	return -EINVAL;
+}
+
+bool probe_platform_need_dir(struct hv_check_ctx *ctx, const char *path)
+{
+	struct stat st;
+	struct hv_finding *f;
+
+	if (hv_root_statf(ctx->root, &st, "%s", path) == 0 && S_ISDIR(st.st_mode))
+		return false;
+	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP,
+			  "%s: %s is not present in this root", ctx->check->title, path);
+	hv_finding_hint(f, "give a root captured from a running host, with %s", path);
+	hv_finding_str(f, "path", path);
+	return true;
+}
+
+int probe_platform_cpuinfo(const struct hv_root *r, const char *key, char **out)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t klen = strlen(key);
+	ssize_t n;
+	char *line, *save = NULL;
+
+	n = hv_root_read_maxf(r, 4u << 20, &buf, "/proc/cpuinfo");
+	if (n < 0)
+		return (int)n;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon;
+
+		if (strncmp(line, key, klen) != 0 || (line[klen] != ' ' && line[klen] != '\t' &&
+						      line[klen] != ':'))
+			continue;
+		colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		*out = strdup(hv_strstrip(colon + 1));
+		return *out ? 0 : -ENOMEM;
+	}
+	return -ENOENT;
+}
+
+/* ---- mounts ---- */
+
+/* Decode the octal escapes the kernel uses in mount tables (\040 space, \011, \012, \134). */
+static char *unescape(const char *s, size_t n)
+{
+	char *o = malloc(n + 1), *p = o;
+
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+			*p++ = (char)(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) |
+				      (s[i + 3] - '0'));
+			i += 3;
+		} else {
+			*p++ = s[i];
+		}
+	}
+	*p = '\0';
+	return o;
+}
+
+#define MAX_FIELDS 64
+
+/* Split @line on blanks into at most MAX_FIELDS (start, length) pairs. Returns the count. */
+static size_t split_fields(const char *line, size_t len, const char **f, size_t *fl)
+{
+	size_t n = 0, i = 0;
+
+	while (i < len && n < MAX_FIELDS) {
+		while (i < len && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		if (i >= len)
+			break;
+		f[n] = line + i;
+		while (i < len && line[i] != ' ' && line[i] != '\t')
+			i++;
+		fl[n] = (size_t)(line + i - f[n]);
+		n++;
+	}
+	return n;
+}
+
+static int mounts_push(struct probe_mounts *out, const char **f, const size_t *fl, size_t src,
+		       size_t tgt, size_t type, size_t opts, size_t super)
+{
+	struct probe_mount *m, *nv;
+
+	if (out->n >= PROBE_MAX_MOUNTS)
+		return -E2BIG;
+	nv = realloc(out->v, (out->n + 1) * sizeof(*out->v));
+	if (!nv)
+		return -ENOMEM;
+	out->v = nv;
+	m = &out->v[out->n];
+	m->source = unescape(f[src], fl[src]);
+	m->target = unescape(f[tgt], fl[tgt]);
+	m->fstype = unescape(f[type], fl[type]);
+	m->opts = unescape(f[opts], fl[opts]);
+	m->super = unescape(f[super], fl[super]);
+	out->n++;
+	if (!m->source || !m->target || !m->fstype || !m->opts || !m->super)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Call @fn for each line of @buf (no copy; lengths exclude the newline). */
+static int each_line(const char *buf, struct probe_mounts *out,
+		     int (*fn)(const char *line, size_t len, struct probe_mounts *out))
+{
+	const char *p = buf;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		int rc;
+
+		if (len) {
+			rc = fn(p, len, out);
+			if (rc < 0)
+				return rc;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+/* mountinfo: ID PARENT MAJ:MIN ROOT TARGET OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER */
+static int mountinfo_line(const char *line, size_t len, struct probe_mounts *out)
+{
+	const char *f[MAX_FIELDS];
+	size_t fl[MAX_FIELDS], n = split_fields(line, len, f, fl), sep;
+
+	for (sep = 6; sep < n; sep++)
+		if (fl[sep] == 1 && f[sep][0] == '-')
+			break;
+	if (n < 10 || sep >= n || n - sep < 4) {
+		out->bad++;
+		return 0;
+	}
+	return mounts_push(out, f, fl, sep + 2, 4, sep + 1, 5, sep + 3);
+}
+
+/* /proc/mounts: SOURCE TARGET FSTYPE OPTS FREQ PASSNO */
+static int mounts_line(const char *line, size_t len, struct probe_mounts *out)
+{
+	const char *f[MAX_FIELDS];
+	size_t fl[MAX_FIELDS], n = split_fields(line, len, f, fl);
+
+	if (n < 4 || f[1][0] != '/') {
+		out->bad++;
+		return 0;
+	}
+	return mounts_push(out, f, fl, 0, 1, 2, 3, 3);
+}
+
+int probe_mountinfo_parse(const char *buf, struct probe_mounts *out)
+{
+	return each_line(buf, out, mountinfo_line);
+}
+
+int probe_mounts_parse(const char *buf, struct probe_mounts *out)
+{
+	return each_line(buf, out, mounts_line);
+}
+
+void probe_mounts_clear(struct probe_mounts *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].source);
+		free(m->v[i].target);
+		free(m->v[i].fstype);
+		free(m->v[i].opts);
+		free(m->v[i].super);
+	}
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+int probe_mounts_read(const struct hv_root *r, struct probe_mounts *out)
+{
+	_cleanup_free_ char *buf = NULL;
+	ssize_t n;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	n = hv_root_read_maxf(r, 16u << 20, &buf, "/proc/self/mountinfo");
+	if (n >= 0) {
+		out->path = "/proc/self/mountinfo";
+		rc = probe_mountinfo_parse(buf, out);
+	} else {
+		n = hv_root_read_maxf(r, 16u << 20, &buf, "/proc/mounts");
+		if (n < 0)
+			return (int)n;
+		out->path = "/proc/mounts";
+		rc = probe_mounts_parse(buf, out);
+	}
+	if (rc < 0)
+		probe_mounts_clear(out);
+	return rc;
+}
+
+const struct probe_mount *probe_mounts_at(const struct probe_mounts *m, const char *target)
+{
+	for (size_t i = m->n; i-- > 0;)
+		if (strcmp(m->v[i].target, target) == 0)
+			return &m->v[i];
+	return NULL;
+}
+
+bool probe_opt_has(const char *opts, const char *opt)
+{
+	size_t n = strlen(opt);
+	const char *p = opts;
+
+	while (p && *p) {
+		const char *c = strchr(p, ',');
+		size_t l = c ? (size_t)(c - p) : strlen(p);
+
+		if (l == n && strncmp(p, opt, n) == 0)
+			return true;
+		p = c ? c + 1 : NULL;
+	}
+	return false;
+}
+
+/* ---- device nodes ---- */
+
+int probe_devnode_parse(const char *text, struct probe_devnode *out)
+{
+	char type;
+	unsigned int maj, min, mode;
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	while (*text == ' ' || *text == '\t' || *text == '\n')
+		text++;
+	if (!*text) {
+		out->is_chr = true;   /* an empty stand-in: a char device, details unknown */
+		return 0;
+	}
+	n = sscanf(text, "%c %u:%u %o", &type, &maj, &min, &mode);
+	if (n != 4 || (type != 'c' && type != 'b') || maj > 4095 || min > 1048575 || mode > 07777)
+		return -EINVAL;
+	out->is_chr = type == 'c';
+	out->is_blk = type == 'b';
+	out->known = true;
+	out->major = maj;
+	out->minor = min;
+	out->mode = mode;
+	return 0;
+}
+
+int probe_devnode_get(const struct hv_root *r, const char *path, struct probe_devnode *out)
+{
+	struct stat st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = hv_root_statf(r, &st, "%s", path);
+	if (rc < 0)
+		return rc;
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+		out->is_chr = S_ISCHR(st.st_mode);
+		out->is_blk = S_ISBLK(st.st_mode);
+		out->known = true;
+		out->major = major(st.st_rdev);
+		out->minor = minor(st.st_rdev);
+		out->mode = st.st_mode & 07777;
+		return 0;
+	}
+	if (S_ISREG(st.st_mode) && !hv_root_is_live(r)) {
+		_cleanup_free_ char *buf = NULL;
+		ssize_t n = hv_root_read_maxf(r, 256, &buf, "%s", path);
+
+		if (n == -EFBIG)
+			return -EINVAL;
+		if (n < 0)
+			return (int)n;
+		return probe_devnode_parse(buf, out);
+	}
+	return 0;   /* exists, but is no device node */
+}
+
+/* ---- kernel modules ---- */
+
+const char *probe_mod_state_name(enum probe_mod_state s)
+{
+	switch (s) {
+	case PROBE_MOD_ABSENT:
+		return "not available";
+	case PROBE_MOD_ON_DISK:
+		return "available, not loaded";
+	case PROBE_MOD_LOADED:
+		return "loaded";
+	case PROBE_MOD_BUILTIN:
+		return "built in";
+	default:
+		return "unknown";
+	}
+}
+
+static bool modname_eq(const char *a, size_t alen, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < alen && b[i]; i++) {
+		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+
+		if (x != y)
+			return false;
+	}
+	return i == alen && !b[i];
+}
+
+bool probe_modlist_has(const char *buf, const char *name)
+{
+	const char *p = buf;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		const char *end = p, *base = p, *ko;
+
+		/* the first path on the line ends at ':' (modules.dep) or the line end */
+		while (end < p + len && *end != ':' && *end != ' ')
+			end++;
+		for (const char *q = p; q < end; q++)
+			if (*q == '/')
+				base = q + 1;
+		ko = base;
+		while (ko + 3 <= end && strncmp(ko, ".ko", 3) != 0)
+			ko++;
+		if (ko + 3 <= end && modname_eq(base, (size_t)(ko - base), name))
+			return true;
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+bool probe_misc_has(const char *buf, const char *name)
+{
+	const char *p = buf;
+	size_t n = strlen(name);
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		const char *q = p, *e = p + len;
+
+		while (q < e && (*q == ' ' || isdigit((unsigned char)*q)))
+			q++;
+		if (q > p && (size_t)(e - q) == n && strncmp(q, name, n) == 0)
+			return true;
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+enum probe_mod_state probe_module_state(const struct hv_root *r, const char *name)
+{
+	char norm[64];
+	struct utsname u;
+	struct stat st;
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < sizeof(norm); i++)
+		norm[i] = name[i] == '-' ? '_' : name[i];
+	norm[i] = '\0';
+	if (hv_root_statf(r, &st, "/sys/module/%s", norm) == 0 && S_ISDIR(st.st_mode)) {
+		if (hv_root_existsf(r, "/sys/module/%s/initstate", norm) == 0)
+			return PROBE_MOD_LOADED;
+		return PROBE_MOD_BUILTIN;
+	}
+	if (hv_root_uname(r, &u) < 0)
+		return PROBE_MOD_UNKNOWN;
+	{
+		_cleanup_free_ char *builtin = NULL, *dep = NULL;
+
+		if (hv_root_read_maxf(r, 16u << 20, &builtin, "/lib/modules/%s/modules.builtin",
+				      u.release) >= 0 && probe_modlist_has(builtin, norm))
+			return PROBE_MOD_BUILTIN;
+		if (hv_root_read_maxf(r, 16u << 20, &dep, "/lib/modules/%s/modules.dep",
+				      u.release) < 0)
+			return PROBE_MOD_UNKNOWN;
+		return probe_modlist_has(dep, norm) ? PROBE_MOD_ON_DISK : PROBE_MOD_ABSENT;
+	}
+}
+
+/* ---- sysfs / procfs parsers ---- */
+
+int probe_sysfs_choice(const char *text, char *out, size_t len)
+{
+	const char *open = strchr(text, '['), *close;
+
+	if (!open)
+		return -EINVAL;
+	close = strchr(open + 1, ']');
+	if (!close || strchr(close + 1, '[') || memchr(open + 1, '[', (size_t)(close - open - 1)))
+		return -EINVAL;
+	if (close == open + 1)
+		return -EINVAL;
+	if ((size_t)(close - open - 1) >= len)
+		return -ENAMETOOLONG;
+	memcpy(out, open + 1, (size_t)(close - open - 1));
+	out[close - open - 1] = '\0';
+	for (char *c = out; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '+' && *c != '_' && *c != '-')
+			return -EINVAL;
+	return 0;
+}
+
+int probe_hugepage_dir_kb(const char *name, uint64_t *kb)
+{
+	const char *p = hv_startswith(name, "hugepages-");
+	char num[24];
+	size_t n;
+
+	if (!p)
+		return -EINVAL;
+	n = strlen(p);
+	if (n < 3 || n - 2 >= sizeof(num) || strcmp(p + n - 2, "kB") != 0)
+		return -EINVAL;
+	memcpy(num, p, n - 2);
+	num[n - 2] = '\0';
+	for (size_t i = 0; num[i]; i++)
+		if (!isdigit((unsigned char)num[i]))
+			return -EINVAL;
+	if (hv_parse_u64(num, 10, kb) < 0 || *kb == 0)
+		return -EINVAL;
+	return 0;
+}
+
+int probe_meminfo_get(const char *buf, const char *key, uint64_t *out)
+{
+	size_t klen = strlen(key);
+	const char *p = buf;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+
+		if (strncmp(p, key, klen) == 0 && p[klen] == ':') {
+			char num[32];
+			const char *q = p + klen + 1;
+			size_t n = 0;
+
+			while (*q == ' ' || *q == '\t')
+				q++;
+			while (isdigit((unsigned char)*q) && n + 1 < sizeof(num))
+				num[n++] = *q++;
+			num[n] = '\0';
+			if (!n || (*q && *q != ' ' && *q != '\n'))
+				return -EINVAL;
+			return hv_parse_u64(num, 10, out) < 0 ? -EINVAL : 0;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return -ENOENT;
+}
+
+int probe_proc_cgroups_enabled(const char *buf, const char *name)
+{
+	const char *p = buf;
+	size_t n = strlen(name);
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len > n && strncmp(p, name, n) == 0 && (p[n] == '\t' || p[n] == ' ')) {
+			const char *f[MAX_FIELDS];
+			size_t fl[MAX_FIELDS], k = split_fields(p, len, f, fl);
+
+			/* #subsys_name hierarchy num_cgroups enabled */
+			if (k < 4 || fl[3] != 1 || (f[3][0] != '0' && f[3][0] != '1'))
+				return -EINVAL;
+			return f[3][0] == '1';
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return -ENOENT;
+}
+
+unsigned int probe_interrupts_scan(const char *buf)
+{
+	const char *p = buf;
+	unsigned int m = 0;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		const char *f[MAX_FIELDS];
+		size_t fl[MAX_FIELDS], k = split_fields(p, len, f, fl);
+
+		for (size_t i = 1; i < k; i++) {
+			if (fl[i] > 3 && strncmp(f[i], "IR-", 3) == 0)
+				m |= PROBE_IRQ_REMAPPED;
+			if (fl[i] > 4 && strncmp(f[i], "ITS-", 4) == 0)
+				m |= PROBE_IRQ_ITS;
+			for (size_t j = 0; j + 3 <= fl[i]; j++)
+				if (strncmp(f[i] + j, "MSI", 3) == 0) {
+					m |= PROBE_IRQ_MSI;
+					break;
+				}
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return m;
+}
