@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * top-cols: the column table, the one registry of vhv-top's columns (id,
+ * header, width, flags, reads needed, help), and each column's value. Adding
+ * a column is one row here, one case in top_col_value() and one man page entry
+ * (tests/doc-sync.sh checks the last).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "top/top.h"
+
+#define N_ TOP_NEED_STAT
+#define D_ TOP_COL_DEFAULT
+#define R_ TOP_COL_RIGHT
+
+/* Formulas are in man/vhv-top.8.scd, COLUMNS. */
+static const struct top_col_info cols[TOP_COL_COUNT] = {
+	[TOP_COL_PID] = { "pid", "PID", 7, R_ | D_, N_, "VMM process id (the VM)" },
+	[TOP_COL_TID] = { "tid", "TID", 7, R_ | D_, N_, "host thread id of the vCPU" },
+	[TOP_COL_VCPU] = { "vcpu", "VCPU", 4, R_ | D_, N_, "vCPU index (VM row: vCPU count)" },
+	[TOP_COL_NVCPU] = { "nvcpu", "NVCPU", 5, R_, N_, "vCPUs of the VM" },
+	[TOP_COL_ACCEL] = { "accel", "ACCEL", 5, 0, N_, "accelerator: KVM, or TCG (emulation)" },
+	[TOP_COL_CPU] = { "cpu", "%CPU", 6, R_ | D_, N_, "CPU use, percent of one CPU" },
+	[TOP_COL_USR] = { "usr", "%USR", 5, R_ | D_, N_, "user time outside the guest, percent" },
+	[TOP_COL_SYS] = { "sys", "%SYS", 5, R_ | D_, N_, "host kernel time, percent" },
+	[TOP_COL_GST] = { "guest", "%GST", 5, R_ | D_, N_, "time in guest mode, percent" },
+	[TOP_COL_GTIME] = { "guest_time", "GTIME", 9, R_, N_, "guest time since start (m:ss)" },
+	[TOP_COL_WAIT] = { "wait", "%WAIT", 5, R_ | D_, N_ | TOP_NEED_SCHEDSTAT,
+			   "runnable but not running (run_delay), percent" },
+	[TOP_COL_STATE] = { "state", "S", 1, D_, N_, "scheduler state (R S D T Z ...)" },
+	[TOP_COL_LCPU] = { "last_cpu", "LCPU", 4, R_, N_, "host CPU it last ran on" },
+	[TOP_COL_AFFINITY] = { "affinity", "AFFINITY", 10, 0, N_ | TOP_NEED_STATUS,
+			       "host CPUs allowed (Cpus_allowed_list)" },
+	[TOP_COL_NICE] = { "nice", "NI", 3, R_ | D_, N_, "nice value" },
+	[TOP_COL_PRIO] = { "prio", "PRI", 4, R_, N_, "kernel priority (RT shown negative)" },
+	[TOP_COL_VCSW] = { "vcsw", "VCSW/s", 7, R_, N_ | TOP_NEED_STATUS,
+			   "voluntary context switches per second" },
+	[TOP_COL_IVCSW] = { "ivcsw", "ICSW/s", 7, R_, N_ | TOP_NEED_STATUS,
+			    "involuntary context switches per second" },
+	[TOP_COL_EXITS] = { "exits", "EXITS/s", 8, R_ | D_, N_ | TOP_NEED_BPF,
+			    "KVM exits per second (BPF)" },
+	[TOP_COL_RSS] = { "rss", "RSS", 6, R_, N_ | TOP_NEED_STATUS, "resident memory of the VMM" },
+	[TOP_COL_RAM] = { "ram", "RAM", 6, R_, N_, "configured guest RAM" },
+	[TOP_COL_HUGE] = { "huge", "HUGE", 7, 0, N_ | TOP_NEED_STATUS | TOP_NEED_THP,
+			   "hugepage backing: hugetlb, thp or no" },
+	[TOP_COL_SOURCE] = { "source", "SRC", 11, 0, N_,
+			     "how the name / vCPU thread was found" },
+	[TOP_COL_NAME] = { "name", "NAME", 12, TOP_COL_STRETCH | D_, N_,
+			   "VM name (libvirt, -name guest=, else the process name)" },
+};
+
+const struct top_col_info *top_col_info(enum top_col_id id)
+{
+	return &cols[id];
+}
+
+int top_col_parse(const char *name)
+{
+	for (int i = 0; i < TOP_COL_COUNT; i++)
+		if (strcasecmp(name, cols[i].id) == 0 || strcasecmp(name, cols[i].label) == 0)
+			return i;
+	return -EINVAL;
+}
+
+void top_cols_list(FILE *fp)
+{
+	for (int i = 0; i < TOP_COL_COUNT; i++)
+		fprintf(fp, "%-11s %-9s %s%s\n", cols[i].id, cols[i].label, cols[i].help,
+			cols[i].flags & TOP_COL_DEFAULT ? "" : " (not shown by default)");
+}
+
+static void num(struct top_val *v, double x, bool integer)
+{
+	v->kind = TOP_VAL_NUM;
+	v->num = x;
+	v->integer = integer;
+}
+
+static void str(struct top_val *v, const char *s)
+{
+	v->kind = TOP_VAL_STR;
+	v->str = s;
+}
+
+void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char *scratch,
+		   size_t scratch_len, struct top_val *v)
+{
+	const struct top_task *t = r->task;
+	const struct top_vm *vm = r->vm;
+	bool have = t->valid;
+	bool rate = have && t->rated;
+
+	memset(v, 0, sizeof(*v));
+	switch (id) {
+	case TOP_COL_PID:
+		num(v, vm->pid, true);
+		break;
+	case TOP_COL_TID:
+		if (!r->is_vm && t->tid)
+			num(v, t->tid, true);
+		break;
+	case TOP_COL_VCPU:
+		num(v, r->is_vm ? (double)vm->nvcpus : t->vcpu, true);
+		break;
+	case TOP_COL_NVCPU:
+		num(v, (double)vm->nvcpus, true);
+		break;
+	case TOP_COL_ACCEL:
+		str(v, vm->accel == HV_ACCEL_TCG ? "TCG" : "KVM");
+		break;
+	case TOP_COL_CPU:
+		if (rate)
+			num(v, t->cpu, false);
+		break;
+	case TOP_COL_USR:
+		if (rate)
+			num(v, t->usr, false);
+		break;
+	case TOP_COL_SYS:
+		if (rate)
+			num(v, t->sys, false);
+		break;
+	case TOP_COL_GST:
+		if (rate)
+			num(v, t->gst, false);
+		break;
+	case TOP_COL_GTIME:
+		if (have)
+			num(v, t->gtime_s, false);
+		break;
+	case TOP_COL_WAIT:
+		if (rate && t->have_sched)
+			num(v, t->wait, false);
+		break;
+	case TOP_COL_STATE:
+		if (have) {
+			snprintf(scratch, scratch_len, "%c", t->state);
+			str(v, scratch);
+		}
+		break;
+	case TOP_COL_LCPU:
+		if (have && t->lcpu >= 0)
+			num(v, t->lcpu, true);
+		break;
+	case TOP_COL_AFFINITY:
+		if (have && t->have_status)
+			str(v, t->affinity);
+		break;
+	case TOP_COL_NICE:
+		if (have)
+			num(v, t->nice, true);
+		break;
+	case TOP_COL_PRIO:
+		if (have)
+			num(v, t->prio, true);
+		break;
+	case TOP_COL_VCSW:
+		if (rate && t->have_status)
+			num(v, t->vcsw_s, false);
+		break;
+	case TOP_COL_IVCSW:
+		if (rate && t->have_status)
+			num(v, t->ivcsw_s, false);
+		break;
+	case TOP_COL_EXITS:
+		if (rate && t->have_exits)
+			num(v, t->exits_s, false);
+		break;
+	case TOP_COL_RSS:
+		if (r->is_vm && t->have_status)
+			num(v, (double)vm->rss_kb * 1024.0, true);
+		break;
+	case TOP_COL_RAM:
+		if (r->is_vm && vm->ram_mb)
+			num(v, (double)vm->ram_mb * 1024.0 * 1024.0, true);
+		break;
+	case TOP_COL_HUGE:
+		if (r->is_vm && vm->huge >= 0)
+			str(v, vm->huge == 2 ? "hugetlb" : vm->huge == 1 ? "thp" : "no");
+		break;
+	case TOP_COL_SOURCE:
+		str(v, r->is_vm ? vm->name_src : hv_vcpu_src_name(t->src));
+		break;
+	case TOP_COL_NAME:
+		if (r->is_vm)
+			snprintf(scratch, scratch_len, "%s%s", vm->name,
+				 vm->accel == HV_ACCEL_TCG ? " [TCG]" : "");
+		else if (tree)
+			snprintf(scratch, scratch_len, " %s vcpu %d", r->last ? "`-" : "|-", t->vcpu);
+		else
+			snprintf(scratch, scratch_len, "%s/vcpu %d", vm->name, t->vcpu);
+		str(v, scratch);
+		break;
+	case TOP_COL_COUNT:
+		break;
+	}
+}
+
+static const char *fmt_bytes(double b, char *buf, size_t len)
+{
+	static const char units[] = "BKMGTPE";
+	int u = 0;
+
+	while (b >= 1024.0 && u < 6) {
+		b /= 1024.0;
+		u++;
+	}
+	if (u == 0 || b >= 10.0)
+		snprintf(buf, len, "%.0f%c", b, units[u]);
+	else
+		snprintf(buf, len, "%.1f%c", b, units[u]);
+	return buf;
+}
+
+const char *top_col_format(enum top_col_id id, const struct top_row *r, bool tree, char *buf,
+			   size_t len)
+{
+	char scratch[256];
+	struct top_val v;
+
+	top_col_value(id, r, tree, scratch, sizeof(scratch), &v);
+	if (v.kind == TOP_VAL_NONE) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	if (v.kind == TOP_VAL_STR) {
+		snprintf(buf, len, "%s", v.str);
+		return buf;
+	}
+	switch (id) {
+	case TOP_COL_CPU:
+	case TOP_COL_USR:
+	case TOP_COL_SYS:
+	case TOP_COL_GST:
+	case TOP_COL_WAIT:
+		snprintf(buf, len, "%.1f", v.num);
+		break;
+	case TOP_COL_VCSW:
+	case TOP_COL_IVCSW:
+	case TOP_COL_EXITS:
+		snprintf(buf, len, "%.0f", v.num);
+		break;
+	case TOP_COL_GTIME: {
+		unsigned long long cs = (unsigned long long)llround(v.num * 100.0);
+
+		snprintf(buf, len, "%llu:%02llu.%02llu", cs / 6000, cs / 100 % 60, cs % 100);
+		break;
+	}
+	case TOP_COL_RSS:
+	case TOP_COL_RAM:
+		fmt_bytes(v.num, buf, len);
+		break;
+	default:
+		snprintf(buf, len, "%.0f", v.num);
+		break;
+	}
+	return buf;
+}
+
+int top_col_cmp(enum top_col_id id, const struct top_row *a, const struct top_row *b)
+{
+	char sa[256], sb[256];
+	struct top_val va, vb;
+
+	top_col_value(id, a, false, sa, sizeof(sa), &va);
+	top_col_value(id, b, false, sb, sizeof(sb), &vb);
+	if (va.kind != vb.kind)
+		return va.kind == TOP_VAL_NONE ? 1 : vb.kind == TOP_VAL_NONE ? -1 :
+		       (va.kind == TOP_VAL_NUM ? -1 : 1);
+	if (va.kind == TOP_VAL_STR)
+		return strcmp(va.str, vb.str);
+	if (va.kind == TOP_VAL_NONE)
+		return 0;
+	/* Numbers: largest first, except identities and indexes, which read best ascending. */
+	switch (id) {
+	case TOP_COL_PID:
+	case TOP_COL_TID:
+	case TOP_COL_VCPU:
+	case TOP_COL_LCPU:
+	case TOP_COL_NICE:
+	case TOP_COL_PRIO:
+		return (va.num > vb.num) - (va.num < vb.num);
+	default:
+		return (va.num < vb.num) - (va.num > vb.num);
+	}
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * top-record: --record DB appends every sample to SQLite through hv-store
+ * (the one home of sqlite3): one row per tick in top_sample, one row per VM
+ * and per vCPU in top_row (tid NULL for the VM's own totals), one
+ * transaction per tick.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "hvcore/hv-store.h"
+#include "top/top.h"
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS top_sample (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  time REAL NOT NULL,      -- seconds since the epoch\n"
+	"  interval REAL NOT NULL   -- seconds since the previous sample\n"
+	") STRICT;\n"
+	"CREATE TABLE IF NOT EXISTS top_row (\n"
+	"  sample INTEGER NOT NULL REFERENCES top_sample(id),\n"
+	"  vm_pid INTEGER NOT NULL,\n"
+	"  vm_name TEXT NOT NULL,\n"
+	"  accel TEXT NOT NULL,\n"
+	"  tid INTEGER,             -- NULL: the VM's totals\n"
+	"  vcpu INTEGER,\n"
+	"  cpu REAL, usr REAL, sys REAL, guest REAL, wait REAL,\n"
+	"  state TEXT, last_cpu INTEGER, nice INTEGER,\n"
+	"  vcsw REAL, ivcsw REAL, exits REAL,\n"
+	"  rss_kib INTEGER\n"
+	") STRICT;\n"
+	"CREATE INDEX IF NOT EXISTS top_row_sample ON top_row(sample);\n";
+
+struct top_record {
+	struct hv_store *st;
+	struct hv_stmt *ins_sample, *ins_row;
+};
+
+void top_record_close(struct top_record *rec)
+{
+	if (!rec)
+		return;
+	hv_stmt_free(rec->ins_sample);
+	hv_stmt_free(rec->ins_row);
+	hv_store_close(rec->st);
+	free(rec);
+}
+
+int top_record_open(const char *path, struct top_record **out)
+{
+	struct top_record *rec = calloc(1, sizeof(*rec));
+	int rc;
+
+	if (!rec)
+		return -ENOMEM;
+	rc = hv_store_open(path, schema, 0, &rec->st);
+	if (rc == 0)
+		rc = hv_stmt_new(rec->st, "INSERT INTO top_sample (time, interval) VALUES (?, ?)",
+				 &rec->ins_sample);
+	if (rc == 0)
+		rc = hv_stmt_new(rec->st,
+				 "INSERT INTO top_row (sample, vm_pid, vm_name, accel, tid, vcpu, cpu, usr, "
+				 "sys, guest, wait, state, last_cpu, nice, vcsw, ivcsw, exits, rss_kib) "
+				 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				 &rec->ins_row);
+	if (rc < 0) {
+		top_record_close(rec);
+		return rc;
+	}
+	*out = rec;
+	return 0;
+}
+
+static void bind_rate(struct hv_stmt *s, int idx, bool ok, double v)
+{
+	if (ok)
+		hv_stmt_bind_double(s, idx, v);
+	else
+		hv_stmt_bind_null(s, idx);
+}
+
+static int add_row(struct top_record *rec, int64_t sample, const struct top_vm *vm,
+		   const struct top_task *t, bool is_vm)
+{
+	struct hv_stmt *s = rec->ins_row;
+	char state[2] = { t->state, 0 };
+	bool r = t->valid && t->rated;
+	int rc;
+
+	hv_stmt_reset(s);
+	hv_stmt_bind_i64(s, 1, sample);
+	hv_stmt_bind_i64(s, 2, vm->pid);
+	hv_stmt_bind_text(s, 3, vm->name);
+	hv_stmt_bind_text(s, 4, vm->accel == HV_ACCEL_TCG ? "TCG" : "KVM");
+	if (is_vm || !t->tid)
+		hv_stmt_bind_null(s, 5);
+	else
+		hv_stmt_bind_i64(s, 5, t->tid);
+	if (is_vm)
+		hv_stmt_bind_null(s, 6);
+	else
+		hv_stmt_bind_i64(s, 6, t->vcpu);
+	bind_rate(s, 7, r, t->cpu);
+	bind_rate(s, 8, r, t->usr);
+	bind_rate(s, 9, r, t->sys);
+	bind_rate(s, 10, r, t->gst);
+	bind_rate(s, 11, r && t->have_sched, t->wait);
+	if (t->valid)
+		hv_stmt_bind_text(s, 12, state);
+	else
+		hv_stmt_bind_null(s, 12);
+	if (t->valid && t->lcpu >= 0)
+		hv_stmt_bind_i64(s, 13, t->lcpu);
+	else
+		hv_stmt_bind_null(s, 13);
+	if (t->valid)
+		hv_stmt_bind_i64(s, 14, t->nice);
+	else
+		hv_stmt_bind_null(s, 14);
+	bind_rate(s, 15, r && t->have_status, t->vcsw_s);
+	bind_rate(s, 16, r && t->have_status, t->ivcsw_s);
+	bind_rate(s, 17, r && t->have_exits, t->exits_s);
+	if (is_vm && t->have_status)
+		hv_stmt_bind_i64(s, 18, (int64_t)vm->rss_kb);
+	else
+		hv_stmt_bind_null(s, 18);
+	rc = hv_stmt_step(s);
+	return rc < 0 ? rc : 0;
+}
+
+int top_record_add(struct top_record *rec, const struct top_snap *snap)
+{
+	int64_t sample;
+	int rc;
+
+	rc = hv_store_begin(rec->st);
+	if (rc < 0)
+		return rc;
+	hv_stmt_reset(rec->ins_sample);
+	hv_stmt_bind_double(rec->ins_sample, 1, (double)snap->real_ns / 1e9);
+	hv_stmt_bind_double(rec->ins_sample, 2, snap->interval);
+	rc = hv_stmt_step(rec->ins_sample);
+	if (rc < 0)
+		goto fail;
+	sample = hv_store_last_rowid(rec->st);
+	for (size_t i = 0; i < snap->nvms; i++) {
+		const struct top_vm *vm = &snap->vms[i];
+
+		rc = add_row(rec, sample, vm, &vm->proc, true);
+		for (size_t j = 0; rc == 0 && j < vm->nvcpus; j++)
+			rc = add_row(rec, sample, vm, &vm->vcpus[j], false);
+		if (rc < 0)
+			goto fail;
+	}
+	return hv_store_commit(rec->st);
+fail:
+	hv_store_rollback(rec->st);
+	return rc;
+}

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * top-sample: one tick = discover VMs (hv-proc), read the counters the
+ * visible columns need for each VM process and vCPU thread, and derive rates
+ * against the previous tick. Formulas (man/vhv-top.8.scd, COLUMNS), with
+ * dt = monotonic clock delta in seconds and HZ = clock ticks per second:
+ *   %CPU  = d(utime + stime) / HZ / dt * 100
+ *   %GST  = d(guest_time) / HZ / dt * 100     (guest time is also counted in utime)
+ *   %USR  = d(utime - guest_time) / HZ / dt * 100
+ *   %SYS  = d(stime) / HZ / dt * 100
+ *   %WAIT = d(schedstat run_delay ns) / (dt * 1e9) * 100
+ *   X/s   = d(X) / dt                          (context switches, exits)
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpf/vbpf-exits.h"
+#include "hvcore/hv-log.h"
+#include "top/top.h"
+
+struct top_sampler {
+	struct hv_vm_scan *scan;
+	unsigned needs;
+	double hz;
+	struct vbpf_exits *exits;
+	struct vbpf_exit_count *ex;  /* this tick's counts, sorted by tid */
+	size_t nex;
+	bool ex_hw;
+	struct top_snap snap, prev;
+	bool have_snap;
+};
+
+static void snap_clear(struct top_snap *s)
+{
+	for (size_t i = 0; i < s->nvms; i++) {
+		free(s->vms[i].name);
+		free(s->vms[i].vcpus);
+	}
+	free(s->vms);
+	memset(s, 0, sizeof(*s));
+}
+
+int top_sampler_new(struct top_sampler **out)
+{
+	struct top_sampler *s = calloc(1, sizeof(*s));
+	long hz = sysconf(_SC_CLK_TCK);
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	rc = hv_vm_scan_new(&s->scan);
+	if (rc < 0) {
+		free(s);
+		return rc;
+	}
+	s->hz = hz > 0 ? (double)hz : 100.0;
+	s->needs = TOP_NEED_STAT;
+	*out = s;
+	return 0;
+}
+
+void top_sampler_free(struct top_sampler *s)
+{
+	if (!s)
+		return;
+	hv_vm_scan_free(s->scan);
+	vbpf_exits_close(s->exits);
+	free(s->ex);
+	snap_clear(&s->snap);
+	snap_clear(&s->prev);
+	free(s);
+}
+
+void top_sampler_set_needs(struct top_sampler *s, unsigned needs)
+{
+	s->needs = needs | TOP_NEED_STAT;
+}
+
+int top_sampler_enable_bpf(struct top_sampler *s, const struct hv_root *root, char **why)
+{
+	int rc;
+
+	*why = NULL;
+	if (s->exits)
+		return 0;
+	rc = vbpf_exits_open(root, &s->exits, why);
+	if (rc < 0 && !*why)
+		*why = strdup("BPF exit counters unavailable");
+	return rc;
+}
+
+bool top_sampler_has_bpf(const struct top_sampler *s)
+{
+	return s->exits != NULL;
+}
+
+const struct top_snap *top_sampler_snap(const struct top_sampler *s)
+{
+	return &s->snap;
+}
+
+static int cmp_exit(const void *a, const void *b)
+{
+	uint32_t x = ((const struct vbpf_exit_count *)a)->tid;
+	uint32_t y = ((const struct vbpf_exit_count *)b)->tid;
+
+	return (x > y) - (x < y);
+}
+
+static void read_exits(struct top_sampler *s)
+{
+	free(s->ex);
+	s->ex = NULL;
+	s->nex = 0;
+	if (!s->exits || !(s->needs & TOP_NEED_BPF))
+		return;
+	if (vbpf_exits_read(s->exits, &s->ex, &s->nex) < 0) {
+		s->ex = NULL;
+		s->nex = 0;
+		return;
+	}
+	s->ex_hw = vbpf_exits_has_hw(s->exits);
+	if (s->nex)
+		qsort(s->ex, s->nex, sizeof(*s->ex), cmp_exit);
+}
+
+/* Read one task's counters; false when it is gone. */
+static bool read_task(struct top_sampler *s, const struct hv_root *root, int pid, int tid,
+		      struct top_task *t, struct top_vm *vm)
+{
+	struct hv_stat st;
+	struct hv_status ss;
+	struct hv_schedstat sc;
+
+	if (hv_read_stat(root, pid, tid, &st) < 0)
+		return false;
+	t->valid = true;
+	t->state = st.state;
+	t->lcpu = st.processor;
+	t->nice = (int)st.nice;
+	t->prio = (int)st.priority;
+	t->utime = st.utime;
+	t->stime = st.stime;
+	t->gtime = st.guest_time;
+	t->gtime_s = (double)st.guest_time / s->hz;
+	if ((s->needs & TOP_NEED_STATUS) && hv_read_status(root, pid, tid, &ss) == 0) {
+		t->have_status = true;
+		t->vcsw = ss.vcsw;
+		t->ivcsw = ss.ivcsw;
+		memcpy(t->affinity, ss.cpus_allowed, sizeof(t->affinity));
+		if (vm) {
+			vm->rss_kb = ss.vm_rss_kb;
+			if (ss.hugetlb_kb)
+				vm->huge = 2;
+		}
+	}
+	if ((s->needs & TOP_NEED_SCHEDSTAT) && hv_read_schedstat(root, pid, tid, &sc) == 0) {
+		t->have_sched = true;
+		t->wait_ns = sc.wait_ns;
+	}
+	if (s->exits && (s->needs & TOP_NEED_BPF) && tid > 0) {
+		struct vbpf_exit_count key = { .tid = (uint32_t)tid }, *c;
+
+		c = s->nex ? bsearch(&key, s->ex, s->nex, sizeof(*s->ex), cmp_exit) : NULL;
+		t->have_exits = true;
+		t->exits = c ? vbpf_exit_count_total(c, s->ex_hw) : 0;
+	}
+	return true;
+}
+
+static double delta(uint64_t now, uint64_t before)
+{
+	return now >= before ? (double)(now - before) : 0.0;
+}
+
+static void rate_task(struct top_task *t, const struct top_task *p, double dt, double hz)
+{
+	double tick = 100.0 / hz / dt;   /* ticks -> percent of one CPU */
+	double dg;
+
+	if (!p || !p->valid || !t->valid || dt <= 0)
+		return;
+	t->rated = true;
+	dg = delta(t->gtime, p->gtime);
+	t->cpu = (delta(t->utime, p->utime) + delta(t->stime, p->stime)) * tick;
+	t->gst = dg * tick;
+	t->usr = delta(t->utime, p->utime) * tick - t->gst;
+	if (t->usr < 0)
+		t->usr = 0;  /* guest and user ticks are sampled apart: clamp the jitter */
+	t->sys = delta(t->stime, p->stime) * tick;
+	if (t->have_sched && p->have_sched)
+		t->wait = delta(t->wait_ns, p->wait_ns) / (dt * 1e9) * 100.0;
+	else
+		t->have_sched = false;
+	if (t->have_status && p->have_status) {
+		t->vcsw_s = delta(t->vcsw, p->vcsw) / dt;
+		t->ivcsw_s = delta(t->ivcsw, p->ivcsw) / dt;
+	}
+	if (t->have_exits && p->have_exits)
+		t->exits_s = delta(t->exits, p->exits) / dt;
+	else
+		t->have_exits = false;
+}
+
+static const struct top_vm *prev_vm(const struct top_snap *p, const struct top_vm *vm)
+{
+	for (size_t i = 0; i < p->nvms; i++)
+		if (p->vms[i].pid == vm->pid && p->vms[i].starttime == vm->starttime)
+			return &p->vms[i];
+	return NULL;
+}
+
+static const struct top_task *prev_task(const struct top_vm *pv, const struct top_task *t)
+{
+	if (!pv)
+		return NULL;
+	for (size_t i = 0; i < pv->nvcpus; i++)
+		if (pv->vcpus[i].tid == t->tid && pv->vcpus[i].vcpu == t->vcpu)
+			return &pv->vcpus[i];
+	return NULL;
+}
+
+/* The VM row sums its vCPUs for what the process files do not total. */
+static void sum_vcpus(struct top_vm *vm)
+{
+	struct top_task *p = &vm->proc;
+	bool st = p->have_status, sc = true, ex = true, any = false;
+	double vcsw = 0, ivcsw = 0, wait = 0, exits = 0;
+
+	for (size_t i = 0; i < vm->nvcpus; i++) {
+		const struct top_task *t = &vm->vcpus[i];
+
+		if (!t->valid || !t->rated)
+			continue;
+		any = true;
+		st &= t->have_status;
+		sc &= t->have_sched;
+		ex &= t->have_exits;
+		vcsw += t->vcsw_s;
+		ivcsw += t->ivcsw_s;
+		wait += t->wait;
+		exits += t->exits_s;
+	}
+	if (!any) {
+		p->have_sched = p->have_exits = false;
+		return;
+	}
+	p->have_status = st;
+	p->vcsw_s = vcsw;
+	p->ivcsw_s = ivcsw;
+	p->have_sched = sc;
+	p->wait = wait;
+	p->have_exits = ex;
+	p->exits_s = exits;
+}
+
+int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
+{
+	const struct hv_vm *vms;
+	struct top_snap ns = { 0 };
+	double dt;
+	int n, rc;
+
+	rc = hv_root_clock(root, CLOCK_MONOTONIC, &ns.mono_ns);
+	if (rc < 0)
+		return rc;
+	if (hv_root_clock(root, CLOCK_REALTIME, &ns.real_ns) < 0)
+		ns.real_ns = 0;
+	n = hv_vm_scan_run(s->scan, root, (double)ns.mono_ns / 1e9, &vms);
+	if (n < 0)
+		return n;
+	read_exits(s);
+	ns.vms = n ? calloc((size_t)n, sizeof(*ns.vms)) : NULL;
+	if (n && !ns.vms)
+		return -ENOMEM;
+	dt = s->have_snap ? delta(ns.mono_ns, s->snap.mono_ns) / 1e9 : 0.0;
+	ns.interval = dt;
+	for (int i = 0; i < n; i++) {
+		const struct hv_vm *h = &vms[i];
+		struct top_vm *vm = &ns.vms[ns.nvms];
+		const struct top_vm *pv;
+
+		memset(vm, 0, sizeof(*vm));
+		vm->proc.vcpu = -1;
+		vm->proc.tid = h->pid;
+		vm->huge = h->hugetlb ? 2 : -1;
+		/* A VM that exits during the refresh is simply not shown. */
+		if (!read_task(s, root, h->pid, 0, &vm->proc, vm))
+			continue;
+		vm->pid = h->pid;
+		vm->starttime = h->starttime;
+		vm->name = strdup(h->name);
+		if (!vm->name) {
+			snap_clear(&ns);
+			return -ENOMEM;
+		}
+		vm->name_src = h->name_src;
+		vm->accel = h->accel;
+		vm->debug_threads = h->debug_threads;
+		vm->nvcpu_fds = h->nvcpu_fds;
+		vm->ram_mb = h->ram_mb;
+		if (vm->huge < 0 && vm->proc.have_status && (s->needs & TOP_NEED_THP)) {
+			uint64_t thp = 0;
+
+			if (hv_read_thp_kb(root, h->pid, &thp) == 0)
+				vm->huge = thp ? 1 : 0;
+		}
+		vm->vcpus = h->nvcpus ? calloc(h->nvcpus, sizeof(*vm->vcpus)) : NULL;
+		if (h->nvcpus && !vm->vcpus) {
+			free(vm->name);
+			snap_clear(&ns);
+			return -ENOMEM;
+		}
+		ns.nvms++;
+		pv = s->have_snap ? prev_vm(&s->snap, vm) : NULL;
+		rate_task(&vm->proc, pv ? &pv->proc : NULL, dt, s->hz);
+		for (size_t j = 0; j < h->nvcpus; j++) {
+			struct top_task *t = &vm->vcpus[vm->nvcpus];
+
+			t->tid = h->vcpus[j].tid;
+			t->vcpu = h->vcpus[j].index;
+			t->src = h->vcpus[j].src;
+			t->lcpu = -1;
+			if (t->tid > 0)
+				read_task(s, root, h->pid, t->tid, t, NULL);
+			vm->nvcpus++;
+			rate_task(t, prev_task(pv, t), dt, s->hz);
+		}
+		sum_vcpus(vm);
+	}
+	snap_clear(&s->prev);
+	s->prev = s->snap;
+	s->snap = ns;
+	s->have_snap = true;
+	return 0;
+}

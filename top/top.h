@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+/*
+ * top: vhv-top's model. The sampler turns hvcore's VM discovery and per-thread
+ * /proc counters into snapshots with rates; the column table (top-cols.c)
+ * says what each column shows and which reads it needs; the view orders rows
+ * (tree or flat, sort, filter); batch output, the SQLite recorder and the
+ * curses UI (tui.c, the only curses user) render them. No printing to stdout
+ * outside top-batch.c and tui.c, and only when the CLI asks.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hvcore/hv-proc.h"
+#include "hvcore/hv-root.h"
+
+/* ---- columns (top-cols.c) ------------------------------------------------ */
+
+enum top_col_id {
+	TOP_COL_PID,
+	TOP_COL_TID,
+	TOP_COL_VCPU,
+	TOP_COL_NVCPU,
+	TOP_COL_ACCEL,
+	TOP_COL_CPU,
+	TOP_COL_USR,
+	TOP_COL_SYS,
+	TOP_COL_GST,
+	TOP_COL_GTIME,
+	TOP_COL_WAIT,
+	TOP_COL_STATE,
+	TOP_COL_LCPU,
+	TOP_COL_AFFINITY,
+	TOP_COL_NICE,
+	TOP_COL_PRIO,
+	TOP_COL_VCSW,
+	TOP_COL_IVCSW,
+	TOP_COL_EXITS,
+	TOP_COL_RSS,
+	TOP_COL_RAM,
+	TOP_COL_HUGE,
+	TOP_COL_SOURCE,
+	TOP_COL_NAME,
+	TOP_COL_COUNT,
+};
+
+/* Which reads a column needs (htop's idea): ORed over the visible columns. */
+enum top_need {
+	TOP_NEED_STAT = 1 << 0,       /* /proc/PID/task/TID/stat: always read */
+	TOP_NEED_STATUS = 1 << 1,     /* .../status: context switches, affinity, RSS */
+	TOP_NEED_SCHEDSTAT = 1 << 2,  /* .../schedstat: run_delay */
+	TOP_NEED_BPF = 1 << 3,        /* vbpf-exits: load BPF at all */
+	TOP_NEED_THP = 1 << 4,        /* /proc/PID/smaps_rollup: costly page-table walk */
+};
+
+enum top_col_flags {
+	TOP_COL_RIGHT = 1 << 0,  /* right-aligned (numbers) */
+	TOP_COL_DEFAULT = 1 << 1,
+	TOP_COL_STRETCH = 1 << 2, /* takes the rest of the line (NAME) */
+};
+
+struct top_col_info {
+	const char *id;      /* --columns / --sort name, JSON key, man page entry */
+	const char *label;   /* header */
+	int width;
+	unsigned flags;
+	unsigned needs;
+	const char *help;
+};
+
+/* The row of the column table for @id (never NULL for a valid id). */
+const struct top_col_info *top_col_info(enum top_col_id id);
+/* Parse a column by id or header label (case-insensitive). The id or -EINVAL. */
+int top_col_parse(const char *name);
+/* Print the table (--list-columns): "id  LABEL  help". */
+void top_cols_list(FILE *fp);
+
+/* ---- model and sampler (top-sample.c) ------------------------------------ */
+
+/* One host thread (a vCPU), or a VM's process totals. Rates are per second. */
+struct top_task {
+	int tid;             /* 0: vCPU whose thread is unknown */
+	int vcpu;            /* vCPU index; -1 for the VM's own totals */
+	enum hv_vcpu_src src;
+	bool valid;          /* counters were read this tick */
+	bool rated;          /* rates were computed (a previous sample existed) */
+	bool have_status, have_sched, have_exits;
+	char state;
+	int lcpu;
+	int nice, prio;
+	char affinity[128];
+	/* cumulative counters */
+	uint64_t utime, stime, gtime;  /* clock ticks */
+	uint64_t wait_ns;
+	uint64_t vcsw, ivcsw;
+	uint64_t exits;
+	double gtime_s;                /* guest time in seconds */
+	/* rates */
+	double cpu, usr, sys, gst, wait;  /* percent of one CPU */
+	double vcsw_s, ivcsw_s, exits_s;
+};
+
+struct top_vm {
+	int pid;
+	uint64_t starttime;
+	char *name;
+	const char *name_src;
+	enum hv_accel accel;
+	bool debug_threads;
+	int nvcpu_fds;
+	uint64_t rss_kb, ram_mb;
+	int huge;                /* 0 no, 1 THP in use, 2 hugetlbfs-backed, -1 unknown */
+	struct top_task proc;    /* the whole process (all threads) */
+	size_t nvcpus;
+	struct top_task *vcpus;  /* by vCPU index */
+};
+
+struct top_snap {
+	uint64_t mono_ns, real_ns;
+	double interval;         /* seconds since the previous sample; 0 for the first */
+	size_t nvms;
+	struct top_vm *vms;      /* ascending pid */
+};
+
+struct top_sampler;
+
+/* 0 and *out (free with top_sampler_free) or -ENOMEM. */
+int top_sampler_new(struct top_sampler **out);
+void top_sampler_free(struct top_sampler *s);
+/* The reads to make: TOP_NEED_* ORed over the visible columns (STAT always). */
+void top_sampler_set_needs(struct top_sampler *s, unsigned needs);
+/*
+ * Load the exits/s counters (vbpf-exits) for @root. 0, or -errno with a
+ * malloc'd reason in *why (caller frees): the column is then hidden.
+ */
+int top_sampler_enable_bpf(struct top_sampler *s, const struct hv_root *root, char **why);
+bool top_sampler_has_bpf(const struct top_sampler *s);
+/*
+ * Take one sample of @root (one root per tick: --sysroot t0,t1 gives fixed
+ * rates). Rates compare with the previous tick. VMs and threads that vanish
+ * during the tick are dropped, not reported as errors. 0 or -errno.
+ */
+int top_sampler_tick(struct top_sampler *s, const struct hv_root *root);
+/* The last snapshot (borrowed until the next tick). */
+const struct top_snap *top_sampler_snap(const struct top_sampler *s);
+
+/* ---- view (top-view.c) ---------------------------------------------------- */
+
+struct top_row {
+	const struct top_vm *vm;
+	const struct top_task *task;  /* the vCPU, or &vm->proc for the VM row */
+	bool is_vm;
+	bool last;                    /* tree: last vCPU of its VM */
+};
+
+struct top_view {
+	bool tree;                    /* VM rows with their vCPUs below (default) */
+	enum top_col_id sort;
+	bool reverse;                 /* ascending instead of the column's natural order */
+	char filter[128];             /* substring of the VM name (case-insensitive); "" all */
+	size_t ncols;
+	enum top_col_id cols[TOP_COL_COUNT];
+};
+
+/* The default view: tree, sorted by %CPU, default columns. */
+void top_view_init(struct top_view *v);
+/* Needs of the visible columns. */
+unsigned top_view_needs(const struct top_view *v);
+/* Remove column @id from the view (e.g. EXITS/s without BPF). */
+void top_view_hide(struct top_view *v, enum top_col_id id);
+bool top_view_has(const struct top_view *v, enum top_col_id id);
+/*
+ * The rows to show, in order. 0 with *rows (caller frees; pointers borrowed
+ * from @snap) and *n, or -ENOMEM.
+ */
+int top_view_rows(const struct top_view *v, const struct top_snap *snap, struct top_row **rows,
+		  size_t *n);
+
+/* A cell's value: a number, a string, or none ("-"). */
+struct top_val {
+	enum { TOP_VAL_NONE, TOP_VAL_NUM, TOP_VAL_STR } kind;
+	double num;
+	const char *str;   /* borrowed from the row, or static */
+	bool integer;      /* JSON: write as an integer */
+};
+void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char *scratch,
+		   size_t scratch_len, struct top_val *out);
+/* The cell text (no padding). */
+const char *top_col_format(enum top_col_id id, const struct top_row *r, bool tree, char *buf,
+			   size_t len);
+/* Compare two rows on @id in its natural order (numbers: largest first). */
+int top_col_cmp(enum top_col_id id, const struct top_row *a, const struct top_row *b);
+
+/* ---- batch output (top-batch.c) ------------------------------------------- */
+
+/* One plain-text iteration: header line, column header, rows; @width 0 = no limit. */
+void top_batch_print(FILE *fp, const struct top_view *v, const struct top_snap *snap, int width);
+/* One JSON document (one line) for the iteration; @notes NULL-terminated or NULL. */
+int top_json_print(FILE *fp, const struct top_view *v, const struct top_snap *snap,
+		   const char *const *notes);
+
+/* ---- recording (top-record.c, through hvcore/hv-store.h) ------------------ */
+
+struct top_record;
+/* Open/create the database @path. 0 and *out, or -errno (logged). */
+int top_record_open(const char *path, struct top_record **out);
+/* Append every VM and vCPU row of @snap (one transaction). 0 or -errno. */
+int top_record_add(struct top_record *rec, const struct top_snap *snap);
+void top_record_close(struct top_record *rec);
+
+/* ---- actions (top-actions.c): syscalls, never a shell --------------------- */
+
+/* setpriority() on the vCPU thread, or on every thread of the VM. 0 or -errno. */
+int top_act_renice(const struct hv_root *root, const struct top_row *r, int nice);
+/* sched_setaffinity() with a CPU list "0-3,6". 0 or -errno (-EINVAL bad list). */
+int top_act_pin(const struct hv_root *root, const struct top_row *r, const char *cpulist);
+/* kill() the VM process, or tgkill() the vCPU thread. 0 or -errno. */
+int top_act_signal(const struct hv_root *root, const struct top_row *r, int sig);
+/* "TERM", "SIGKILL", "9" -> number, or -EINVAL. */
+int top_signal_parse(const char *s);
+
+/* ---- the curses UI (tui.c) ------------------------------------------------ */
+
+struct top_tui_opts {
+	double delay;           /* seconds between refreshes */
+	int iterations;         /* 0: until quit */
+	const char *bpf_note;   /* why EXITS/s is hidden, or NULL */
+	const char *host_note;  /* e.g. the Xen dom0 sentence, or NULL */
+};
+/*
+ * Run the interactive UI on the live root (or a fixture: actions are then
+ * refused). Restores the terminal on return and on fatal signals. 0 or -errno.
+ */
+int top_tui_run(struct top_sampler *s, const struct hv_root *root, struct top_view *v,
+		const struct top_tui_opts *o);
