@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "hvcore/hv-report.h"
+#include "probe/probe-internal.h"
 
 /* Intel VT-d spec, Extended Capability Register: bit 3 IR (interrupt remapping support) */
 #define VTD_ECAP_IR (1ull << 3)
@@ -117,20 +118,23 @@ static void kinds_text(unsigned int kinds, char *out, size_t len)
 		snprintf(out + strlen(out), len - strlen(out), "%s", out[0] ? " + other" : "IOMMU");
 }
 
-/* Hint for turning the IOMMU on, by CPU vendor as /proc/cpuinfo says it. */
-static const char *enable_hint(const struct hv_root *r)
+/* Hint for turning the IOMMU on, by what the CPU is. */
+static const char *enable_hint(struct hv_check_ctx *ctx)
 {
-	_cleanup_free_ char *vendor = NULL, *flags = NULL;
+	const struct probe_cpu *c;
 
-	if (probe_platform_cpuinfo(r, "flags", &flags) == 0 && hv_word_in_list(flags, "hypervisor"))
-		return "this is a virtual machine: its host must give it a virtual IOMMU "
-		       "(QEMU: -device intel-iommu or virtio-iommu)";
-	if (probe_platform_cpuinfo(r, "vendor_id", &vendor) == 0) {
-		if (strcmp(vendor, "GenuineIntel") == 0)
+	if (probe_cpu_get(ctx->data, &c) == 0) {
+		if (c->hypervisor)
+			return "this is a virtual machine: its host must give it a virtual IOMMU "
+			       "(QEMU: -device intel-iommu or virtio-iommu)";
+		if (c->vendor == PROBE_VENDOR_INTEL)
 			return "enable VT-d in the firmware setup and boot with intel_iommu=on";
-		if (strcmp(vendor, "AuthenticAMD") == 0 || strcmp(vendor, "HygonGenuine") == 0)
+		if (c->vendor == PROBE_VENDOR_AMD || c->vendor == PROBE_VENDOR_HYGON)
 			return "enable the IOMMU (AMD-Vi) in the firmware setup; Linux turns it on "
 			       "by default (check that amd_iommu=off is not set)";
+		if (c->arch == PROBE_ARCH_ARM64)
+			return "the firmware must describe the SMMU (IORT/device tree) and the "
+			       "kernel needs CONFIG_ARM_SMMU_V3";
 	}
 	return "enable the IOMMU in the firmware and the kernel (CONFIG_IOMMU_SUPPORT)";
 }
@@ -153,7 +157,7 @@ int probe_chk_iommu_present(struct hv_check_ctx *ctx)
 				  "no IOMMU is active%s: PCI device assignment (VFIO) is not possible",
 				  rc == -ENOENT ? " (the kernel has no /sys/class/iommu)"
 						: " (/sys/class/iommu is empty)");
-		hv_finding_hint(f, "%s", enable_hint(ctx->root));
+		hv_finding_hint(f, "%s", enable_hint(ctx));
 		hv_finding_int(f, "units", 0);
 		return 0;
 	}

@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "hvcore/hv-log.h"
 #include "hvcore/hv-report.h"
 #include "probe/probe-internal.h"
 
@@ -99,31 +98,6 @@ bool probe_platform_need_dir(struct hv_check_ctx *ctx, const char *path)
 	hv_finding_hint(f, "give a root captured from a running host, with %s", path);
 	hv_finding_str(f, "path", path);
 	return true;
-}
-
-int probe_platform_cpuinfo(const struct hv_root *r, const char *key, char **out)
-{
-	_cleanup_free_ char *buf = NULL;
-	size_t klen = strlen(key);
-	ssize_t n;
-	char *line, *save = NULL;
-
-	n = hv_root_read_maxf(r, 4u << 20, &buf, "/proc/cpuinfo");
-	if (n < 0)
-		return (int)n;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *colon;
-
-		if (strncmp(line, key, klen) != 0 || (line[klen] != ' ' && line[klen] != '\t' &&
-						      line[klen] != ':'))
-			continue;
-		colon = strchr(line, ':');
-		if (!colon)
-			continue;
-		*out = strdup(hv_strstrip(colon + 1));
-		return *out ? 0 : -ENOMEM;
-	}
-	return -ENOENT;
 }
 
 /* ---- mounts ---- */

@@ -148,8 +148,6 @@ const char *probe_clean(const char *s, char *out, size_t len);
  * finding for the running check and return true (the check then stops).
  */
 bool probe_platform_need_dir(struct hv_check_ctx *ctx, const char *path);
-/* A field of the first CPU in /proc/cpuinfo ("vendor_id", "flags"). Caller frees. 0 or -errno. */
-int probe_platform_cpuinfo(const struct hv_root *r, const char *key, char **out);
 
 /* Xen role as the Xen checks see it. */
 enum probe_xen_role {

@@ -16,50 +16,22 @@
 #include <string.h>
 
 #include "hvcore/hv-report.h"
+#include "probe/probe-internal.h"
 
 #define CPUID_SEV_LEAF 0x8000001fu
 #define SEV_BIT_SEV (1u << 1)
 #define SEV_BIT_ES (1u << 3)
 #define SEV_BIT_SNP (1u << 4)
 
-enum vendor { V_UNKNOWN, V_AMD, V_INTEL, V_OTHER };
-
-/* The CPU vendor: CPUID leaf 0, else /proc/cpuinfo's vendor_id. */
-static enum vendor cpu_vendor(const struct hv_root *r, char *name, size_t len)
+/* Is @flag in /proc/cpuinfo's flags (via the shared parsed CPU)? 1, 0, or -errno. */
+static int cpu_flag(struct hv_check_ctx *ctx, const char *flag)
 {
-	_cleanup_free_ char *v = NULL;
-	uint32_t regs[4];
-
-	name[0] = '\0';
-	if (hv_root_cpuid(r, 0, 0, regs) == 0 && (regs[1] | regs[2] | regs[3])) {
-		char s[13];
-
-		memcpy(s, &regs[1], 4);
-		memcpy(s + 4, &regs[3], 4);
-		memcpy(s + 8, &regs[2], 4);
-		s[12] = '\0';
-		probe_clean(s, name, len);
-	} else if (probe_platform_cpuinfo(r, "vendor_id", &v) == 0) {
-		probe_clean(v, name, len);
-	} else {
-		return V_UNKNOWN;
-	}
-	if (!strcmp(name, "AuthenticAMD") || !strcmp(name, "HygonGenuine"))
-		return V_AMD;
-	if (!strcmp(name, "GenuineIntel"))
-		return V_INTEL;
-	return V_OTHER;
-}
-
-/* Is @flag in /proc/cpuinfo's flags? 1, 0, or -errno. */
-static int cpu_flag(const struct hv_root *r, const char *flag)
-{
-	_cleanup_free_ char *flags = NULL;
-	int rc = probe_platform_cpuinfo(r, "flags", &flags);
+	const struct probe_cpu *c;
+	int rc = probe_cpu_get(ctx->data, &c);
 
 	if (rc < 0)
 		return rc;
-	return hv_word_in_list(flags, flag);
+	return probe_cpu_has(c, flag);
 }
 
 /* A kvm_* module boolean parameter: 1, 0, -ENOENT (no such file), -EINVAL (garbage). */
@@ -71,21 +43,26 @@ static int kvm_param(const struct hv_root *r, const char *mod, const char *param
 	return rc < 0 ? rc : probe_parse_kbool(s);
 }
 
-/* Does the root's vendor allow this check? Adds a SKIP and returns false otherwise. */
-static bool want_vendor(struct hv_check_ctx *ctx, enum vendor want)
+/* Does the CPU vendor allow this check? Adds a SKIP and returns false otherwise. */
+static bool want_vendor(struct hv_check_ctx *ctx, bool amd)
 {
-	char name[16];
-	enum vendor v = cpu_vendor(ctx->root, name, sizeof(name));
+	const struct probe_cpu *c;
+	bool ok;
 
-	if (v == want)
-		return true;
-	if (v == V_UNKNOWN)
+	if (probe_cpu_get(ctx->data, &c) < 0) {
 		hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP,
-			      "%s: the CPU vendor is not visible (not x86?)", ctx->check->title);
-	else
+			      "%s: the CPU is not visible (no /proc/cpuinfo)", ctx->check->title);
+		return false;
+	}
+	ok = amd ? c->vendor == PROBE_VENDOR_AMD || c->vendor == PROBE_VENDOR_HYGON
+		 : c->vendor == PROBE_VENDOR_INTEL;
+	if (!ok)
 		hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP, "%s: not an %s CPU (%s)",
-			      ctx->check->title, want == V_AMD ? "AMD" : "Intel", name);
-	return false;
+			      ctx->check->title, amd ? "AMD" : "Intel",
+			      c->arch == PROBE_ARCH_ARM64 ? "arm64"
+			      : c->vendor_id[0]            ? c->vendor_id
+							   : probe_vendor_name(c->vendor));
+	return ok;
 }
 
 struct sev_kind {
@@ -109,7 +86,7 @@ static int check_sev(struct hv_check_ctx *ctx, const struct sev_kind *k)
 	int64_t asids = -1;
 	int param;
 
-	if (!want_vendor(ctx, V_AMD))
+	if (!want_vendor(ctx, true))
 		return 0;
 	if (hv_root_cpuid(ctx->root, 0x80000000u, 0, max) == 0 && max[0] >= CPUID_SEV_LEAF &&
 	    hv_root_cpuid(ctx->root, CPUID_SEV_LEAF, 0, leaf) == 0) {
@@ -121,7 +98,7 @@ static int check_sev(struct hv_check_ctx *ctx, const struct sev_kind *k)
 		else if (leaf[3] > 1)
 			asids = (int64_t)leaf[3] - 1;
 	} else {
-		cpu_has = cpu_flag(ctx->root, k->flag) == 1;
+		cpu_has = cpu_flag(ctx, k->flag) == 1;
 	}
 	if (!cpu_has) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_INFO, "this CPU does not offer %s%s", k->name,
@@ -191,14 +168,14 @@ int probe_chk_secure_tdx(struct hv_check_ctx *ctx)
 	struct hv_finding *f;
 	int host, param;
 
-	if (!want_vendor(ctx, V_INTEL))
+	if (!want_vendor(ctx, false))
 		return 0;
-	if (cpu_flag(ctx->root, "tdx_guest") == 1) {
+	if (cpu_flag(ctx, "tdx_guest") == 1) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
 				  "this system is itself a TDX guest; it cannot host TDX guests");
 		return 0;
 	}
-	host = cpu_flag(ctx->root, "tdx_host_platform");
+	host = cpu_flag(ctx, "tdx_host_platform");
 	if (host < 0)
 		return host;
 	if (!host) {
