@@ -3,11 +3,11 @@
 # generated into $(O)/bpf/<name>.skel.h by `bpftool gen skeleton`, from objects
 # built by `clang -target bpf`; no vmlinux.h and no BTF are needed to build.
 # BPF=0 builds vbpf-stub.c instead: every entry point returns -EOPNOTSUPP.
-# vhv-trace (cli/vhv-trace.c) is added to BINS with its CLI.
+BINS += vhv-trace
 vhv-trace_MODULES := bpf
 
 BPF_NAMES  := exits trace
-bpf_NOLIBBPF := bpf/vbpf-reasons.c bpf/vbpf-hist.c
+bpf_NOLIBBPF := bpf/vbpf-reasons.c bpf/vbpf-hist.c bpf/vbpf-stats.c bpf/vbpf-record.c
 ifeq ($(BPF),0)
 bpf_SRCS   := bpf/vbpf-stub.c $(bpf_NOLIBBPF)
 else

@@ -39,12 +39,21 @@ struct {
 	__type(value, struct trace_val);
 } exits SEC(".maps");
 
+/* Per-thread state in task-local storage: no hashing, freed when the thread exits. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, TRACE_MAX_THREADS);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct trace_thread);
 } threads SEC(".maps");
+
+/* pid -> name, so VMs that exit before user space looks are still named. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TRACE_MAX_PROCS);
+	__type(key, __u32);
+	__type(value, struct trace_comm);
+} comms SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -78,20 +87,19 @@ static __always_inline void stat_inc(__u32 idx)
  * kvm_running_vcpu would be simpler, but typed ksyms of data need
  * CONFIG_KALLSYMS_ALL, which kernels often lack.) Cached per thread with the fd.
  */
-static __always_inline void resolve_vcpu(struct trace_thread *t)
+static __always_inline void resolve_vcpu(struct task_struct *task, struct trace_thread *t)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	struct kvm_vcpu *vcpu;
 	struct fdtable *fdt;
 	struct file **fds, *f;
 	unsigned long fd;
 
-	if (BPF_CORE_READ(regs, orig_ax) != NR_IOCTL_X86_64 ||
-	    (unsigned int)BPF_CORE_READ(regs, si) != KVM_RUN_CMD)
-		return;
-	fd = BPF_CORE_READ(regs, di);
+	/* Direct loads through BTF pointers: no helper call on the hot path. */
+	fd = regs->di;
 	if (t->vcpu >= 0 && t->fd == (__s32)fd)
+		return;
+	if (regs->orig_ax != NR_IOCTL_X86_64 || (unsigned int)regs->si != KVM_RUN_CMD)
 		return;
 	fdt = BPF_CORE_READ(task, files, fdt);
 	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
@@ -147,14 +155,20 @@ static __always_inline struct trace_val *key_val(const struct trace_key *k)
 	return v;
 }
 
-static __always_inline struct trace_thread *thread_get(__u32 tid)
+static __always_inline struct trace_thread *thread_get(struct task_struct *task)
 {
-	struct trace_thread *t = bpf_map_lookup_elem(&threads, &tid);
+	struct trace_thread *t = bpf_task_storage_get(&threads, task, 0, 0);
+	struct trace_comm c = {};
+	__u32 pid;
 
 	if (t)
 		return t;
-	bpf_map_update_elem(&threads, &tid, &zero_thread, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&threads, &tid);
+	/* First event of this thread: the slow path also names its process. */
+	pid = bpf_get_current_pid_tgid() >> 32;
+	BPF_CORE_READ_STR_INTO(&c.comm, task, group_leader, comm);
+	bpf_map_update_elem(&comms, &pid, &c, BPF_ANY);
+	return bpf_task_storage_get(&threads, task, (void *)&zero_thread,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
 static __always_inline void add_latency(const struct trace_key *k, __u64 ns)
@@ -189,16 +203,18 @@ SEC("raw_tp/kvm_fpu")
 int vhv_kvm_run(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid(), now;
+	struct task_struct *task;
 	struct trace_thread *t;
 
 	if (!(__u32)ctx->args[0] || pid_filtered(id >> 32))
 		return 0;
 	now = bpf_ktime_get_ns();
-	t = thread_get((__u32)id);
+	task = bpf_get_current_task_btf();
+	t = thread_get(task);
 	if (!t)
 		return 0;
 	stat_inc(TRACE_SRC_KVM_RUN);
-	resolve_vcpu(t);
+	resolve_vcpu(task, t);
 	if (t->user_pending) {
 		t->user_pending = 0;
 		add_latency(&t->user_key, now - t->user_ts);
@@ -212,15 +228,20 @@ int vhv_user_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	int err = (int)ctx->args[1];
+	struct task_struct *task;
 	struct trace_thread *t;
 	struct trace_val *v;
 	struct trace_key k;
 
 	if (pid_filtered(id >> 32))
 		return 0;
-	t = thread_get((__u32)id);
+	task = bpf_get_current_task_btf();
+	t = thread_get(task);
 	if (!t)
 		return 0;
+	/* A thread first seen here (tracing began mid-KVM_RUN): still inside the ioctl. */
+	if (t->vcpu < 0)
+		resolve_vcpu(task, t);
 	k.pid = id >> 32;
 	k.vcpu = t->vcpu;
 	k.kind = TRACE_KIND_USER;
@@ -260,7 +281,7 @@ int vhv_hw_exit(struct trace_event_raw_kvm_exit *ctx)
 	if (!v)
 		return 0;
 	v->count++;
-	t = thread_get((__u32)id);
+	t = thread_get(bpf_get_current_task_btf());
 	if (!t)
 		return 0;
 	t->vcpu = k.vcpu;
@@ -275,11 +296,10 @@ int vhv_hw_entry(struct trace_event_raw_kvm_entry *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct trace_thread *t;
-	__u32 tid = (__u32)id;
 
 	if (pid_filtered(id >> 32))
 		return 0;
-	t = bpf_map_lookup_elem(&threads, &tid);
+	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
 	if (!t || !t->hw_pending)
 		return 0;
 	stat_inc(TRACE_SRC_KVM_ENTRY);
@@ -291,13 +311,12 @@ int vhv_hw_entry(struct trace_event_raw_kvm_entry *ctx)
 static __always_inline void count_port(__u32 kind, __u32 rw, __u64 addr)
 {
 	__u64 id = bpf_get_current_pid_tgid(), *v, one = 1;
-	__u32 tid = (__u32)id;
 	struct trace_port_key k;
 	struct trace_thread *t;
 
 	if (pid_filtered(id >> 32))
 		return;
-	t = bpf_map_lookup_elem(&threads, &tid);
+	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
 	k.pid = id >> 32;
 	k.vcpu = t ? t->vcpu : -1;
 	if (vcpu_filtered(k.vcpu))

@@ -8,8 +8,10 @@
 
 #define TRACE_HIST_SLOTS 32      /* log2(ns) buckets: slot i holds [2^i, 2^(i+1)) ns */
 #define TRACE_MAX_KEYS 10240     /* (pid, vcpu, kind, reason) aggregates */
-#define TRACE_MAX_THREADS 16384  /* per-thread state; an LRU, dead threads age out */
+#define TRACE_MAX_THREADS 16384  /* unused: per-thread state is task-local storage */
 #define TRACE_MAX_PORTS 8192     /* (pid, vcpu, port/address) counters */
+#define TRACE_MAX_PROCS 1024     /* pid -> process name, learnt at a thread's first event */
+#define TRACE_COMM_LEN 16
 
 /* Kinds of reason numbers (same values as enum vbpf_kind). */
 #define TRACE_KIND_USER 0        /* KVM_EXIT_* from kvm_userspace_exit */
@@ -65,6 +67,10 @@ struct trace_thread {
 
 #define TRACE_PORT_PIO 0
 #define TRACE_PORT_MMIO 1
+struct trace_comm {
+	char comm[TRACE_COMM_LEN];  /* the process's (group leader's) comm */
+};
+
 struct trace_port_key {
 	__u32 pid;
 	__s32 vcpu;

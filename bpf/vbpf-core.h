@@ -47,6 +47,8 @@ struct files_struct {
 
 struct task_struct {
 	struct files_struct *files;
+	struct task_struct *group_leader;
+	char comm[16];          /* TASK_COMM_LEN */
 } __VBPF_CORE_ATTR;
 
 /* include/linux/trace_events.h: the common header of every record. */

@@ -90,3 +90,8 @@ int vbpf_trace_snapshot(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
 void vbpf_trace_snapshot_free(struct vbpf_trace_snapshot *snap)
 {
 }
+
+int vbpf_trace_comm(struct vbpf_trace *t, uint32_t pid, char *buf, size_t len)
+{
+	return -EOPNOTSUPP;
+}

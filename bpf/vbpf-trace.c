@@ -7,6 +7,7 @@
 #include "bpf/vbpf-trace.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,21 +227,6 @@ out:
 	return rc;
 }
 
-static int cmp_exit(const void *a, const void *b)
-{
-	const struct vbpf_exit_stat *x = a, *y = b;
-
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	if (x->vcpu != y->vcpu)
-		return x->vcpu < y->vcpu ? -1 : 1;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	if (x->reason != y->reason)
-		return x->reason < y->reason ? -1 : 1;
-	return 0;
-}
-
 static int cmp_port(const void *a, const void *b)
 {
 	const struct vbpf_port_stat *x = a, *y = b;
@@ -322,7 +308,7 @@ static int read_exits(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
 	}
 	free(vals);
 	if (snap->nexits)
-		qsort(snap->exits, snap->nexits, sizeof(*snap->exits), cmp_exit);
+		qsort(snap->exits, snap->nexits, sizeof(*snap->exits), vbpf_stat_cmp);
 	return rc;
 }
 
@@ -412,4 +398,17 @@ void vbpf_trace_snapshot_free(struct vbpf_trace_snapshot *snap)
 	free(snap->exits);
 	free(snap->ports);
 	memset(snap, 0, sizeof(*snap));
+}
+
+int vbpf_trace_comm(struct vbpf_trace *t, uint32_t pid, char *buf, size_t len)
+{
+	struct trace_comm c;
+
+	if (!t || !len)
+		return -EINVAL;
+	if (bpf_map__lookup_elem(t->skel->maps.comms, &pid, sizeof(pid), &c, sizeof(c), 0) < 0)
+		return -ENOENT;
+	c.comm[sizeof(c.comm) - 1] = '\0';
+	snprintf(buf, len, "%s", c.comm);
+	return 0;
 }

@@ -17,6 +17,7 @@
 
 #include "bpf/vbpf-hist.h"
 #include "bpf/vbpf-reasons.h"
+#include "bpf/vbpf-stats.h"
 
 /* Event sources (tracepoints). */
 enum vbpf_src {
@@ -37,18 +38,7 @@ struct vbpf_trace_opts {
 	bool ports;      /* also count ports and MMIO addresses (kvm_pio, kvm_mmio) */
 };
 
-/* One (pid, vCPU, kind, reason) aggregate; cumulative since open. */
-struct vbpf_exit_stat {
-	uint32_t pid;
-	int32_t vcpu;              /* -1: not known (no KVM_RUN seen for the thread) */
-	uint32_t kind;             /* enum vbpf_kind */
-	uint32_t reason;           /* see vbpf-reasons.h */
-	uint64_t count;
-	uint64_t lat_count;        /* exits whose latency was measured */
-	uint64_t lat_sum_ns;
-	uint64_t lat_max_ns;
-	uint64_t hist[VBPF_HIST_SLOTS];
-};
+/* struct vbpf_exit_stat (one aggregate, cumulative since open) is in vbpf-stats.h. */
 
 /* One (pid, vCPU, port or address) counter. */
 struct vbpf_port_stat {
@@ -92,3 +82,9 @@ const char *vbpf_trace_source_note(const struct vbpf_trace *t, unsigned int src)
  */
 int vbpf_trace_snapshot(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap);
 void vbpf_trace_snapshot_free(struct vbpf_trace_snapshot *snap);
+
+/*
+ * The name (comm of the main thread) of process @pid as seen at its first
+ * traced event, into @buf (NUL-terminated). 0, or -ENOENT when unknown.
+ */
+int vbpf_trace_comm(struct vbpf_trace *t, uint32_t pid, char *buf, size_t len);
