@@ -74,11 +74,17 @@ const char *probe_clean(const char *s, char *out, size_t len)
 int probe_parse_kbool(const char *s)
 {
 	char buf[8];
+	size_t n;
 
 	if (!s)
 		return -EINVAL;
-	probe_clean(s, buf, sizeof(buf));
-	hv_strstrip(buf);
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	n = strcspn(s, " \t\n");
+	if (n == 0 || n >= sizeof(buf) || s[n + strspn(s + n, " \t\n")])
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
 	if (!strcmp(buf, "Y") || !strcmp(buf, "y") || !strcmp(buf, "1"))
 		return 1;
 	if (!strcmp(buf, "N") || !strcmp(buf, "n") || !strcmp(buf, "0"))
@@ -293,7 +299,7 @@ int probe_devnode_parse(const char *text, struct probe_devnode *out)
 {
 	char type;
 	unsigned int maj, min, mode;
-	int n;
+	int n, end;
 
 	memset(out, 0, sizeof(*out));
 	while (*text == ' ' || *text == '\t' || *text == '\n')
@@ -302,8 +308,12 @@ int probe_devnode_parse(const char *text, struct probe_devnode *out)
 		out->is_chr = true;   /* an empty stand-in: a char device, details unknown */
 		return 0;
 	}
-	n = sscanf(text, "%c %u:%u %o", &type, &maj, &min, &mode);
+	end = 0;
+	n = sscanf(text, "%c %u:%u %o%n", &type, &maj, &min, &mode, &end);
 	if (n != 4 || (type != 'c' && type != 'b') || maj > 4095 || min > 1048575 || mode > 07777)
+		return -EINVAL;
+	/* whatever follows the mode ("root:kvm") must be a separate word */
+	if (text[end] && text[end] != ' ' && text[end] != '\t' && text[end] != '\n')
 		return -EINVAL;
 	out->is_chr = type == 'c';
 	out->is_blk = type == 'b';
