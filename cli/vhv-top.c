@@ -251,7 +251,9 @@ int main(int argc, char **argv)
 			notes[nnotes++] = bpf_why;
 		}
 	}
-	top_sampler_set_needs(smp, top_view_needs(&view));
+	/* A record holds every cheap counter, whatever the columns shown. */
+	top_sampler_set_needs(smp, top_view_needs(&view) |
+			      (record ? TOP_NEED_STATUS | TOP_NEED_SCHEDSTAT : 0));
 	if (record) {
 		rc = top_record_open(record, &rec);
 		if (rc < 0)

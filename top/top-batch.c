@@ -111,7 +111,9 @@ static json_t *row_json(const struct top_view *v, const struct top_row *r)
 		if (r->is_vm && (v->cols[c] == TOP_COL_TID || v->cols[c] == TOP_COL_VCPU))
 			continue;  /* the vCPU's, not the VM's */
 		if (!r->is_vm && (v->cols[c] == TOP_COL_PID || v->cols[c] == TOP_COL_NAME ||
-				  v->cols[c] == TOP_COL_NVCPU || v->cols[c] == TOP_COL_ACCEL))
+				  v->cols[c] == TOP_COL_NVCPU || v->cols[c] == TOP_COL_ACCEL ||
+				  v->cols[c] == TOP_COL_RSS || v->cols[c] == TOP_COL_RAM ||
+				  v->cols[c] == TOP_COL_HUGE))
 			continue;  /* the VM's, not the vCPU's */
 		json_object_set_new(o, key, cell_json(v->cols[c], r, v->tree));
 	}

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# mkroots.py: writes the fixture /proc trees of vhv-top's golden tests,
+# tests/roots/top-t0 and top-t1 (two snapshots 2 s apart: deterministic rates)
+# and tests/roots/top-xen (a Xen dom0). Re-run after editing; commit the trees.
+#   python3 tests/ts/top/mkroots.py [ROOTS_DIR]
+import os, shutil, sys
+
+roots = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..', '..', 'roots')
+PF_USER_WORKER = 0x4000
+BASE_FLAGS = 0x400040
+
+def w(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(text)
+
+def stat_line(pid, comm, state, flags, utime, stime, nice, nthreads, start, rss, cpu, gtime):
+    prio = 20 + nice
+    f = [pid, '(%s)' % comm, state, 1, pid, pid, 0, -1, flags, 100, 0, 0, 0, utime, stime, 0, 0,
+         prio, nice, nthreads, 0, start, 400000000, rss, '18446744073709551615', 1, 1, 0, 0, 0,
+         0, 0, 4096, 16963, 0, 0, 0, 17, cpu, 0, 0, 0, gtime, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    return ' '.join(str(x) for x in f) + '\n'
+
+def status(comm, pid, tgid, rss_kb, huge_kb, vcsw, ivcsw, cpus):
+    return ('Name:\t%s\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t1\n'
+            'VmRSS:\t%8d kB\nRssAnon:\t%8d kB\nHugetlbPages:\t%8d kB\nThreads:\t1\n'
+            'Cpus_allowed:\tff\nCpus_allowed_list:\t%s\nvoluntary_ctxt_switches:\t%d\n'
+            'nonvoluntary_ctxt_switches:\t%d\n' % (comm, tgid, pid, rss_kb, rss_kb, huge_kb, cpus, vcsw, ivcsw))
+
+def proc(root, pid, comm, argv, fds, threads, rss_kb=65536, huge_kb=0, start=5000):
+    """threads: list of dicts tid, comm, state, utime, stime, gtime, wait, vcsw, ivcsw, cpu, nice, flags, syscall"""
+    base = os.path.join(root, 'proc', str(pid))
+    w(os.path.join(base, 'cmdline'), '\0'.join(argv) + '\0')
+    os.makedirs(os.path.join(base, 'fd'), exist_ok=True)
+    for fd, target in fds.items():
+        os.symlink(target, os.path.join(base, 'fd', str(fd)))
+    tot = {k: sum(t[k] for t in threads) for k in ('utime', 'stime', 'gtime')}
+    lead = threads[0]
+    w(os.path.join(base, 'stat'), stat_line(pid, comm, lead['state'], lead.get('flags', BASE_FLAGS),
+                                            tot['utime'], tot['stime'], lead.get('nice', 0), len(threads),
+                                            start, rss_kb // 4, lead.get('cpu', 0), tot['gtime']))
+    w(os.path.join(base, 'status'), status(comm, pid, pid, rss_kb, huge_kb, lead['vcsw'], lead['ivcsw'],
+                                           lead.get('cpus', '0-7')))
+    w(os.path.join(base, 'schedstat'), '%d %d %d\n' % (lead['utime'] * 10**7, lead['wait'], 10))
+    for t in threads:
+        tb = os.path.join(base, 'task', str(t['tid']))
+        w(os.path.join(tb, 'comm'), t['comm'] + '\n')
+        w(os.path.join(tb, 'stat'), stat_line(t['tid'], t['comm'], t['state'], t.get('flags', BASE_FLAGS),
+                                              t['utime'], t['stime'], t.get('nice', 0), len(threads), start,
+                                              rss_kb // 4, t.get('cpu', 0), t['gtime']))
+        w(os.path.join(tb, 'status'), status(t['comm'], t['tid'], pid, rss_kb, huge_kb, t['vcsw'], t['ivcsw'],
+                                             t.get('cpus', '0-7')))
+        w(os.path.join(tb, 'schedstat'), '%d %d %d\n' % ((t['utime'] + t['stime']) * 10**7, t['wait'], 10))
+        w(os.path.join(tb, 'syscall'), t.get('syscall', '7 0x7f0 0x3 0xffffffff 0x0 0x0 0x0 0x7ffd0 0x7f1\n'))
+
+def th(tid, comm, k, utime=0, stime=0, gtime=0, wait=0, vcsw=0, ivcsw=0, state='S', **kw):
+    d = dict(tid=tid, comm=comm, state=state, utime=utime * k, stime=stime * k, gtime=gtime * k,
+             wait=wait * k, vcsw=vcsw * k, ivcsw=ivcsw * k)
+    d.update(kw)
+    return d
+
+KVM_RUN = lambda fd: '16 0x%x 0xae80 0x0 0x0 0x55d0 0x55e0 0x7ffd0 0x7f1\n' % fd
+
+def snapshot(root, k, mono, t1):
+    if os.path.exists(root):
+        shutil.rmtree(root)
+    w(os.path.join(root, '.vhv', 'clock'), '%d %d\n' % (1790000000 * 10**9 + mono, mono))
+    w(os.path.join(root, '.vhv', 'uname'), 'sysname=Linux\nrelease=6.1.0-fixture\nversion=#1\nmachine=x86_64\nnodename=fixture\n')
+    w(os.path.join(root, 'proc', 'xen', '.keep'), '')
+    w(os.path.join(root, 'README'),
+      'vhv-top fixture snapshot %s, written by tests/ts/top/mkroots.py (not captured from a host).\n'
+      'top-t0 and top-t1 are 2 s apart (.vhv/clock): web1 (libvirt), db (debug-threads),\n'
+      'nodbg (no thread names: KVM_RUN syscall + a kvm-nx-lpage-re user worker),\n'
+      'emu (TCG), a shell (not a VM), gone (only in t0), late (only in t1).\n' % ('t1' if t1 else 't0'))
+    # web1: libvirt, 2 vCPUs, hugepages; debug-threads names too, libvirt wins
+    kvm = {10: 'anon_inode:kvm-vm', 11: 'anon_inode:kvm-vcpu:0', 12: 'anon_inode:kvm-vcpu:1',
+           3: 'anon_inode:[eventfd]', 0: '../../../dev/null'}
+    proc(root, 1000, 'qemu-system-x86', ['/usr/bin/qemu-system-x86_64', '-name', 'guest=web1,debug-threads=on',
+         '-m', '2048', '-smp', '2', '-accel', 'kvm'], kvm,
+         [th(1000, 'qemu-system-x86', k, utime=5, stime=10, vcsw=20, ivcsw=1),
+          th(1001, 'call_rcu', k),
+          th(1003, 'CPU 0/KVM', k, utime=100, stime=20, gtime=90, wait=50 * 10**6, vcsw=300, ivcsw=30, cpu=2, cpus='2-3'),
+          th(1004, 'CPU 1/KVM', k, utime=40, stime=10, gtime=35, wait=10 * 10**6, vcsw=100, ivcsw=5, cpu=3, cpus='2-3')],
+         rss_kb=2100000, huge_kb=2097152)
+    w(os.path.join(root, 'run', 'libvirt', 'qemu', 'web1.xml'),
+      "<domstatus state='running' reason='booted' pid='1000'>\n"
+      "  <monitor path='/var/lib/libvirt/qemu/domain-1-web1/monitor.sock' type='unix'/>\n"
+      "  <vcpus>\n    <vcpu id='0' pid='1003'/>\n    <vcpu id='1' pid='1004'/>\n  </vcpus>\n"
+      "  <domain type='kvm' id='1'>\n    <name>web1</name>\n"
+      "    <uuid>3e3fce45-4f53-4fa7-bb32-11f34168b82b</uuid>\n"
+      "    <memory unit='KiB'>2097152</memory>\n    <memoryBacking>\n      <hugepages/>\n"
+      "    </memoryBacking>\n    <vcpu placement='static'>2</vcpu>\n  </domain>\n</domstatus>\n")
+    w(os.path.join(root, 'run', 'libvirt', 'qemu', 'broken.xml'), "<domstatus pid='1000'><unclosed>\n")
+    # db: debug-threads, 4 vCPUs, one reniced, an iothread
+    kvm4 = {12: 'anon_inode:kvm-vm', 13: 'anon_inode:kvm-vcpu:0', 14: 'anon_inode:kvm-vcpu:1',
+            15: 'anon_inode:kvm-vcpu:2', 16: 'anon_inode:kvm-vcpu:3'}
+    proc(root, 2000, 'qemu-system-x86', ['qemu-system-x86_64', '-enable-kvm', '-name', 'db,debug-threads=on',
+         '-m', 'size=4G', '-smp', 'cpus=4'], kvm4,
+         [th(2000, 'qemu-system-x86', k, utime=2, stime=4, vcsw=10),
+          th(2001, 'IO iothread1', k, utime=10, stime=30, vcsw=500),
+          th(2010, 'CPU 0/KVM', k, utime=190, stime=5, gtime=185, wait=400 * 10**6, vcsw=50, ivcsw=200, state='R', cpu=0),
+          th(2011, 'CPU 1/KVM', k, utime=150, stime=5, gtime=140, wait=300 * 10**6, vcsw=60, ivcsw=150, state='R', cpu=1),
+          th(2012, 'CPU 2/KVM', k, utime=20, stime=2, gtime=18, wait=5 * 10**6, vcsw=40, ivcsw=2, cpu=4, nice=5),
+          th(2013, 'CPU 3/KVM', k, utime=0, stime=1, gtime=0, wait=0, vcsw=2, ivcsw=0, cpu=5)],
+         rss_kb=4300000)
+    # nodbg: no thread names; vCPUs found from KVM_RUN on their fds; the
+    # kvm-nx-lpage-re worker inherited vCPU 0's registers but is PF_USER_WORKER.
+    kvm2 = {9: 'anon_inode:kvm-vm', 13: 'anon_inode:kvm-vcpu:0', 16: 'anon_inode:kvm-vcpu:1'}
+    proc(root, 3000, 'qemu-system-x86', ['/usr/bin/qemu-system-x86_64', '-accel', 'kvm', '-name', 'guest=nodbg',
+         '-m', '512M', '-smp', '2'], kvm2,
+         [th(3000, 'qemu-system-x86', k, utime=1, stime=2, vcsw=5, syscall='271 0x5 0x4 0x7ff 0x0 0x8 0x0 0x7ffd0 0x7f1\n'),
+          th(3001, 'qemu-system-x86', k, syscall='202 0x55 0x80 0x0 0x0 0x0 0x0 0x7ffd0 0x7f1\n'),
+          th(3004, 'kvm-nx-lpage-re', k, flags=BASE_FLAGS | PF_USER_WORKER, syscall=KVM_RUN(13)),
+          th(3002, 'qemu-system-x86', k, utime=60, stime=20, gtime=50, wait=20 * 10**6, vcsw=80, ivcsw=8, syscall=KVM_RUN(13)),
+          th(3003, 'qemu-system-x86', k, utime=10, stime=10, gtime=5, wait=1 * 10**6, vcsw=30, ivcsw=1, syscall=KVM_RUN(16))],
+         rss_kb=300000)
+    # emu: TCG, no kvm fds
+    proc(root, 4000, 'qemu-system-x86', ['qemu-system-x86_64', '-accel', 'tcg', '-name', 'guest=emu,debug-threads=on',
+         '-smp', '2'], {3: 'anon_inode:[eventfd]'},
+         [th(4000, 'qemu-system-x86', k, utime=3, stime=1),
+          th(4002, 'CPU 0/TCG', k, utime=180, stime=4, vcsw=3, ivcsw=40, state='R'),
+          th(4003, 'CPU 1/TCG', k, utime=2, stime=1, vcsw=9, ivcsw=1)],
+         rss_kb=200000)
+    # a process that is no VM
+    proc(root, 5000, 'bash', ['/bin/bash'], {0: '../../../dev/pts/0'}, [th(5000, 'bash', k, utime=1)])
+    if not t1:
+        proc(root, 6000, 'qemu-system-x86', ['qemu-system-x86_64', '-name', 'guest=gone,debug-threads=on'],
+             {5: 'anon_inode:kvm-vm', 6: 'anon_inode:kvm-vcpu:0'},
+             [th(6000, 'qemu-system-x86', k), th(6001, 'CPU 0/KVM', k, utime=10)])
+    else:
+        proc(root, 7000, 'qemu-system-x86', ['qemu-system-x86_64', '-name', 'guest=late,debug-threads=on'],
+             {5: 'anon_inode:kvm-vm', 6: 'anon_inode:kvm-vcpu:0'},
+             [th(7000, 'qemu-system-x86', k), th(7001, 'CPU 0/KVM', k, utime=10)], start=9000)
+
+# Counters grow linearly: t0 = 10 x the base, t1 = 11 x: d = the base values over dt = 2 s.
+snapshot(os.path.join(roots, 'top-t0'), 10, 1000 * 10**9, False)
+snapshot(os.path.join(roots, 'top-t1'), 11, 1002 * 10**9, True)
+
+xen = os.path.join(roots, 'top-xen')
+if os.path.exists(xen):
+    shutil.rmtree(xen)
+w(os.path.join(xen, '.vhv', 'clock'), '1790000000000000000 1000000000000\n')
+w(os.path.join(xen, 'proc', 'xen', 'capabilities'), 'control_d\n')
+w(os.path.join(xen, 'proc', '1', 'stat'), stat_line(1, 'systemd', 'S', BASE_FLAGS, 1, 1, 0, 1, 1, 100, 0, 0))
+w(os.path.join(xen, 'README'), 'A Xen dom0 as vhv-top sees it (written by tests/ts/top/mkroots.py): no guest processes.\n')
