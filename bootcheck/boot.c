@@ -1,22 +1,1586 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder until the boot checks land: an empty table. */
+/*
+ * boot: the vhv-check boot checks. boot_run() finds and parses the boot-loader
+ * config once (struct boot_state), then each table row validates one aspect of
+ * every entry. Problems are reported for every entry; a passing result is
+ * reported in full for the default entry and summed up for the others, so the
+ * output stays readable on hosts with many kernels.
+ */
 #include "bootcheck/boot.h"
 
+#include <blkid.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootcheck/boot-cfg.h"
+#include "bootcheck/boot-image.h"
+#include "bootcheck/boot-int.h"
+#include "hvcore/hv-log.h"
+
+/* What an entry loads, once looked at (filled lazily, shared by the checks). */
+enum role { ROLE_NONE, ROLE_KVM, ROLE_DOM0 };
+
+struct file_info {
+	char *path;            /* inside the root, NULL when it could not be mapped */
+	char *why;             /* why path is NULL / how it was mapped */
+	int exists;            /* 0 yes, -errno otherwise */
+	bool is_bzimage, is_pe, is_elf, is_cpio_like, is_policy, is_ucode;
+	enum boot_comp comp;
+	struct boot_bzimage bz;
+	struct boot_mb mb;
+	struct boot_elf elf;
+	char xen_version[80];
+	bool inflate_failed;
+};
+
+struct entry_info {
+	bool done;
+	enum role role;
+	int hv;                /* index of the hypervisor load, -1 */
+	int kernel;            /* index of the kernel load, -1 */
+	int ninitrd;
+	int initrd[BOOT_MAX_LOADS];
+	struct file_info f[BOOT_MAX_LOADS];
+	const char *kargs;     /* kernel command line (borrowed from the load) */
+	const char *xargs;     /* hypervisor command line */
+	bool swapped;          /* first module is an initrd and a later one a kernel */
+};
+
+struct fstab_ent {
+	char spec[128];
+	char mnt[64];
+};
+
+struct boot_state {
+	const struct hv_root *root;
+	const struct boot_opts *opts;
+	char *cfg_path;
+	enum boot_cfg_kind kind;
+	int cfg_err;               /* why nothing was parsed */
+	struct boot_cfg *cfg;
+	struct boot_env env;
+	char *env_path;
+	bool have_env;
+	int deflt;                 /* entry index of the default, or -errno */
+	struct entry_info *ei;
+	int nfstab;
+	struct fstab_ent fstab[32];
+	bool sep_boot;
+};
+
+/* ---------------------------------------------------------------- helpers */
+
+static const char *fstab_spec(const struct boot_state *st, const char *mnt)
+{
+	int i;
+
+	for (i = 0; i < st->nfstab; i++)
+		if (!strcmp(st->fstab[i].mnt, mnt))
+			return st->fstab[i].spec;
+	return NULL;
+}
+
+static void read_fstab(struct boot_state *st)
+{
+	_cleanup_free_ char *buf = NULL;
+	char *line, *save = NULL;
+
+	if (hv_root_read_maxf(st->root, 1 << 20, &buf, "/etc/fstab") < 0)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line && st->nfstab < 32;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char spec[128], mnt[64];
+
+		line += strspn(line, " \t");
+		if (*line == '#' || sscanf(line, "%127s %63s", spec, mnt) != 2)
+			continue;
+		snprintf(st->fstab[st->nfstab].spec, sizeof(spec), "%s", spec);
+		snprintf(st->fstab[st->nfstab].mnt, sizeof(mnt), "%s", mnt);
+		st->nfstab++;
+	}
+	st->sep_boot = fstab_spec(st, "/boot") != NULL;
+}
+
+/* GRUB's "[ -s FILE ]" on a GRUB path: only $prefix/grubenv matters in practice. */
+static int grub_exists(void *ud, const char *path)
+{
+	struct boot_state *st = ud;
+	struct stat sb;
+
+	if (hv_root_statf(st->root, &sb, "%s", path) == 0)
+		return sb.st_size > 0;
+	if (st->sep_boot && hv_root_statf(st->root, &sb, "/boot%s", path) == 0)
+		return sb.st_size > 0;
+	return 0;
+}
+
+/* Does a root spec "uuid:X"/"label:X" name the fs mounted at @mnt per fstab? */
+static bool spec_is(const struct boot_state *st, const char *root, const char *mnt)
+{
+	const char *s = fstab_spec(st, mnt), *v;
+
+	if (!s || !root)
+		return false;
+	if ((v = hv_startswith(root, "uuid:")))
+		return hv_startswith(s, "UUID=") && !strcasecmp(s + 5, v);
+	if ((v = hv_startswith(root, "label:")))
+		return hv_startswith(s, "LABEL=") && !strcmp(s + 6, v);
+	return false;
+}
+
+/*
+ * Map a GRUB path to a path inside the root. GRUB paths are relative to the
+ * partition GRUB's root names: when that is a separate /boot, "/vmlinuz" is
+ * /boot/vmlinuz in the running system.
+ */
+static char *map_path(const struct boot_state *st, const struct boot_entry *e,
+		      const struct boot_load *l, char **why)
+{
+	const char *root = e->root;
+	bool boot_part;
+
+	*why = NULL;
+	if (!l->path)
+		return NULL;
+	if (l->dev)
+		root = l->dev;
+	if (spec_is(st, root, "/boot"))
+		boot_part = true;
+	else if (spec_is(st, root, "/"))
+		boot_part = false;
+	else if (root && hv_startswith(root, "file:"))
+		boot_part = !hv_startswith(root + 5, "/boot/") && st->sep_boot;
+	else
+		boot_part = st->sep_boot && !hv_startswith(l->path, "/boot/");
+	if (boot_part)
+		return hv_asprintf("/boot%s%s", l->path[0] == '/' ? "" : "/", l->path);
+	return hv_asprintf("%s%s", l->path[0] == '/' ? "" : "/", l->path);
+}
+
+/* Read a file of the root into memory (at most @max). */
+static ssize_t read_file(const struct boot_state *st, const char *path, size_t max, uint8_t **out)
+{
+	char *b = NULL;
+	ssize_t n = hv_root_read_maxf(st->root, max, &b, "%s", path);
+
+	*out = (uint8_t *)b;
+	return n;
+}
+
+#define FLASK_MAGIC 0xf97cff8cu
+
+static void look_at(const struct boot_state *st, struct file_info *fi, bool inflate_elf)
+{
+	_cleanup_free_ uint8_t *raw = NULL;
+	_cleanup_free_ uint8_t *dec = NULL;
+	const uint8_t *p;
+	ssize_t n;
+	size_t len;
+
+	n = read_file(st, fi->path, BOOT_MAX_IMAGE, &raw);
+	if (n < 0) {
+		fi->exists = (int)n;
+		return;
+	}
+	fi->exists = 0;
+	p = raw;
+	len = (size_t)n;
+	fi->comp = boot_comp_detect(p, len);
+	if (fi->comp == BOOT_COMP_NONE && len >= 6 && !memcmp(p, "07070", 5)) {
+		fi->is_cpio_like = true;
+		fi->is_ucode = true;  /* refined by the initrd check */
+	} else if (fi->comp != BOOT_COMP_NONE && inflate_elf) {
+		/* xen.gz: keep the first 64 MiB of the inflated image */
+		ssize_t d = boot_decompress_all(fi->comp, raw, len, BOOT_MAX_KERNEL_INFLATE, &dec);
+
+		if (d < 0 && d != -EFBIG) {
+			fi->inflate_failed = true;
+		} else if (d >= 0) {
+			p = dec;
+			len = (size_t)d;
+		}
+		if (d >= 0 && len >= 6 && !memcmp(p, "07070", 5))
+			fi->is_cpio_like = true;
+	} else if (fi->comp != BOOT_COMP_NONE) {
+		fi->is_cpio_like = true;  /* a compressed module: an initrd */
+	}
+	if (boot_bzimage_parse(p, len, &fi->bz) == 0)
+		fi->is_bzimage = true;
+	else if (boot_is_pe(p, len))
+		fi->is_pe = true;
+	if (boot_is_elf(p, len)) {
+		fi->is_elf = true;
+		boot_elf_info(p, len, &fi->elf);
+		boot_find_xen_version(p, len, fi->xen_version, sizeof(fi->xen_version));
+	}
+	if (len >= 4 && (uint32_t)(p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24) ==
+			FLASK_MAGIC)
+		fi->is_policy = true;
+	boot_multiboot_scan(p, len, &fi->mb);
+}
+
+static bool entry_selected_default(const struct boot_state *st, size_t i)
+{
+	return st->deflt >= 0 && (size_t)st->deflt == i;
+}
+
+static struct hv_finding *efind(struct hv_check_ctx *ctx, const struct boot_state *st, size_t i,
+				enum hv_sev sev, const char *fmt, ...) HV_PRINTF(5, 6);
+
+static struct hv_finding *efind(struct hv_check_ctx *ctx, const struct boot_state *st, size_t i,
+				enum hv_sev sev, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	struct hv_finding *f;
+	const struct boot_entry *e = &st->cfg->entries[i];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* humans see the entry's own title; JSON has the full path in "entry" */
+	f = hv_report_add(ctx->rep, ctx->check->id, sev, "%s%s: %s", e->title,
+			  entry_selected_default(st, i) ? " (default)" : "", msg);
+	hv_finding_str(f, "entry", e->path);
+	hv_finding_bool(f, "default", entry_selected_default(st, i));
+	return f;
+}
+
+/* Analyse entry @i once: map paths, classify what each load is. */
+static struct entry_info *analyse(struct boot_state *st, size_t i)
+{
+	struct entry_info *ei = &st->ei[i];
+	const struct boot_entry *e = &st->cfg->entries[i];
+	size_t k;
+	int first_mod = -1, nmod = 0;
+
+	if (ei->done)
+		return ei;
+	ei->done = true;
+	ei->hv = ei->kernel = -1;
+	for (k = 0; k < e->nloads; k++) {
+		const struct boot_load *l = &e->loads[k];
+		struct file_info *fi = &ei->f[k];
+
+		fi->path = map_path(st, e, l, &fi->why);
+		fi->exists = -ENOENT;
+		if (fi->path)
+			look_at(st, fi, l->kind == BOOT_LOAD_HYPERVISOR || l->kind == BOOT_LOAD_MODULE ||
+						l->kind == BOOT_LOAD_LINUX);
+		switch (l->kind) {
+		case BOOT_LOAD_HYPERVISOR:
+			ei->hv = (int)k;
+			ei->xargs = l->args;
+			ei->role = ROLE_DOM0;
+			break;
+		case BOOT_LOAD_LINUX:
+			ei->kernel = (int)k;
+			ei->kargs = l->args;
+			if (ei->role == ROLE_NONE)
+				ei->role = ROLE_KVM;
+			break;
+		case BOOT_LOAD_INITRD:
+			ei->initrd[ei->ninitrd++] = (int)k;
+			break;
+		case BOOT_LOAD_MODULE:
+			nmod++;
+			if (first_mod < 0)
+				first_mod = (int)k;
+			if (fi->exists == 0 && fi->is_bzimage && ei->kernel < 0) {
+				ei->kernel = (int)k;
+				ei->kargs = l->args;
+				if (first_mod != (int)k)
+					ei->swapped = true;
+			} else if (fi->exists == 0 && !fi->is_policy && !fi->is_bzimage) {
+				ei->initrd[ei->ninitrd++] = (int)k;
+			}
+			break;
+		case BOOT_LOAD_CHAIN:
+			break;
+		}
+	}
+	/* Xen: the first module is dom0's kernel whatever its content says */
+	if (ei->hv >= 0 && ei->kernel < 0 && first_mod >= 0) {
+		ei->kernel = first_mod;
+		ei->kargs = e->loads[first_mod].args;
+	}
+	/* 20_linux_xen's "placeholder": Xen drops a module's first word (its name) */
+	if (ei->kargs && hv_startswith(ei->kargs, "placeholder"))
+		ei->kargs += strspn(ei->kargs + 11, " ") + 11;
+	if (ei->xargs && hv_startswith(ei->xargs, "placeholder"))
+		ei->xargs += strspn(ei->xargs + 11, " ") + 11;
+	return ei;
+}
+
+/* "root=" (or other @key) value from a command line into @out; false when absent. */
+static bool cmdline_get(const char *args, const char *key, char *out, size_t len)
+{
+	size_t kl = strlen(key);
+	const char *p = args;
+	bool found = false;
+
+	while (p && *p) {
+		size_t wl;
+
+		p += strspn(p, " ");
+		wl = strcspn(p, " ");
+		if (wl > kl && !strncmp(p, key, kl) && p[kl] == '=') {
+			snprintf(out, len, "%.*s", (int)(wl - kl - 1), p + kl + 1);
+			found = true;  /* the last one wins, as in the kernel */
+		} else if (wl == kl && !strncmp(p, key, kl)) {
+			out[0] = '\0';
+			found = true;
+		}
+		p += wl;
+	}
+	return found;
+}
+
+/* Report a PASS for the default entry, or count it for the summary. */
+struct pass_sum {
+	int others;
+};
+
+static void pass_or_count(struct hv_check_ctx *ctx, struct boot_state *st, size_t i,
+			  struct pass_sum *ps, struct hv_finding **out, const char *fmt, ...)
+	HV_PRINTF(6, 7);
+
+static void pass_or_count(struct hv_check_ctx *ctx, struct boot_state *st, size_t i,
+			  struct pass_sum *ps, struct hv_finding **out, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	*out = NULL;
+	if (!entry_selected_default(st, i)) {
+		ps->others++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	*out = efind(ctx, st, i, HV_SEV_PASS, "%s", msg);
+}
+
+static void pass_summary(struct hv_check_ctx *ctx, const struct pass_sum *ps, const char *what)
+{
+	if (ps->others > 0)
+		hv_report_add(ctx->rep, ctx->check->id, HV_SEV_PASS, "%s in %d other entr%s", what,
+			      ps->others, ps->others == 1 ? "y" : "ies");
+}
+
+/* Entries worth validating: resolved, loading something, not chainloaders. */
+static bool checkable(const struct boot_state *st, size_t i)
+{
+	const struct boot_entry *e = &st->cfg->entries[i];
+
+	return !e->unresolved && e->nloads > 0;
+}
+
+static void file_fields(struct hv_finding *f, const struct file_info *fi)
+{
+	if (fi->path)
+		hv_finding_str(f, "path", fi->path);
+}
+
+/* ---------------------------------------------------------------- checks */
+
+static int chk_config(struct hv_check_ctx *ctx)
+{
+	struct boot_state *st = ctx->data;
+	struct hv_finding *f;
+	size_t i;
+
+	if (st->kind == BOOT_CFG_SYSLINUX || st->kind == BOOT_CFG_BLS) {
+		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO,
+				  "%s configuration found: not checked",
+				  st->kind == BOOT_CFG_BLS ? "Boot Loader Specification (BLS)" :
+							     "syslinux/extlinux");
+		hv_finding_str(f, "path", st->cfg_path);
+		return 0;
+	}
+	if (!st->cfg) {
+		if (st->cfg_err == -ENOENT) {
+			f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP,
+					  "no boot loader configuration found");
+			hv_finding_hint(f, "looked for /boot/grub/grub.cfg, /boot/grub2/grub.cfg, "
+					   "/boot/grub/menu.lst, /boot/grub/grub.conf; use --config");
+			return 0;
+		}
+		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_FAIL, "cannot read %s: %s",
+				  st->cfg_path, strerror(-st->cfg_err));
+		hv_finding_str(f, "path", st->cfg_path);
+		return 0;
+	}
+	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_PASS, "%s: %s, %zu entr%s",
+			  st->cfg_path, st->kind == BOOT_CFG_LEGACY ? "GRUB legacy" : "GRUB 2",
+			  st->cfg->nentries, st->cfg->nentries == 1 ? "y" : "ies");
+	hv_finding_str(f, "path", st->cfg_path);
+	if (st->cfg->truncated) {
+		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_WARN,
+				  "%s exceeds a parser limit; only part of it was read", st->cfg_path);
+		hv_finding_str(f, "path", st->cfg_path);
+	}
+	for (i = 0; i < st->cfg->nentries; i++) {
+		const struct boot_entry *e = &st->cfg->entries[i];
+
+		if (e->unresolved && e->nloads > 0) {
+			f = efind(ctx, st, i, HV_SEV_WARN, "entry '%s' not checked: %s", e->path,
+				  e->unresolved);
+			hv_finding_hint(f, "what it loads is decided at boot time (line %d)",
+					e->line);
+		} else if (e->nloads == 0) {
+			efind(ctx, st, i, HV_SEV_INFO, "entry '%s' loads no kernel: not checked",
+			      e->path);
+		} else if (e->loader == BOOT_LDR_CHAIN) {
+			efind(ctx, st, i, HV_SEV_INFO, "entry '%s' chainloads %s", e->path,
+			      e->loads[0].path ? e->loads[0].path : "a device");
+		}
+	}
+	return 0;
+}
+
+/* Describe where the default came from, for messages. */
+static const char *default_origin(const struct boot_state *st, char *buf, size_t len)
+{
+	const struct boot_cfg *c = st->cfg;
+
+	if (c->default_var && !strcmp(c->default_var, "saved_entry"))
+		snprintf(buf, len, "saved_entry '%s' (grubenv)", c->deflt ? c->deflt : "");
+	else if (c->default_var && !strcmp(c->default_var, "next_entry"))
+		snprintf(buf, len, "next_entry '%s' (grubenv)", c->deflt ? c->deflt : "");
+	else if (c->deflt)
+		snprintf(buf, len, "default '%s'", c->deflt);
+	else
+		snprintf(buf, len, "default (unset: first entry)");
+	return buf;
+}
+
+static int chk_default(struct hv_check_ctx *ctx)
+{
+	struct boot_state *st = ctx->data;
+	struct boot_cfg *c = st->cfg;
+	struct hv_finding *f;
+	char org[256];
+	int r;
+
+	if (!c)
+		return -ENOENT;
+	default_origin(st, org, sizeof(org));
+	if (c->default_unresolved) {
+		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_WARN,
+				  "the default entry cannot be resolved statically: %s",
+				  c->default_why ? c->default_why : "unknown");
+		return 0;
+	}
+	if (c->nentries == 0) {
+		hv_report_add(ctx->rep, ctx->check->id, HV_SEV_FAIL, "the menu has no entries");
+		return 0;
+	}
+	if (st->deflt >= 0) {
+		f = efind(ctx, st, (size_t)st->deflt, HV_SEV_PASS, "%s boots '%s'", org,
+			  c->entries[st->deflt].path);
+	} else if (st->deflt == -EINVAL) {
+		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_FAIL,
+				  "%s names a submenu, not an entry", org);
+		hv_finding_hint(f, "use the full path, e.g. 'Submenu>Entry'");
+	} else {
+		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_FAIL,
+				  "%s matches no entry (%zu entries): GRUB falls back to the first",
+				  org, c->nentries);
+		hv_finding_str(f, "entry", c->entries[0].path);
+		hv_finding_hint(f, "%s", c->default_var ?
+				"run grub-set-default or grub-reboot with an existing entry" :
+				"set GRUB_DEFAULT to an existing entry and rerun update-grub");
+	}
+	if (c->saved_entry && !(c->default_var && !strcmp(c->default_var, "saved_entry")) &&
+	    c->deflt && !strcmp(c->deflt, "saved")) {
+		/* legacy "default saved" */
+	}
+	if (c->next_entry) {
+		r = boot_cfg_resolve(c, c->next_entry);
+		if (r < 0) {
+			f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_FAIL,
+					  "next_entry '%s' (grubenv, one-time boot) matches no entry",
+					  c->next_entry);
+		} else {
+			f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO,
+					  "next boot only: '%s' (next_entry)", c->entries[r].path);
+			hv_finding_str(f, "entry", c->entries[r].path);
+		}
+	}
+	if (c->fallback) {
+		r = boot_cfg_resolve(c, c->fallback);
+		if (r < 0) {
+			f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_WARN,
+					  "fallback '%s' matches no entry", c->fallback);
+		}
+	}
+	return 0;
+}
+
+static int chk_ids(struct hv_check_ctx *ctx)
+{
+	struct boot_state *st = ctx->data;
+	struct boot_cfg *c = st->cfg;
+	size_t i, j;
+	int ndup = 0;
+
+	if (!c)
+		return -ENOENT;
+	/* every menu node (entry or submenu) once; a node is its index path (entry, level) */
+	struct node {
+		size_t e;
+		int d;
+	} *nodes = calloc(c->nentries * (BOOT_MAX_DEPTH + 1) + 1, sizeof(*nodes));
+	size_t nn = 0, m;
+
+	if (!nodes)
+		return -ENOMEM;
+	for (i = 0; i < c->nentries; i++) {
+		const struct boot_entry *a = &c->entries[i];
+		int d;
+
+		for (d = 0; d <= a->depth; d++) {
+			for (m = 0; m < nn; m++)
+				if (nodes[m].d == d &&
+				    !memcmp(c->entries[nodes[m].e].pidx, a->pidx, sizeof(int) * (size_t)(d + 1)))
+					break;
+			if (m == nn)
+				nodes[nn++] = (struct node){ i, d };
+		}
+	}
+	for (j = 0; j < nn; j++) {
+		const struct boot_entry *a = &c->entries[nodes[j].e];
+		const char *id = a->pid[nodes[j].d];
+
+		if (!id)
+			continue;
+		for (m = 0; m < j; m++) {
+			const struct boot_entry *b = &c->entries[nodes[m].e];
+
+			if (b->pid[nodes[m].d] && !strcmp(b->pid[nodes[m].d], id))
+				break;
+		}
+		if (m < j) {
+			const struct boot_entry *b = &c->entries[nodes[m].e];
+			char *pa = boot_join_path((const char *const *)a->ptitle, nodes[j].d + 1);
+			char *pb = boot_join_path((const char *const *)b->ptitle, nodes[m].d + 1);
+			struct hv_finding *f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_WARN,
+				"'%s' has the id of '%s' (%s): default= by id picks the first",
+				pa ? pa : "?", pb ? pb : "?", id);
+
+			hv_finding_str(f, "entry", pa);
+			hv_finding_str(f, "id", id);
+			free(pa);
+			free(pb);
+			ndup++;
+		}
+	}
+	free(nodes);
+	if (!ndup)
+		hv_report_add(ctx->rep, ctx->check->id, HV_SEV_PASS, "entry ids are unique");
+	return 0;
+}
+
+static int chk_hypervisor(struct hv_check_ctx *ctx)
+{
+	struct boot_state *st = ctx->data;
+	struct pass_sum ps = { 0 };
+	size_t i;
+	int n = 0;
+
+	if (!st->cfg)
+		return -ENOENT;
+	for (i = 0; i < st->cfg->nentries; i++) {
+		const struct boot_entry *e = &st->cfg->entries[i];
+		struct entry_info *ei;
+		const struct file_info *fi;
+		const struct boot_load *l;
+		struct hv_finding *f;
+		bool mb2;
+
+		if (!checkable(st, i))
+			continue;
+		ei = analyse(st, i);
+		if (ei->hv < 0)
+			continue;
+		n++;
+		fi = &ei->f[ei->hv];
+		l = &e->loads[ei->hv];
+		mb2 = e->loader == BOOT_LDR_MULTIBOOT2;
+		if (fi->exists < 0) {
+			f = efind(ctx, st, i, HV_SEV_FAIL, "hypervisor %s: %s",
+				  fi->path ? fi->path : l->path ? l->path : "(none)",
+				  strerror(-fi->exists));
+			file_fields(f, fi);
+			continue;
+		}
+		if (fi->is_bzimage) {
+			f = efind(ctx, st, i, HV_SEV_FAIL,
+				  "%s is a Linux kernel (%s), not a hypervisor", fi->path,
+				  fi->bz.release[0] ? fi->bz.release : "bzImage");
+			file_fields(f, fi);
+			hv_finding_str(f, "kernel", fi->bz.release);
+			continue;
+		}
+		if (fi->is_pe && e->loader != BOOT_LDR_XEN_ARM) {
+			f = efind(ctx, st, i, HV_SEV_FAIL,
+				  "%s is a PE/EFI image: GRUB's %s refuses it", fi->path, l->cmd);
+			file_fields(f, fi);
+			hv_finding_hint(f, "load xen-*.gz with %s, or chainload xen.efi with its "
+					   "xen.cfg", l->cmd);
+			continue;
+		}
+		if (fi->inflate_failed) {
+			f = efind(ctx, st, i, HV_SEV_FAIL, "%s: corrupt %s data", fi->path,
+				  boot_comp_name(fi->comp));
+			file_fields(f, fi);
+			continue;
+		}
+		if (e->loader == BOOT_LDR_XEN_ARM) {
+			pass_or_count(ctx, st, i, &ps, &f, "%s loaded with xen_hypervisor (not "
+				      "validated further)", fi->path);
+			file_fields(f, fi);
+			continue;
+		}
+		if ((mb2 && !fi->mb.mb2_ok) || (!mb2 && !fi->mb.mb1_ok)) {
+			const char *other = mb2 ? (fi->mb.mb1_ok ? " (it has a multiboot1 header: "
+							"use multiboot/module)" : "") :
+						  (fi->mb.mb2_ok ? " (it has a multiboot2 header: "
+							"use multiboot2/module2)" : "");
+			f = efind(ctx, st, i, HV_SEV_FAIL, "%s has no valid multiboot%s header%s%s",
+				  fi->path, mb2 ? "2" : "",
+				  (mb2 ? fi->mb.mb2_off : fi->mb.mb1_off) >= 0 ? " (bad checksum)" : "",
+				  other);
+			file_fields(f, fi);
+			continue;
+		}
+		pass_or_count(ctx, st, i, &ps, &f, "%s: %s%s%s, multiboot%s header%s%s",
+			      fi->path, fi->comp != BOOT_COMP_NONE ? boot_comp_name(fi->comp) : "",
+			      fi->comp != BOOT_COMP_NONE ? " " : "",
+			      fi->is_elf ? (fi->elf.bits == 64 ? "ELF64" : "ELF32") : "image",
+			      mb2 ? "2" : "", fi->xen_version[0] ? ", Xen " : "", fi->xen_version);
+		file_fields(f, fi);
+		if (f && fi->elf.build_id[0])
+			hv_finding_str(f, "build_id", fi->elf.build_id);
+		if (f && fi->xen_version[0])
+			hv_finding_str(f, "version", fi->xen_version);
+	}
+	pass_summary(ctx, &ps, "the hypervisor image is valid");
+	if (n == 0)
+		hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "no entry loads a hypervisor");
+	return 0;
+}
+
+static const char *kernel_release(const struct entry_info *ei)
+{
+	if (ei->kernel >= 0 && ei->f[ei->kernel].is_bzimage && ei->f[ei->kernel].bz.release[0])
+		return ei->f[ei->kernel].bz.release;
+	return NULL;
+}
+
+static int chk_kernel(struct hv_check_ctx *ctx)
+{
+	struct boot_state *st = ctx->data;
+	struct pass_sum ps = { 0 };
+	size_t i;
+
+	if (!st->cfg)
+		return -ENOENT;
+	for (i = 0; i < st->cfg->nentries; i++) {
+		const struct boot_entry *e = &st->cfg->entries[i];
+		struct entry_info *ei;
+		const struct file_info *fi;
+		struct hv_finding *f;
+
+		if (!checkable(st, i) || e->loader == BOOT_LDR_CHAIN)
+			continue;
+		ei = analyse(st, i);
+		if (ei->kernel < 0) {
+			f = efind(ctx, st, i, HV_SEV_FAIL, "%s", ei->hv >= 0 ?
+				  "no module after the hypervisor: Xen has no dom0 kernel to start" :
+				  "the entry loads no kernel");
+			continue;
+		}
+		fi = &ei->f[ei->kernel];
+		if (fi->exists < 0) {
+			f = efind(ctx, st, i, HV_SEV_FAIL, "kernel %s: %s",
+				  fi->path ? fi->path : "(none)", strerror(-fi->exists));
+			file_fields(f, fi);
+			continue;
+		}
+		if (ei->swapped) {
+			f = efind(ctx, st, i, HV_SEV_FAIL,
+				  "module order: %s comes before the kernel %s; Xen starts the "
+				  "first module as dom0's kernel", ei->f[ei->initrd[0]].path, fi->path);
+			file_fields(f, fi);
+			hv_finding_str(f, "kernel", fi->bz.release);
+			hv_finding_hint(f, "list the kernel first, then the initrd");
+			continue;
+		}
+		if (!fi->is_bzimage) {
+			f = efind(ctx, st, i, HV_SEV_FAIL, "%s is not a Linux bzImage%s", fi->path,
+				  fi->is_cpio_like ? " (it looks like an initrd: module order?)" :
+				  fi->is_elf ? " (an ELF image)" : "");
+			file_fields(f, fi);
+			continue;
+		}
+		pass_or_count(ctx, st, i, &ps, &f, "%s: Linux %s, boot protocol %u.%02u",
+			      fi->path, fi->bz.release, fi->bz.protocol >> 8, fi->bz.protocol & 0xff);
+		file_fields(f, fi);
+		hv_finding_str(f, "kernel", fi->bz.release);
+	}
+	pass_summary(ctx, &ps, "the kernel is a valid bzImage");
+	return 0;
+}
+
+/* Does root= need an initramfs to be found? UUID, LABEL, PARTUUID, LVM, md. */
+static bool root_needs_initrd(const char *root)
+{
+	return hv_startswith(root, "UUID=") || hv_startswith(root, "LABEL=") ||
+	       hv_startswith(root, "PARTUUID=") || hv_startswith(root, "/dev/mapper/") ||
+	       hv_startswith(root, "/dev/md") || hv_startswith(root, "ZFS=") ||
+	       (hv_startswith(root, "/dev/") && strchr(root + 5, '/') &&
+		!hv_startswith(root, "/dev/disk/"));
+}
+
+static int chk_initrd(struct hv_check_ctx *ctx)
+{
+	struct boot_state *st = ctx->data;
+	struct pass_sum ps = { 0 };
+	size_t i;
+	int k;
+
+	if (!st->cfg)
+		return -ENOENT;
+	for (i = 0; i < st->cfg->nentries; i++) {
+		const struct boot_entry *e = &st->cfg->entries[i];
+		struct entry_info *ei;
+		struct hv_finding *f = NULL;
+		const char *rel;
+		char rootarg[256];
+		bool bad = false, ucode_seen = false, any = false;
+
+		if (!checkable(st, i) || e->loader == BOOT_LDR_CHAIN)
+			continue;
+		ei = analyse(st, i);
+		if (ei->kernel < 0 || ei->swapped)
+			continue;  /* reported by boot.kernel */
+		rel = kernel_release(ei);
+		if (ei->ninitrd == 0) {
+			if (ei->kargs && cmdline_get(ei->kargs, "root", rootarg, sizeof(rootarg)) &&
+			    root_needs_initrd(rootarg)) {
+				f = efind(ctx, st, i, HV_SEV_FAIL,
+					  "no initrd, but root=%s needs one to be found", rootarg);
+				hv_finding_str(f, "kernel", rel);
+			} else {
+				efind(ctx, st, i, HV_SEV_INFO, "no initrd");
+			}
+			continue;
+		}
+		for (k = 0; k < ei->ninitrd; k++) {
+			const struct file_info *fi = &ei->f[ei->initrd[k]];
+			_cleanup_free_ uint8_t *raw = NULL;
+			struct boot_initrd ird;
+			ssize_t n;
+			int j;
+			bool match = false;
+
+			if (fi->exists < 0) {
+				f = efind(ctx, st, i, HV_SEV_FAIL, "initrd %s: %s",
+					  fi->path ? fi->path : "(none)", strerror(-fi->exists));
+				file_fields(f, fi);
+				bad = true;
+				continue;
+			}
+			n = read_file(st, fi->path, BOOT_MAX_IMAGE, &raw);
+			if (n < 0 || boot_initrd_scan(raw, (size_t)n, &ird) < 0) {
+				f = efind(ctx, st, i, HV_SEV_FAIL,
+					  "%s is not an initrd (neither cpio nor a known compression)",
+					  fi->path);
+				file_fields(f, fi);
+				bad = true;
+				continue;
+			}
+			if (ird.nfiles > 0 && ird.nreleases == 0 && !ird.has_init &&
+			    (ird.early_ucode || ird.nsegments == 1)) {
+				/* a microcode-only image given as its own initrd */
+				ucode_seen = true;
+				if (k + 1 < ei->ninitrd) {
+					f = efind(ctx, st, i, HV_SEV_INFO,
+						  "%s is an early-microcode image loaded before the "
+						  "real initrd", fi->path);
+					file_fields(f, fi);
+				} else {
+					f = efind(ctx, st, i, HV_SEV_FAIL,
+						  "%s holds no init and no modules: %s", fi->path,
+						  ucode_seen && ei->ninitrd == 1 ?
+						  "only early microcode, no real initrd" :
+						  "not a usable initrd");
+					file_fields(f, fi);
+					bad = true;
+				}
+				continue;
+			}
+			any = true;
+			if (ird.error[0]) {
+				f = efind(ctx, st, i, ird.truncated ? HV_SEV_WARN : HV_SEV_FAIL,
+					  "%s: %s", fi->path, ird.error);
+				file_fields(f, fi);
+				if (!ird.truncated)
+					bad = true;
+			}
+			for (j = 0; j < ird.nreleases; j++)
+				if (rel && !strcmp(ird.releases[j], rel))
+					match = true;
+			if (rel && ird.nreleases > 0 && !match) {
+				f = efind(ctx, st, i, HV_SEV_FAIL,
+					  "%s holds modules for %s, but the kernel is %s", fi->path,
+					  ird.releases[0], rel);
+				file_fields(f, fi);
+				hv_finding_str(f, "kernel", rel);
+				hv_finding_hint(f, "rebuild it: update-initramfs -c -k %s", rel);
+				bad = true;
+				continue;
+			}
+			if (bad)
+				continue;
+			pass_or_count(ctx, st, i, &ps, &f, "%s: %s cpio%s%s, %zu files%s%s",
+				      fi->path, ird.comp != BOOT_COMP_NONE ? boot_comp_name(ird.comp) :
+				      "plain", ird.early_ucode ? " after an early-microcode archive" : "",
+				      "", ird.nfiles, ird.nreleases ? ", modules for " : "",
+				      ird.nreleases ? ird.releases[0] : "");
+			file_fields(f, fi);
+			hv_finding_str(f, "kernel", rel);
+		}
+		(void)any;
+	}
+	pass_summary(ctx, &ps, "the initrd matches the kernel");
+	return 0;
+}
+
+/* ---- modules ---- */
+
+struct modset {
+	char *dep;      /* modules.dep text */
+	char *builtin;  /* modules.builtin text */
+};
+
+/* Find "<name>.ko" in modules.dep/builtin (name with '-' and '_' equivalent). */
+static bool find_mod(const char *text, const char *name, char *path, size_t plen)
+{
+	const char *p = text;
+	size_t nl = strlen(name);
+
+	while (p && *p) {
+		const char *eol = strchr(p, '\n'), *colon, *base, *ko;
+		size_t ll = eol ? (size_t)(eol - p) : strlen(p), bl, j;
+
+		colon = memchr(p, ':', ll);
+		if (!colon)
+			colon = p + ll;
+		base = p;
+		for (const char *q = p; q < colon; q++)
+			if (*q == '/')
+				base = q + 1;
+		ko = strstr(base, ".ko");
+		bl = ko && ko < colon ? (size_t)(ko - base) : 0;
+		if (bl == nl) {
+			for (j = 0; j < nl; j++) {
+				char a = base[j] == '-' ? '_' : base[j], b = name[j] == '-' ? '_' : name[j];
+
+				if (a != b)
+					break;
+			}
+			if (j == nl) {
+				snprintf(path, plen, "%.*s", (int)(colon - p), p);
+				return true;
+			}
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return false;
+}
+
+static const char *const kvm_mods[] = { "kvm" };
+static const char *const dom0_mods[] = { "xen-evtchn", "xen-gntdev", "xen-privcmd", "xenfs",
+					 "xen-netback", "xen-blkback" };
+
+/* kvm_intel or kvm_amd, from CPUID when the root can answer, else both are asked for. */
+static int kvm_vendor_mods(const struct boot_state *st, const char **out)
+{
+	uint32_t r[4];
+
+	if (hv_root_cpuid(st->root, 0, 0, r) == 0) {
+		if (r[1] == 0x756e6547) {  /* "Genu" */
+			out[0] = "kvm-intel";
+			return 1;
+		}
+		if (r[1] == 0x68747541 || r[1] == 0x6f677948) {  /* "Auth", "Hygo" */
+			out[0] = "kvm-amd";
+			return 1;
+		}
+	}
+	out[0] = "kvm-intel";
+	out[1] = "kvm-amd";
+	return 2;
+}
+
+static void check_one_module(struct hv_check_ctx *ctx, struct boot_state *st, size_t i,
+			     const char *rel, const struct modset *ms, const char *name,
+			     bool any_of, int *bad, struct sbuf *ok)
+{
+	char rpath[512], vm[256];
+	struct hv_finding *f;
+	_cleanup_free_ uint8_t *raw = NULL;
+	_cleanup_free_ uint8_t *dec = NULL;
+	ssize_t n;
+	const uint8_t *p;
+	size_t len;
+	enum boot_comp c;
+	int rc;
+
+	if (ms->builtin && find_mod(ms->builtin, name, rpath, sizeof(rpath))) {
+		sbuf_adds(ok, ok->len ? ", " : "");
+		sbuf_adds(ok, name);
+		sbuf_adds(ok, " (built in)");
+		return;
+	}
+	if (!ms->dep || !find_mod(ms->dep, name, rpath, sizeof(rpath))) {
+		f = efind(ctx, st, i, any_of ? HV_SEV_WARN : HV_SEV_FAIL,
+			  "module %s is neither built into %s nor in modules.dep", name, rel);
+		hv_finding_str(f, "kernel", rel);
+		hv_finding_str(f, "module", name);
+		(*bad)++;
+		return;
+	}
+	n = hv_root_read_maxf(st->root, 64u << 20, (char **)&raw, "/lib/modules/%s/%s", rel, rpath);
+	if (n < 0) {
+		f = efind(ctx, st, i, HV_SEV_FAIL, "module %s: /lib/modules/%s/%s: %s", name, rel,
+			  rpath, strerror((int)-n));
+		hv_finding_str(f, "kernel", rel);
+		hv_finding_str(f, "module", name);
+		f = NULL;
+		(*bad)++;
+		return;
+	}
+	p = raw;
+	len = (size_t)n;
+	c = boot_comp_detect(p, len);
+	if (c != BOOT_COMP_NONE) {  /* .ko.xz / .ko.zst / .ko.gz */
+		ssize_t d = boot_decompress_all(c, raw, len, 64u << 20, &dec);
+
+		if (d >= 0) {
+			p = dec;
+			len = (size_t)d;
+		}
+	}
+	rc = boot_module_vermagic(p, len, vm, sizeof(vm));
+	if (rc < 0) {
+		f = efind(ctx, st, i, HV_SEV_FAIL, "module %s: %s has no vermagic (%s)", name, rpath,
+			  rc == -EINVAL ? "not an ELF module" : "no .modinfo");
+		hv_finding_str(f, "path", NULL);
+		hv_finding_str(f, "kernel", rel);
+		hv_finding_str(f, "module", name);
+		(*bad)++;
+		return;
+	}
+	size_t rl = strlen(rel);
+
+	if (strncmp(vm, rel, rl) || (vm[rl] != ' ' && vm[rl] != '\0')) {
+		char *path = hv_asprintf("/lib/modules/%s/%s", rel, rpath);
+
+		vm[strcspn(vm, " ")] = '\0';
+		f = efind(ctx, st, i, HV_SEV_FAIL,
+			  "module %s was built for %s, not %s: the kernel refuses it (vermagic)",
+			  name, vm, rel);
+		hv_finding_str(f, "path", path);
+		hv_finding_str(f, "kernel", rel);
+		hv_finding_str(f, "module", name);
+		free(path);
+		(*bad)++;
+		return;
+	}
+	sbuf_adds(ok, ok->len ? ", " : "");
+	sbuf_adds(ok, name);
+}
+
+static int chk_modules(struct hv_check_ctx *ctx)
+{
+	struct boot_state *st = ctx->data;
+	struct pass_sum ps = { 0 };
+	size_t i;
+
+	if (!st->cfg)
+		return -ENOENT;
+	for (i = 0; i < st->cfg->nentries; i++) {
+		const struct boot_entry *e = &st->cfg->entries[i];
+		struct entry_info *ei;
+		struct hv_finding *f;
+		struct modset ms = { 0 };
+		struct sbuf ok = { 0 };
+		const char *rel, *vend[2];
+		struct stat sb;
+		int bad = 0, nv, nvok = 0;
+		size_t k;
+
+		if (!checkable(st, i) || e->loader == BOOT_LDR_CHAIN)
+			continue;
+		ei = analyse(st, i);
+		rel = kernel_release(ei);
+		if (!rel || ei->swapped)
+			continue;
+		if (hv_root_statf(st->root, &sb, "/lib/modules/%s", rel) < 0 || !S_ISDIR(sb.st_mode)) {
+			f = efind(ctx, st, i, HV_SEV_FAIL, "/lib/modules/%s does not exist", rel);
+			hv_finding_str(f, "path", NULL);
+			hv_finding_str(f, "kernel", rel);
+			hv_finding_hint(f, "install the modules of %s (linux-image package)", rel);
+			continue;
+		}
+		hv_root_read_maxf(st->root, 16u << 20, &ms.dep, "/lib/modules/%s/modules.dep", rel);
+		hv_root_read_maxf(st->root, 4u << 20, &ms.builtin, "/lib/modules/%s/modules.builtin",
+				  rel);
+		if (!ms.dep) {
+			f = efind(ctx, st, i, HV_SEV_FAIL, "/lib/modules/%s/modules.dep is missing",
+				  rel);
+			hv_finding_str(f, "kernel", rel);
+			hv_finding_hint(f, "run depmod %s", rel);
+			bad++;
+		}
+		if (ei->role == ROLE_DOM0) {
+			_cleanup_free_ char *cfgtxt = NULL;
+
+			for (k = 0; k < HV_ARRAY_SIZE(dom0_mods); k++)
+				check_one_module(ctx, st, i, rel, &ms, dom0_mods[k], false, &bad, &ok);
+			if (hv_root_read_maxf(st->root, 4u << 20, &cfgtxt, "/boot/config-%s", rel) < 0) {
+				f = efind(ctx, st, i, HV_SEV_WARN,
+					  "/boot/config-%s is missing: cannot tell whether the kernel "
+					  "can be dom0", rel);
+				hv_finding_str(f, "kernel", rel);
+			} else if (!strstr(cfgtxt, "\nCONFIG_XEN_DOM0=y")) {
+				f = efind(ctx, st, i, HV_SEV_FAIL,
+					  "%s is built without CONFIG_XEN_DOM0=y: it cannot run as dom0",
+					  rel);
+				hv_finding_str(f, "path", NULL);
+				hv_finding_str(f, "kernel", rel);
+				bad++;
+			}
+		} else {
+			struct sbuf vok = { 0 };
+			int vbad = 0;
+
+			for (k = 0; k < HV_ARRAY_SIZE(kvm_mods); k++)
+				check_one_module(ctx, st, i, rel, &ms, kvm_mods[k], false, &bad, &ok);
+			nv = kvm_vendor_mods(st, vend);
+			for (k = 0; k < (size_t)nv; k++) {
+				int b0 = vbad;
+
+				check_one_module(ctx, st, i, rel, &ms, vend[k], nv > 1, &vbad, &vok);
+				if (vbad == b0)
+					nvok++;
+			}
+			if (nvok == 0)
+				bad++;
+			if (vok.len) {
+				sbuf_adds(&ok, ok.len ? ", " : "");
+				sbuf_adds(&ok, vok.buf);
+			}
+			sbuf_free(&vok);
+		}
+		if (!bad) {
+			pass_or_count(ctx, st, i, &ps, &f, "%s modules for %s: %s",
+				      ei->role == ROLE_DOM0 ? "dom0" : "KVM", rel, ok.buf ? ok.buf : "");
+			hv_finding_str(f, "kernel", rel);
+		}
+		sbuf_free(&ok);
+		free(ms.dep);
+		free(ms.builtin);
+	}
+	pass_summary(ctx, &ps, "the modules the role needs are present");
+	return 0;
+}
+
+/* ---- root= ---- */
+
+static int dev_exists(const struct boot_state *st, const char *spec, bool *verified)
+{
+	const char *v;
+
+	*verified = true;
+	if (hv_root_is_live(st->root)) {
+		blkid_cache cache = NULL;
+		char *dev;
+
+		/* "/dev/null" as the cache file: libblkid never writes one */
+		if (blkid_get_cache(&cache, "/dev/null") < 0)
+			return -ENOMEM;
+		dev = blkid_evaluate_tag(spec, NULL, &cache);
+		blkid_put_cache(cache);
+		if (dev) {
+			free(dev);
+			return 0;
+		}
+		return -ENOENT;
+	}
+	if ((v = hv_startswith(spec, "UUID=")))
+		return hv_root_existsf(st->root, "/dev/disk/by-uuid/%s", v) == 0 ? 0 :
+			(hv_root_existsf(st->root, "/dev/disk/by-uuid") == 0 ? -ENOENT :
+			 (*verified = false, -ENODEV));
+	if ((v = hv_startswith(spec, "LABEL=")))
+		return hv_root_existsf(st->root, "/dev/disk/by-label/%s", v) == 0 ? 0 :
+			(hv_root_existsf(st->root, "/dev/disk/by-label") == 0 ? -ENOENT :
+			 (*verified = false, -ENODEV));
+	if ((v = hv_startswith(spec, "PARTUUID=")))
+		return hv_root_existsf(st->root, "/dev/disk/by-partuuid/%s", v) == 0 ? 0 :
+			(hv_root_existsf(st->root, "/dev/disk/by-partuuid") == 0 ? -ENOENT :
+			 (*verified = false, -ENODEV));
+	if (hv_startswith(spec, "/dev/"))
+		return hv_root_existsf(st->root, "%s", spec) == 0 ? 0 :
+			(hv_root_existsf(st->root, "/dev/disk") == 0 ? -ENOENT :
+			 (*verified = false, -ENODEV));
+	*verified = false;
+	return -ENODEV;
+}
+
+static int chk_rootdev(struct hv_check_ctx *ctx)
+{
+	struct boot_state *st = ctx->data;
+	struct pass_sum ps = { 0 };
+	size_t i;
+
+	if (!st->cfg)
+		return -ENOENT;
+	for (i = 0; i < st->cfg->nentries; i++) {
+		const struct boot_entry *e = &st->cfg->entries[i];
+		struct entry_info *ei;
+		struct hv_finding *f;
+		char rootarg[256];
+		const char *fsroot;
+		bool verified;
+		int rc;
+
+		if (!checkable(st, i) || e->loader == BOOT_LDR_CHAIN)
+			continue;
+		ei = analyse(st, i);
+		if (!ei->kargs || !cmdline_get(ei->kargs, "root", rootarg, sizeof(rootarg))) {
+			if (ei->kernel >= 0)
+				efind(ctx, st, i, HV_SEV_INFO,
+				      "no root= on the kernel command line (the initrd decides)");
+			continue;
+		}
+		rc = dev_exists(st, rootarg, &verified);
+		fsroot = fstab_spec(st, "/");
+		if (rc == 0) {
+			pass_or_count(ctx, st, i, &ps, &f, "root=%s exists", rootarg);
+		} else if (!verified) {
+			if (fsroot && !strcmp(fsroot, rootarg))
+				pass_or_count(ctx, st, i, &ps, &f,
+					      "root=%s is / in /etc/fstab (device not verified: "
+					      "offline root)", rootarg);
+			else
+				efind(ctx, st, i, HV_SEV_WARN,
+				      "root=%s cannot be verified here and is not / in /etc/fstab",
+				      rootarg);
+		} else {
+			f = efind(ctx, st, i, HV_SEV_FAIL, "root=%s: no such device", rootarg);
+			hv_finding_hint(f, "%s%s", fsroot ? "/etc/fstab mounts / from " : "",
+					fsroot ? fsroot : "check the filesystem UUID with blkid");
+		}
+	}
+	pass_summary(ctx, &ps, "the root device exists");
+	return 0;
+}
+
+/* ---- Xen command line ---- */
+
+/* Xen's parse_size_and_unit(): digits with an optional K/M/G/T (B) suffix, or N%. */
+static bool xen_size_ok(const char *s, size_t n, uint64_t *bytes)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (!n || !isdigit((unsigned char)s[0]))
+		return false;
+	while (i < n && isdigit((unsigned char)s[i])) {
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > (1ull << 50))
+			return false;
+		i++;
+	}
+	if (i == n) {
+		*bytes = v << 10;  /* no unit: KiB */
+		return true;
+	}
+	switch (toupper((unsigned char)s[i])) {
+	case 'B': *bytes = v; break;
+	case 'K': *bytes = v << 10; break;
+	case 'M': *bytes = v << 20; break;
+	case 'G': *bytes = v << 30; break;
+	case 'T': *bytes = v << 40; break;
+	case '%': *bytes = 0; return i + 1 == n && v <= 100;
+	default: return false;
+	}
+	i++;
+	return i == n || (i + 1 == n && toupper((unsigned char)s[i]) == 'B');
+}
+
+static int chk_xen_cmdline(struct hv_check_ctx *ctx)
+{
+	struct boot_state *st = ctx->data;
+	struct pass_sum ps = { 0 };
+	size_t i, k;
+
+	if (!st->cfg)
+		return -ENOENT;
+	for (i = 0; i < st->cfg->nentries; i++) {
+		const struct boot_entry *e = &st->cfg->entries[i];
+		struct entry_info *ei;
+		struct hv_finding *f;
+		char v[256];
+		int bad = 0;
+		bool has_policy = false;
+
+		if (!checkable(st, i))
+			continue;
+		ei = analyse(st, i);
+		if (ei->hv < 0)
+			continue;
+		if (cmdline_get(ei->xargs, "dom0_mem", v, sizeof(v))) {
+			char *save = NULL, *tok;
+			uint64_t b, amount = 0, max = 0;
+			bool has_max = false, okv = true;
+
+			for (tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				const char *val = tok;
+
+				if (hv_startswith(tok, "min:"))
+					val = tok + 4;
+				else if (hv_startswith(tok, "max:")) {
+					val = tok + 4;
+					has_max = true;
+				}
+				if (!xen_size_ok(val, strlen(val), &b)) {
+					okv = false;
+					break;
+				}
+				if (val == tok)
+					amount = b;
+				else if (has_max && val == tok + 4 && tok[1] == 'a')
+					max = b;
+			}
+			if (!okv) {
+				f = efind(ctx, st, i, HV_SEV_FAIL,
+					  "dom0_mem: cannot parse '%s' (forms: 4G, min:1G,max:4G, 4G,max:4G)",
+					  v);
+				bad++;
+			} else {
+				if (amount && amount < (256ull << 20)) {
+					efind(ctx, st, i, HV_SEV_WARN,
+					      "dom0_mem gives dom0 only %llu MiB", (unsigned long long)(amount >> 20));
+					bad++;
+				}
+				if (amount && max && max < amount) {
+					efind(ctx, st, i, HV_SEV_FAIL,
+					      "dom0_mem: max (%llu MiB) is below the amount (%llu MiB)",
+					      (unsigned long long)(max >> 20),
+					      (unsigned long long)(amount >> 20));
+					bad++;
+				}
+				if (amount && !has_max) {
+					f = efind(ctx, st, i, HV_SEV_INFO,
+						  "dom0_mem without max: dom0 may balloon up at boot");
+					hv_finding_hint(f, "Xen's advice: dom0_mem=X,max:X");
+				}
+			}
+		}
+		if (cmdline_get(ei->xargs, "dom0_max_vcpus", v, sizeof(v))) {
+			char *dash = strchr(v, '-');
+			uint64_t a, b2;
+
+			if (dash)
+				*dash = '\0';
+			if (hv_parse_u64(v, 10, &a) < 0 || a == 0 ||
+			    (dash && dash[1] && (hv_parse_u64(dash + 1, 10, &b2) < 0 || b2 < a))) {
+				efind(ctx, st, i, HV_SEV_FAIL,
+				      "dom0_max_vcpus: expected N or MIN-MAX (MIN >= 1)");
+				bad++;
+			}
+		}
+		if (cmdline_get(ei->xargs, "iommu", v, sizeof(v))) {
+			static const char *const known[] = {
+				"0", "1", "on", "off", "true", "false", "yes", "no", "enable",
+				"disable", "force", "required", "verbose", "debug", "dom0-strict",
+				"dom0-passthrough", "sharept", "snoop", "qinval", "intremap",
+				"intpost", "crash-disable", "quarantine", "amd-iommu-perdev-intremap",
+				"igfx", "superpages", "dom0-iommu", "no-igfx", "no-intremap",
+				"no-qinval", "no-snoop", "no-sharept", "no-intpost", "no-superpages",
+				"scratch-page", "quarantine=scratch-page", "no-quarantine",
+			};
+			char *save = NULL, *tok;
+
+			for (tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				for (k = 0; k < HV_ARRAY_SIZE(known); k++)
+					if (!strcmp(tok, known[k]))
+						break;
+				if (k == HV_ARRAY_SIZE(known)) {
+					efind(ctx, st, i, HV_SEV_WARN, "iommu=: unknown option '%s'",
+					      tok);
+					bad++;
+				}
+			}
+			if (cmdline_get(ei->xargs, "iommu", v, sizeof(v)) &&
+			    (!strcmp(v, "0") || !strcmp(v, "off") || !strcmp(v, "false") ||
+			     !strcmp(v, "no"))) {
+				f = efind(ctx, st, i, HV_SEV_WARN,
+					  "iommu=%s: no device passthrough, DMA from guests' devices "
+					  "is not contained", v);
+				bad++;
+			}
+		}
+		for (k = 0; k < e->nloads; k++)
+			if ((int)k != ei->hv && ei->f[k].is_policy)
+				has_policy = true;
+		if (cmdline_get(ei->xargs, "flask", v, sizeof(v)) && !strcmp(v, "enforcing") &&
+		    !has_policy) {
+			f = efind(ctx, st, i, HV_SEV_FAIL,
+				  "flask=enforcing but no XSM policy module is loaded: Xen will "
+				  "not start dom0");
+			hv_finding_hint(f, "add 'module /boot/xenpolicy-<version>' after the initrd");
+			bad++;
+		}
+		if (!bad) {
+			pass_or_count(ctx, st, i, &ps, &f, "Xen command line: %s",
+				      ei->xargs && ei->xargs[0] ? ei->xargs : "(empty)");
+		}
+	}
+	pass_summary(ctx, &ps, "the Xen command line is sane");
+	return 0;
+}
+
+static int chk_running(struct hv_check_ctx *ctx)
+{
+	struct boot_state *st = ctx->data;
+	_cleanup_free_ char *cl = NULL, *xen = NULL;
+	struct hv_finding *f;
+	int rc;
+
+	rc = hv_root_read_linef(st->root, &cl, "/proc/cmdline");
+	if (rc < 0)
+		return rc;
+	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "running kernel command line: %s",
+			  cl);
+	hv_finding_str(f, "path", "/proc/cmdline");
+	if (hv_root_read_linef(st->root, &xen, "/sys/hypervisor/type") == 0 && !strcmp(xen, "xen"))
+		hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "running as a Xen domain now");
+	return 0;
+}
+
+/* The boot checks: one row each; ids are the --checks names and man-page entries. */
 static const struct hv_check checks[] = {
-	{ NULL, NULL, NULL, 0 },
+	{ "boot.config", "a GRUB 2 or GRUB legacy config is found and parsed", chk_config, 0 },
+	{ "boot.default", "the default entry (default=, saved_entry, next_entry) exists",
+	  chk_default, 0 },
+	{ "boot.ids", "menu entry ids are unique", chk_ids, 0 },
+	{ "boot.hypervisor", "the hypervisor image exists and has the header its loader needs",
+	  chk_hypervisor, 0 },
+	{ "boot.kernel", "the kernel (dom0 kernel: first module) is a Linux bzImage", chk_kernel,
+	  0 },
+	{ "boot.initrd", "the initrd is readable and holds modules of the same kernel",
+	  chk_initrd, 0 },
+	{ "boot.modules", "/lib/modules has the KVM or dom0 modules with the right vermagic",
+	  chk_modules, 0 },
+	{ "boot.rootdev", "the root= device exists", chk_rootdev, 0 },
+	{ "boot.xen-cmdline", "Xen command line: dom0_mem, dom0_max_vcpus, iommu=, XSM policy",
+	  chk_xen_cmdline, 0 },
+	{ "boot.running", "the running kernel's command line (context)", chk_running,
+	  HV_NEED_LIVE },
 };
 
 const struct hv_check *boot_checks(size_t *n)
 {
-	*n = 0;
+	*n = HV_ARRAY_SIZE(checks);
 	return checks;
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static const char *const grub2_paths[] = { "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg" };
+static const char *const legacy_paths[] = { "/boot/grub/menu.lst", "/boot/grub/grub.conf",
+					    "/etc/grub.conf" };
+static const char *const other_paths[] = { "/boot/syslinux/syslinux.cfg",
+					   "/boot/extlinux/extlinux.conf", "/syslinux.cfg",
+					   "/extlinux.conf" };
+
+static enum boot_cfg_kind guess_kind(const char *path, const char *buf)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (strstr(buf, "menuentry") || strstr(buf, "submenu"))
+		return BOOT_CFG_GRUB2;
+	if (!strcmp(base, "menu.lst") || !strcmp(base, "grub.conf"))
+		return BOOT_CFG_LEGACY;
+	if (strstr(base, "linux.c"))
+		return BOOT_CFG_SYSLINUX;
+	if (strstr(buf, "\ntitle ") || !strncmp(buf, "title ", 6))
+		return BOOT_CFG_LEGACY;
+	return BOOT_CFG_GRUB2;
+}
+
+static int find_config(struct boot_state *st, char **buf)
+{
+	size_t k;
+	ssize_t n;
+	DIR *d;
+
+	*buf = NULL;
+	if (st->opts && st->opts->config) {
+		st->cfg_path = strdup(st->opts->config);
+		n = hv_root_read_maxf(st->root, BOOT_MAX_CFG_SIZE, buf, "%s", st->cfg_path);
+		if (n < 0)
+			return (int)n;
+		st->kind = guess_kind(st->cfg_path, *buf);
+		return 0;
+	}
+	for (k = 0; k < HV_ARRAY_SIZE(grub2_paths); k++)
+		if (hv_root_existsf(st->root, "%s", grub2_paths[k]) == 0) {
+			st->cfg_path = strdup(grub2_paths[k]);
+			st->kind = BOOT_CFG_GRUB2;
+			n = hv_root_read_maxf(st->root, BOOT_MAX_CFG_SIZE, buf, "%s", st->cfg_path);
+			return n < 0 ? (int)n : 0;
+		}
+	for (k = 0; k < HV_ARRAY_SIZE(legacy_paths); k++)
+		if (hv_root_existsf(st->root, "%s", legacy_paths[k]) == 0) {
+			st->cfg_path = strdup(legacy_paths[k]);
+			n = hv_root_read_maxf(st->root, BOOT_MAX_CFG_SIZE, buf, "%s", st->cfg_path);
+			if (n < 0)
+				return (int)n;
+			st->kind = guess_kind(st->cfg_path, *buf);
+			return 0;
+		}
+	d = hv_root_opendirf(st->root, "/boot/loader/entries");
+	if (d) {
+		struct dirent *de;
+		bool any = false;
+
+		while ((de = readdir(d)))
+			if (strstr(de->d_name, ".conf"))
+				any = true;
+		closedir(d);
+		if (any) {
+			st->cfg_path = strdup("/boot/loader/entries");
+			st->kind = BOOT_CFG_BLS;
+			return 0;
+		}
+	}
+	for (k = 0; k < HV_ARRAY_SIZE(other_paths); k++)
+		if (hv_root_existsf(st->root, "%s", other_paths[k]) == 0) {
+			st->cfg_path = strdup(other_paths[k]);
+			st->kind = BOOT_CFG_SYSLINUX;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static void load_grubenv(struct boot_state *st)
+{
+	_cleanup_free_ char *buf = NULL;
+	char *dir = NULL, *slash;
+	ssize_t n;
+
+	/* grubenv sits beside grub.cfg ($prefix) */
+	if (st->cfg_path && (slash = strrchr(st->cfg_path, '/')))
+		dir = strndup(st->cfg_path, (size_t)(slash - st->cfg_path));
+	st->env_path = hv_asprintf("%s/grubenv", dir ? dir : "/boot/grub");
+	free(dir);
+	if (!st->env_path)
+		return;
+	n = hv_root_read_maxf(st->root, 64 * 1024, &buf, "%s", st->env_path);
+	if (n < 0)
+		return;
+	if (boot_grubenv_parse(buf, (size_t)n, &st->env) >= 0)
+		st->have_env = true;
+}
+
+/* Legacy "default saved": /boot/grub/default holds the number (grub-set-default). */
+static void legacy_saved(struct boot_state *st)
+{
+	_cleanup_free_ char *line = NULL;
+	struct boot_cfg *c = st->cfg;
+
+	if (!c->deflt || strcmp(c->deflt, "saved"))
+		return;
+	free(c->default_var);
+	c->default_var = strdup("saved_entry");
+	if (hv_root_read_linef(st->root, &line, "/boot/grub/default") == 0) {
+		free(c->deflt);
+		c->deflt = strdup(line);
+	} else {
+		free(c->deflt);
+		c->deflt = strdup("0");
+	}
+}
+
+static void state_free(struct boot_state *st)
+{
+	size_t i, k;
+
+	if (st->ei && st->cfg)
+		for (i = 0; i < st->cfg->nentries; i++)
+			for (k = 0; k < BOOT_MAX_LOADS; k++) {
+				free(st->ei[i].f[k].path);
+				free(st->ei[i].f[k].why);
+			}
+	free(st->ei);
+	boot_cfg_free(st->cfg);
+	boot_env_clear(&st->env);
+	free(st->env_path);
+	free(st->cfg_path);
 }
 
 int boot_run(const struct hv_root *root, struct hv_report *rep, const char *const *only,
 	     const struct boot_opts *opts)
 {
+	struct boot_state st = { .root = root, .opts = opts, .deflt = -ENOENT };
+	char *buf = NULL;
 	size_t n;
 	const struct hv_check *tab = boot_checks(&n);
+	int rc;
 
-	return hv_checks_run(tab, n, root, rep, only, NULL);
+	read_fstab(&st);
+	rc = find_config(&st, &buf);
+	if (rc < 0) {
+		st.cfg_err = rc;
+	} else if (buf && st.kind == BOOT_CFG_GRUB2) {
+		load_grubenv(&st);
+		rc = boot_grub2_parse(buf, strlen(buf), st.have_env ? &st.env : NULL, grub_exists,
+				      &st, &st.cfg);
+	} else if (buf && st.kind == BOOT_CFG_LEGACY) {
+		rc = boot_legacy_parse(buf, strlen(buf), &st.cfg);
+		if (rc >= 0)
+			legacy_saved(&st);
+	}
+	free(buf);
+	if (rc == -ENOMEM) {
+		state_free(&st);
+		return rc;
+	}
+	if (rc < 0 && !st.cfg_err)
+		st.cfg_err = rc;
+	if (st.cfg) {
+		st.deflt = boot_cfg_resolve(st.cfg, NULL);
+		st.ei = calloc(st.cfg->nentries ? st.cfg->nentries : 1, sizeof(*st.ei));
+		if (!st.ei) {
+			state_free(&st);
+			return -ENOMEM;
+		}
+	}
+	rc = hv_checks_run(tab, n, root, rep, only, &st);
+	state_free(&st);
+	return rc;
 }
