@@ -213,8 +213,13 @@ int vbpf_reason_parse(unsigned int kind, const char *name, uint32_t *out)
 		return 0;
 	}
 	if (kind == VBPF_KIND_VMX && !strncasecmp(name, "FAILED_ENTRY_", 13)) {
-		if (vbpf_reason_parse(kind, name + 13, &v) < 0)
-			return -ENOENT;
+		uint64_t v64;
+
+		if (vbpf_reason_parse(kind, name + 13, &v) < 0) {
+			if (hv_parse_u64(name + 13, 0, &v64) < 0 || v64 > 0xffff)
+				return -ENOENT;
+			v = (uint32_t)v64;
+		}
 		*out = VBPF_VMX_FAILED_ENTRY | v;
 		return 0;
 	}

@@ -538,12 +538,13 @@ static void report_table(const struct vbpf_rec_data *d, unsigned int by, bool hu
 	free(rows);
 	if (ng < 0)
 		cli_die("out of memory");
-	if (human) {
-		if (by & VBPF_GROUP_VCPU)
-			printf("%7s %-8s %4s ", "PID", "VM", "VCPU");
+	/* 80 columns: the per-vCPU view trades the MAX column for PID, VM and VCPU. */
+	if (human && (by & VBPF_GROUP_VCPU))
+		printf("%7s %-8s %4s %-17s %8s %6s %6s %6s %6s\n", "PID", "VM", "VCPU", "REASON",
+		       "COUNT", "SHARE", "AVG", "P50", "P99");
+	else if (human)
 		printf("%-22s %10s %6s %7s %7s %7s %7s\n", "REASON", "COUNT", "SHARE", "AVG", "P50",
 		       "P99", "MAX");
-	}
 	for (ssize_t i = 0; i < ng; i++) {
 		const struct vbpf_exit_stat *s = &g[i];
 		bool have = s->lat_count > 0;
@@ -569,7 +570,15 @@ static void report_table(const struct vbpf_rec_data *d, unsigned int by, bool hu
 				snprintf(vc, sizeof(vc), "%d", s->vcpu);
 			else
 				snprintf(vc, sizeof(vc), "?");
-			printf("%7u %-8.8s %4s ", s->pid, vm ? vm : "?", vc);
+			printf("%7u %-8.8s %4s %-17s %8" PRIu64 " %5.1f%% %6s %6s %6s\n", s->pid,
+			       vm ? vm : "?", vc, reason_str(s, rs, sizeof(rs)), s->count,
+			       total ? 100.0 * (double)s->count / (double)total : 0.0,
+			       fmt_ns(have ? s->lat_sum_ns / s->lat_count : 0, have, a, sizeof(a)),
+			       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 50, s->lat_max_ns),
+				      have, p50, sizeof(p50)),
+			       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 99, s->lat_max_ns),
+				      have, p99, sizeof(p99)));
+			continue;
 		}
 		printf("%-22s %10" PRIu64 " %5.1f%% %7s %7s %7s %7s\n", reason_str(s, rs, sizeof(rs)),
 		       s->count, total ? 100.0 * (double)s->count / (double)total : 0.0,

@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ts: heavy
+# ts: serial
+# vhv-trace counts exactly what tests/tools/kvm-exitgen does: N port-I/O and M
+# MMIO exits on vCPU k and one HLT on every vCPU, attributed to the generator's
+# pid and vCPU ids, in real mode and in long mode, with no event lost.
+. "$VHV_SRC/tests/lib.sh"
+ts_need_root
+ts_need_kvm
+ts_need_cmd python3
+. "$VHV_SRC/tests/ts/trace/trace.lib"
+
+trace_start -J --ports
+gen real -c 3 -k 1 -n 5000 -m 300 --mode real
+gen long -c 2 -k 0 -n 3000 -m 200 --mode long
+gen one -c 1 -k 0 -n 1 -m 0 --mode long
+trace_stop
+
+# expected: vcpu k: IO=N MMIO=M HLT=1; other vcpus: HLT=1 only; ports: N outs to 0x10.
+python3 - "$TS_TMP/trace.out" real:1:5000:300:3 long:0:3000:200:2 one:0:1:0:1 <<'PY' || ts_fail "counts differ"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+bad = 0
+if doc["lost"] != 0:
+    print("lost events:", doc["lost"]); bad = 1
+for spec in sys.argv[2:]:
+    name, k, n, m, c = spec.split(":"); k, n, m, c = int(k), int(n), int(m), int(c)
+    gen = dict(kv.split("=") for kv in open(name + ".gen").readline().split())
+    pid = int(gen["pid"])
+    want = {}
+    for v in range(c):
+        want[(v, "HLT")] = 1
+    want[(k, "IO")] = n
+    if m:
+        want[(k, "MMIO")] = m
+    got = {}
+    for e in doc["exits"]:
+        if e["pid"] == pid:
+            key = (e["vcpu"], e["reason"] if e["kind"] == "user" else e["kind"] + ":" + e["reason"])
+            got[key] = got.get(key, 0) + e["count"]
+    if got != want:
+        print(f"{name}: exits got {sorted(got.items())}, want {sorted(want.items())}"); bad = 1
+    ports = {(p["vcpu"], p["kind"], p["access"], p["addr"]): p["count"] for p in doc["ports"] if p["pid"] == pid}
+    wantp = {(k, "pio", "out", 16): n}
+    if m:
+        wantp[(k, "mmio", "write", 0x400000 if name != "real" else 0x10000)] = m
+    if ports != wantp:
+        print(f"{name}: ports got {ports}, want {wantp}"); bad = 1
+    names = {e["vm"] for e in doc["exits"] if e["pid"] == pid}
+    if names != {"kvm-exitgen"}:
+        print(f"{name}: VM names {names}"); bad = 1
+src = {s["name"]: s for s in doc["sources"]}
+for s in ("kvm:kvm_userspace_exit", "kvm:kvm_fpu", "kvm:kvm_pio", "kvm:kvm_mmio"):
+    if not src[s]["attached"]:
+        print(s, "not attached"); bad = 1
+sys.exit(bad)
+PY
+ts_finalize

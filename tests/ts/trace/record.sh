@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ts: heavy
+# ts: serial
+# SQLite round trip: vhv-trace --record while kvm-exitgen runs, then
+# `vhv-trace report` reads back exactly the exits the generator made, per vCPU
+# and over time, and the recording is plain SQL anyone can query.
+. "$VHV_SRC/tests/lib.sh"
+ts_need_root
+ts_need_kvm
+ts_need_cmd python3 sqlite3
+. "$VHV_SRC/tests/ts/trace/trace.lib"
+
+trace_start --record "$TS_TMP/rec.db" -i 0.2 -J
+gen a -c 2 -k 1 -n 2000 -m 100 --mode long
+sleep 0.5
+gen b -c 1 -k 0 -n 700 -m 0 --mode real
+trace_stop
+
+ts_run vhv-trace report "$TS_TMP/rec.db" -J
+[ "$TS_RC" = 0 ] || ts_fail "report exited $TS_RC: $(cat "$TS_ERR")"
+python3 - "$TS_OUT" a:1:2000:100:2 b:0:700:0:1 <<'PY' || ts_fail "report differs from the generator"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+bad = 0
+for spec in sys.argv[2:]:
+    name, k, n, m, c = spec.split(":"); k, n, m, c = int(k), int(n), int(m), int(c)
+    pid = int(dict(kv.split("=") for kv in open(name + ".gen").readline().split())["pid"])
+    want = {(v, "HLT"): 1 for v in range(c)}
+    want[(k, "IO")] = n
+    if m:
+        want[(k, "MMIO")] = m
+    got = {(r["vcpu"], r["reason"]): r["count"] for r in doc["by_vcpu"] if r["pid"] == pid}
+    if got != want:
+        print(f"{name}: got {sorted(got.items())}, want {sorted(want.items())}"); bad = 1
+    if {r["vm"] for r in doc["by_vcpu"] if r["pid"] == pid} != {"kvm-exitgen"}:
+        print(f"{name}: VM name not recorded"); bad = 1
+if sum(r["exits"] for r in doc["over_time"]) != doc["exits"]:
+    print("over_time does not add up to the total"); bad = 1
+if sum(r["count"] for r in doc["by_reason"]) != doc["exits"]:
+    print("by_reason does not add up to the total"); bad = 1
+if len(doc["over_time"]) < 2:
+    print("expected several intervals, got", len(doc["over_time"])); bad = 1
+sys.exit(bad)
+PY
+pid=$(sed -n 's/^pid=\([0-9]*\).*/\1/p' "$TS_TMP/a.gen")
+ts_assert_eq "sum of samples for vCPU 1 (sqlite3)" \
+	"$(sqlite3 "$TS_TMP/rec.db" "SELECT sum(count) FROM samples WHERE pid = $pid AND vcpu = 1")" 2101
+ts_assert_eq "recorded format" \
+	"$(sqlite3 "$TS_TMP/rec.db" "SELECT value FROM meta WHERE key = 'format'")" "vhv-trace 1"
+ts_finalize
