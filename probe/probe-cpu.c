@@ -109,6 +109,13 @@ bool probe_cpu_has(const struct probe_cpu *c, const char *flag)
 	return c && hv_word_in_list(c->flags, flag);
 }
 
+bool probe_cpu_under_xen(const struct probe_cpu *c)
+{
+	const char *hv = c ? probe_hv_name(c->hv_signature) : NULL;
+
+	return hv && strcmp(hv, "Xen") == 0;
+}
+
 static struct probe_state *state(struct hv_check_ctx *ctx)
 {
 	return ctx->data;
@@ -215,14 +222,12 @@ int probe_chk_cpu_virt(struct hv_check_ctx *ctx)
 		return 0;
 	}
 	if (probe_cpu_has(c, "vmx")) {
-		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s VT-x is available (vmx flag)",
-				  probe_vendor_name(c->vendor));
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "VT-x is available (vmx flag)");
 		hv_finding_str(f, "virt", "vmx");
 		return 0;
 	}
 	if (probe_cpu_has(c, "svm")) {
-		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s AMD-V is available (svm flag)",
-				  probe_vendor_name(c->vendor));
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "AMD-V is available (svm flag)");
 		hv_finding_str(f, "virt", "svm");
 		return 0;
 	}
@@ -232,6 +237,14 @@ int probe_chk_cpu_virt(struct hv_check_ctx *ctx)
 				  "hardware virtualization (PVM)");
 		hv_finding_hint(f, "PVM guests need PVM-enabled kernels; see kvm.backend and kvm.probe");
 		hv_finding_str(f, "virt", "pvm");
+		return 0;
+	}
+	if (probe_cpu_under_xen(c)) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+				  "no vmx/svm flag: running on Xen (dom0 or domU), Xen owns VT-x/AMD-V "
+				  "and runs the VMs");
+		hv_finding_hint(f, "see the xen checks; KVM cannot run here");
+		hv_finding_str(f, "virt", "xen");
 		return 0;
 	}
 	if (c->hypervisor) {
@@ -478,7 +491,7 @@ int probe_chk_cpu_firmware(struct hv_check_ctx *ctx)
 					  (unsigned long long)v);
 		} else {
 			f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
-					  "MSR 0x3a = %#llx is unlocked: the kernel enables VT-x itself",
+					  "MSR 0x3a = 0x%llx is unlocked: the kernel enables VT-x itself",
 					  (unsigned long long)v);
 		}
 	} else {
@@ -491,7 +504,7 @@ int probe_chk_cpu_firmware(struct hv_check_ctx *ctx)
 					   "power-cycle");
 		} else {
 			f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
-					  "AMD-V is not disabled by firmware (VM_CR = %#llx)",
+					  "AMD-V is not disabled by firmware (VM_CR = 0x%llx)",
 					  (unsigned long long)v);
 		}
 	}

@@ -37,6 +37,8 @@ void probe_state_clear(struct probe_state *st);
 int probe_cpu_get(struct probe_state *st, const struct probe_cpu **out);
 /* Is @flag in the CPU's flags (x86 "flags", arm64 "Features") line? */
 bool probe_cpu_has(const struct probe_cpu *c, const char *flag);
+/* Does CPUID say we run on Xen (a dom0 or a domU)? */
+bool probe_cpu_under_xen(const struct probe_cpu *c);
 
 /* CPU and KVM checks: probe-cpu.c, probe-kvm.c (table in probe-core.c). */
 extern const struct hv_check probe_core_checks[];

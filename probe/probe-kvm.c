@@ -248,9 +248,10 @@ static int mods_scan(const struct hv_root *root, struct probe_kvm *k)
 			if (kmod_module_new_from_name(ctx, kmod_names[i], &mod) == 0) {
 				p = kmod_module_get_path(mod);
 				if (p) {
-					const char *in = p + (strcmp(prefix, "/") ? strlen(prefix) : 0);
+					/* libkmod answers with the real path: keep the part inside the root */
+					const char *in = strstr(p, "/lib/modules/");
 
-					snprintf(m->path, sizeof(m->path), "%s", in);
+					snprintf(m->path, sizeof(m->path), "%s", in ? in : p);
 					read_vermagic(ctx, p, m->vermagic, sizeof(m->vermagic));
 				}
 				kmod_module_unref(mod);
@@ -300,7 +301,10 @@ static const char *const where_names[] = {
 static bool vendor_expected(const struct probe_cpu *c, int i)
 {
 	if (!c)
-		return false;
+		return i == 0;
+	if (i == 0)
+		return c->arch == PROBE_ARCH_ARM64 || probe_cpu_has(c, "vmx") ||
+		       probe_cpu_has(c, "svm");
 	if (i == 1)
 		return probe_cpu_has(c, "vmx");
 	if (i == 2)
@@ -314,6 +318,7 @@ int probe_chk_kvm_modules(struct hv_check_ctx *ctx)
 	bool offline = hv_root_kind(ctx->root) == HV_ROOT_OFFLINE;
 	const struct probe_cpu *c = NULL;
 	struct probe_kvm *k;
+	int nf = 0;
 	bool arm;
 	int rc = mods_get(ctx, &k);
 
@@ -324,7 +329,7 @@ int probe_chk_kvm_modules(struct hv_check_ctx *ctx)
 	for (int i = 0; i < N_KMODS; i++) {
 		const struct kmod_info *m = &k->mods[i];
 		const char *name = kmod_names[i];
-		bool expected = i == 0 || vendor_expected(c, i);
+		bool expected = vendor_expected(c, i);
 		struct hv_finding *f = NULL;
 
 		if (arm && i > 0)
@@ -364,11 +369,18 @@ int probe_chk_kvm_modules(struct hv_check_ctx *ctx)
 					   "package), or boot a kernel with CONFIG_KVM", k->release);
 			break;
 		}
+		nf++;
 		hv_finding_str(f, "module", name);
 		hv_finding_str(f, "state", where_names[m->where]);
 		hv_finding_str(f, "kernel", k->release);
 		if (m->path[0])
 			hv_finding_str(f, "path", m->path);
+	}
+	if (!nf) {
+		struct hv_finding *f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+			"no KVM module is loaded, built in or installed for %s", k->release);
+
+		hv_finding_str(f, "kernel", k->release);
 	}
 	return 0;
 }
@@ -576,11 +588,22 @@ int probe_chk_kvm_backend(struct hv_check_ctx *ctx)
 	backends(ctx, be, sizeof(be));
 	if (!be[0]) {
 		probe_cpu_get(state(ctx), &c);
+		if (probe_cpu_under_xen(c)) {
+			hv_report_add(ctx->rep, id, HV_SEV_INFO,
+				      "no KVM backend: on Xen, Xen runs the VMs (see the xen checks)");
+			return 0;
+		}
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
 				  "no KVM backend: none of kvm_intel, kvm_amd, kvm_pvm is loaded");
 		hv_finding_hint(f, "%s",
 				c && probe_cpu_has(c, "vmx") ? "modprobe kvm_intel" :
 				c && probe_cpu_has(c, "svm") ? "modprobe kvm_amd" :
+				c && c->hypervisor ? "this VM is not offered nested virtualization "
+						     "(see cpu.virt); only kvm_pvm runs KVM here" :
+				c && (c->cpuid_vmx || c->vendor == PROBE_VENDOR_INTEL ||
+				      c->vendor == PROBE_VENDOR_AMD) ?
+				"turn VT-x/AMD-V on in the firmware (see cpu.virt, cpu.firmware), "
+				"then load kvm_intel or kvm_amd" :
 				"without vmx/svm only a PVM-enabled host kernel (kvm_pvm) runs KVM");
 		return 0;
 	}
@@ -610,6 +633,7 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
 {
 	const char *id = ctx->check->id;
 	_cleanup_free_ char *misc = NULL;
+	const struct probe_cpu *c = NULL;
 	struct hv_finding *f;
 	struct stat stt;
 	int rc;
@@ -617,6 +641,12 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
 	/* What the kernel registered (the misc device), then the node udev made. */
 	hv_root_read_linef(ctx->root, &misc, "/sys/class/misc/kvm/dev");
 	rc = hv_root_statf(ctx->root, &stt, "/dev/kvm");
+	if (rc < 0 && probe_cpu_get(state(ctx), &c) == 0 && probe_cpu_under_xen(c)) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+				  "no /dev/kvm: on Xen, VMs run on Xen, not KVM");
+		hv_finding_str(f, "path", "/dev/kvm");
+		return 0;
+	}
 	if (rc < 0) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL, "/dev/kvm is missing (%s)%s",
 				  strerror(-rc), misc ? ", though the kernel registered it" : "");
@@ -727,6 +757,10 @@ int probe_chk_kvm_probe(struct hv_check_ctx *ctx)
 				  "KVM_CREATE_VM worked but creating a vCPU failed: %s",
 				  strerror(-p->create_vcpu));
 		hv_finding_hint(f, "see dmesg for the backend's message");
+	} else if (p->run == -ECANCELED) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+				  "KVM_CREATE_VM and KVM_CREATE_VCPU work (API 12, %s backend); no "
+				  "test guest for this architecture", be[0] ? be : "unknown");
 	} else if (p->run < 0) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL, "KVM_RUN of the test guest failed: %s",
 				  strerror(-p->run));
@@ -757,9 +791,17 @@ int probe_chk_kvm_probe(struct hv_check_ctx *ctx)
 int probe_chk_kvm_caps(struct hv_check_ctx *ctx)
 {
 	/* Without these QEMU/Firecracker cannot run a normal guest. */
-	static const char *const needed[] = { "USER_MEMORY", "IRQCHIP", "IOEVENTFD", "IRQFD", NULL };
-	static const char *const flags[] = { "IRQCHIP", "IOEVENTFD", "IRQFD", "NESTED_STATE",
-					     "X86_SMM", "HYPERV", "DIRTY_LOG_RING", NULL };
+	static const char *const needed_x86[] = { "USER_MEMORY", "IRQCHIP", "IOEVENTFD", "IRQFD",
+						  NULL };
+	/* arm64 has no KVM_CAP_IRQCHIP: its vGIC is a KVM_CREATE_DEVICE device. */
+	static const char *const needed_arm[] = { "USER_MEMORY", "IOEVENTFD", "IRQFD", NULL };
+	const char *const *needed = needed_x86;
+	const struct probe_cpu *c = NULL;
+	static const char *const flags_x86[] = { "IRQCHIP", "IOEVENTFD", "IRQFD", "NESTED_STATE",
+						 "X86_SMM", "HYPERV", "DIRTY_LOG_RING", NULL };
+	static const char *const flags_arm[] = { "IOEVENTFD", "IRQFD", "IRQ_ROUTING", "MSI",
+						 "DIRTY_LOG_RING", NULL };
+	const char *const *flags = flags_x86;
 	const char *id = ctx->check->id;
 	const struct hv_kvm_probe *p;
 	struct hv_finding *f;
@@ -774,6 +816,10 @@ int probe_chk_kvm_caps(struct hv_check_ctx *ctx)
 		hv_report_add(ctx->rep, id, HV_SEV_SKIP,
 			      "/dev/kvm could not be opened: no capabilities to read");
 		return 0;
+	}
+	if (probe_cpu_get(state(ctx), &c) == 0 && c->arch == PROBE_ARCH_ARM64) {
+		needed = needed_arm;
+		flags = flags_arm;
 	}
 	hv_kvm_probe_cap(p, "NR_VCPUS", &nr);
 	hv_kvm_probe_cap(p, "MAX_VCPUS", &max);
