@@ -1010,8 +1010,12 @@ static void refresh_vm(const struct hv_root *r, struct proc_ent *e)
 	e->tids = tids;
 	e->ntids = n;
 	if (e->vm.accel == HV_ACCEL_KVM) {
-		if (scan_fds(r, e->pid, &fi) < 0 || !fi.kvm_vm)
+		if (scan_fds(r, e->pid, &fi) < 0 || !fi.kvm_vm) {
+			/* exiting (a zombie has no fds left): no longer a VM */
+			e->is_vm = false;
+			e->checked = -1e9;
 			return;
+		}
 		e->vm.nvcpu_fds = fi.nvcpu;
 	}
 	have_lv = hv_libvirt_find_pid(r, e->pid, &lv) == 0;

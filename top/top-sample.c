@@ -288,7 +288,8 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 		vm->proc.tid = h->pid;
 		vm->huge = h->hugetlb ? 2 : -1;
 		/* A VM that exits during the refresh is simply not shown. */
-		if (!read_task(s, root, h->pid, 0, &vm->proc, vm))
+		if (!read_task(s, root, h->pid, 0, &vm->proc, vm) || vm->proc.state == 'Z' ||
+		    vm->proc.state == 'X')
 			continue;
 		vm->pid = h->pid;
 		vm->starttime = h->starttime;
