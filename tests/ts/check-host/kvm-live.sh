@@ -1,0 +1,31 @@
+#!/bin/bash
+# ts: serial
+# Live: the functional /dev/kvm probe really runs a guest on this machine.
+# JSON must say the probe ran, the first exit was HLT (5), and the backend is
+# the one the loaded vendor module gives (PVM on the kvm_pvm host vhv is
+# developed on, where virt-host-validate and kvm-ok say KVM is unusable).
+. "$VHV_SRC/tests/lib.sh"
+ts_need_kvm
+ts_need_cmd python3
+
+ts_run vhv-check host --checks kvm -J
+cp "$TS_OUT" "$TS_TMP/live.json"
+want=
+if [ -d /sys/module/kvm_pvm ]; then want=PVM
+elif [ -d /sys/module/kvm_intel ]; then want=VMX
+elif [ -d /sys/module/kvm_amd ]; then want=SVM
+fi
+got=$(python3 - "$TS_TMP/live.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = [f for f in d["findings"] if f["check"] == "kvm.probe"]
+if not p:
+    print("no kvm.probe finding"); sys.exit(0)
+p = p[0]
+print(p["severity"], p.get("ran"), p.get("exit"), p.get("exit_reason"), p.get("api_version"), p.get("backend"))
+PY
+)
+ts_assert_eq "kvm.probe (severity ran exit exit_reason api backend)" "$got" "pass True HLT 5 12 $want"
+ts_run vhv-check host --checks kvm.probe
+ts_assert_grep "^PASS  kvm.probe +KVM works: a test guest ran to its HLT exit in [0-9.]+ ms" "$TS_OUT" "human kvm.probe"
+ts_finalize
