@@ -65,7 +65,8 @@ struct boot_state {
 	struct boot_env env;
 	char *env_path;
 	bool have_env;
-	int deflt;                 /* entry index of the default, or -errno */
+	int deflt;                 /* entry index of the entry booted by default, or -errno */
+	bool default_ok;           /* the default setting itself resolved */
 	struct entry_info *ei;
 	int nfstab;
 	struct fstab_ent fstab[32];
@@ -295,7 +296,10 @@ static struct entry_info *analyse(struct boot_state *st, size_t i)
 				ei->kargs = l->args;
 				if (first_mod != (int)k)
 					ei->swapped = true;
-			} else if (fi->exists == 0 && !fi->is_policy && !fi->is_bzimage) {
+			} else if (fi->exists == 0 && (fi->is_policy || fi->is_bzimage)) {
+				/* an XSM policy, or a second kernel: neither is an initrd */
+			} else if (!(fi->exists < 0 && (int)k == first_mod)) {
+				/* a missing first module is the kernel (below); others initrds */
 				ei->initrd[ei->ninitrd++] = (int)k;
 			}
 			break;
@@ -429,15 +433,13 @@ static int chk_config(struct hv_check_ctx *ctx)
 		const struct boot_entry *e = &st->cfg->entries[i];
 
 		if (e->unresolved && e->nloads > 0) {
-			f = efind(ctx, st, i, HV_SEV_WARN, "entry '%s' not checked: %s", e->path,
-				  e->unresolved);
+			f = efind(ctx, st, i, HV_SEV_WARN, "not checked: %s", e->unresolved);
 			hv_finding_hint(f, "what it loads is decided at boot time (line %d)",
 					e->line);
 		} else if (e->nloads == 0) {
-			efind(ctx, st, i, HV_SEV_INFO, "entry '%s' loads no kernel: not checked",
-			      e->path);
+			efind(ctx, st, i, HV_SEV_INFO, "loads no kernel: not checked");
 		} else if (e->loader == BOOT_LDR_CHAIN) {
-			efind(ctx, st, i, HV_SEV_INFO, "entry '%s' chainloads %s", e->path,
+			efind(ctx, st, i, HV_SEV_INFO, "chainloads %s (not checked)",
 			      e->loads[0].path ? e->loads[0].path : "a device");
 		}
 	}
@@ -469,7 +471,7 @@ static int chk_default(struct hv_check_ctx *ctx)
 	int r;
 
 	if (!c)
-		return -ENOENT;
+		return 0;  /* boot.config said why */
 	default_origin(st, org, sizeof(org));
 	if (c->default_unresolved) {
 		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_WARN,
@@ -481,18 +483,23 @@ static int chk_default(struct hv_check_ctx *ctx)
 		hv_report_add(ctx->rep, ctx->check->id, HV_SEV_FAIL, "the menu has no entries");
 		return 0;
 	}
-	if (st->deflt >= 0) {
-		f = efind(ctx, st, (size_t)st->deflt, HV_SEV_PASS, "%s boots '%s'", org,
-			  c->entries[st->deflt].path);
+	if (st->default_ok) {
+		f = efind(ctx, st, (size_t)st->deflt, HV_SEV_PASS, "%s selects this entry", org);
 	} else if (st->deflt == -EINVAL) {
 		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_FAIL,
 				  "%s names a submenu, not an entry", org);
 		hv_finding_hint(f, "use the full path, e.g. 'Submenu>Entry'");
 	} else {
+		int top = 0;
+		size_t k;
+
+		for (k = 0; k < c->nentries; k++)
+			top = HV_MAX(top, c->entries[k].pidx[0] + 1);
 		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_FAIL,
-				  "%s matches no entry (%zu entries): GRUB falls back to the first",
-				  org, c->nentries);
+				  "%s matches no entry (%d top-level item%s): GRUB boots the first "
+				  "entry instead", org, top, top == 1 ? "" : "s");
 		hv_finding_str(f, "entry", c->entries[0].path);
+		hv_finding_bool(f, "default", true);
 		hv_finding_hint(f, "%s", c->default_var ?
 				"run grub-set-default or grub-reboot with an existing entry" :
 				"set GRUB_DEFAULT to an existing entry and rerun update-grub");
@@ -531,7 +538,7 @@ static int chk_ids(struct hv_check_ctx *ctx)
 	int ndup = 0;
 
 	if (!c)
-		return -ENOENT;
+		return 0;  /* boot.config said why */
 	/* every menu node (entry or submenu) once; a node is its index path (entry, level) */
 	struct node {
 		size_t e;
@@ -595,7 +602,7 @@ static int chk_hypervisor(struct hv_check_ctx *ctx)
 	int n = 0;
 
 	if (!st->cfg)
-		return -ENOENT;
+		return 0;  /* boot.config said why */
 	for (i = 0; i < st->cfg->nentries; i++) {
 		const struct boot_entry *e = &st->cfg->entries[i];
 		struct entry_info *ei;
@@ -691,7 +698,7 @@ static int chk_kernel(struct hv_check_ctx *ctx)
 	size_t i;
 
 	if (!st->cfg)
-		return -ENOENT;
+		return 0;  /* boot.config said why */
 	for (i = 0; i < st->cfg->nentries; i++) {
 		const struct boot_entry *e = &st->cfg->entries[i];
 		struct entry_info *ei;
@@ -757,7 +764,7 @@ static int chk_initrd(struct hv_check_ctx *ctx)
 	int k;
 
 	if (!st->cfg)
-		return -ENOENT;
+		return 0;  /* boot.config said why */
 	for (i = 0; i < st->cfg->nentries; i++) {
 		const struct boot_entry *e = &st->cfg->entries[i];
 		struct entry_info *ei;
@@ -1017,7 +1024,7 @@ static int chk_modules(struct hv_check_ctx *ctx)
 	size_t i;
 
 	if (!st->cfg)
-		return -ENOENT;
+		return 0;  /* boot.config said why */
 	for (i = 0; i < st->cfg->nentries; i++) {
 		const struct boot_entry *e = &st->cfg->entries[i];
 		struct entry_info *ei;
@@ -1154,7 +1161,7 @@ static int chk_rootdev(struct hv_check_ctx *ctx)
 	size_t i;
 
 	if (!st->cfg)
-		return -ENOENT;
+		return 0;  /* boot.config said why */
 	for (i = 0; i < st->cfg->nentries; i++) {
 		const struct boot_entry *e = &st->cfg->entries[i];
 		struct entry_info *ei;
@@ -1236,7 +1243,7 @@ static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 	size_t i, k;
 
 	if (!st->cfg)
-		return -ENOENT;
+		return 0;  /* boot.config said why */
 	for (i = 0; i < st->cfg->nentries; i++) {
 		const struct boot_entry *e = &st->cfg->entries[i];
 		struct entry_info *ei;
@@ -1574,6 +1581,10 @@ int boot_run(const struct hv_root *root, struct hv_report *rep, const char *cons
 		st.cfg_err = rc;
 	if (st.cfg) {
 		st.deflt = boot_cfg_resolve(st.cfg, NULL);
+		st.default_ok = st.deflt >= 0;
+		/* GRUB boots the first entry when the default matches nothing */
+		if (st.deflt == -ENOENT && st.cfg->nentries > 0 && !st.cfg->default_unresolved)
+			st.deflt = 0;
 		st.ei = calloc(st.cfg->nentries ? st.cfg->nentries : 1, sizeof(*st.ei));
 		if (!st.ei) {
 			state_free(&st);
