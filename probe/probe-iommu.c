@@ -118,6 +118,23 @@ static void kinds_text(unsigned int kinds, char *out, size_t len)
 		snprintf(out + strlen(out), len - strlen(out), "%s", out[0] ? " + other" : "IOMMU");
 }
 
+/* In a Xen dom0 the hypervisor owns the IOMMU and hides DMAR/IVRS from Linux. */
+static bool xen_dom0(const struct hv_root *r)
+{
+	enum probe_xen_role role;
+	const char *how;
+
+	return probe_xen_role(r, &role, &how) == 0 && role == PROBE_XEN_DOM0;
+}
+
+/* SKIP for the checks that need a Linux-visible IOMMU. */
+static void skip_no_iommu(struct hv_check_ctx *ctx)
+{
+	hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP, "%s: %s", ctx->check->title,
+		      xen_dom0(ctx->root) ? "Xen dom0: the hypervisor owns the IOMMU"
+					  : "no IOMMU is active");
+}
+
 /* Hint for turning the IOMMU on, by what the CPU is. */
 static const char *enable_hint(struct hv_check_ctx *ctx)
 {
@@ -152,6 +169,14 @@ int probe_chk_iommu_present(struct hv_check_ctx *ctx)
 	rc = list_units(ctx->root, &u);
 	if (rc < 0 && rc != -ENOENT)
 		return rc;
+	if ((rc == -ENOENT || u.n == 0) && xen_dom0(ctx->root)) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+				  "Xen dom0: the IOMMU belongs to the Xen hypervisor, not to this "
+				  "kernel (devices are assigned with xen-pciback)");
+		hv_finding_hint(f, "check it with `xl dmesg | grep -i -e VT-d -e AMD-Vi -e IOMMU`");
+		hv_finding_int(f, "units", 0);
+		return 0;
+	}
 	if (rc == -ENOENT || u.n == 0) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
 				  "no IOMMU is active%s: PCI device assignment (VFIO) is not possible",
@@ -187,7 +212,7 @@ int probe_chk_iommu_groups(struct hv_check_ctx *ctx)
 	if (probe_platform_need_dir(ctx, "/sys"))
 		return 0;
 	if (list_units(ctx->root, &u) < 0 || u.n == 0) {
-		hv_report_add(ctx->rep, id, HV_SEV_SKIP, "%s: no IOMMU is active", ctx->check->title);
+		skip_no_iommu(ctx);
 		return 0;
 	}
 	d = hv_root_opendirf(ctx->root, "/sys/kernel/iommu_groups");
@@ -285,7 +310,7 @@ int probe_chk_iommu_irq_remap(struct hv_check_ctx *ctx)
 	if (probe_platform_need_dir(ctx, "/sys"))
 		return 0;
 	if (list_units(ctx->root, &u) < 0 || u.n == 0) {
-		hv_report_add(ctx->rep, id, HV_SEV_SKIP, "%s: no IOMMU is active", ctx->check->title);
+		skip_no_iommu(ctx);
 		return 0;
 	}
 	lacks = (u.kinds & (1u << IOMMU_VTD)) ? vtd_lacks_ir(ctx->root, unit, sizeof(unit))

@@ -166,7 +166,7 @@ int probe_chk_xen_version(struct hv_check_ctx *ctx)
 	snprintf(ver, sizeof(ver), "%llu.%llu%s", (unsigned long long)maj,
 		 (unsigned long long)min, eclean);
 	f = hv_report_add(ctx->rep, id, HV_SEV_INFO, "Xen %s", ver);
-	hv_finding_str(f, "version", ver);
+	hv_finding_str(f, "xen_version", ver);
 	return 0;
 }
 
@@ -337,21 +337,27 @@ int probe_chk_xen_xenfs(struct hv_check_ctx *ctx)
 	return 0;
 }
 
-/* Is PID (a decimal string) a running xenstored? Reads /proc/PID/comm. */
-static bool is_xenstored(const struct hv_root *r, const char *pid)
+/*
+ * Is PID (a decimal string) a running xenstored (C) or oxenstored (OCaml)?
+ * Reads /proc/PID/comm; on success copies the name into @name.
+ */
+static bool is_xenstored(const struct hv_root *r, const char *pid, char *name, size_t len)
 {
 	_cleanup_free_ char *comm = NULL;
 
 	if (hv_root_read_linef(r, &comm, "/proc/%s/comm", pid) < 0)
 		return false;
-	return strcmp(comm, "xenstored") == 0 || strcmp(comm, "oxenstored") == 0;
+	if (strcmp(comm, "xenstored") != 0 && strcmp(comm, "oxenstored") != 0)
+		return false;
+	snprintf(name, len, "%s", comm);
+	return true;
 }
 
 int probe_chk_xen_xenstored(struct hv_check_ctx *ctx)
 {
 	const char *id = ctx->check->id;
 	_cleanup_free_ char *pidf = NULL;
-	char found[24] = "", pclean[24];
+	char found[24] = "", pclean[24], name[16] = "xenstored";
 	struct hv_finding *f;
 	bool stale = false;
 	int sock;
@@ -369,7 +375,7 @@ int probe_chk_xen_xenstored(struct hv_check_ctx *ctx)
 			char s[24];
 
 			snprintf(s, sizeof(s), "%llu", (unsigned long long)pid);
-			if (is_xenstored(ctx->root, s))
+			if (is_xenstored(ctx->root, s, name, sizeof(name)))
 				snprintf(found, sizeof(found), "%s", s);
 			else
 				stale = true;
@@ -385,7 +391,7 @@ int probe_chk_xen_xenstored(struct hv_check_ctx *ctx)
 			if (!isdigit((unsigned char)de->d_name[0]))
 				continue;
 			if (strlen(de->d_name) < sizeof(found) &&
-			    is_xenstored(ctx->root, de->d_name)) {
+			    is_xenstored(ctx->root, de->d_name, name, sizeof(name))) {
 				memcpy(found, de->d_name, strlen(de->d_name) + 1);
 				break;
 			}
@@ -395,7 +401,7 @@ int probe_chk_xen_xenstored(struct hv_check_ctx *ctx)
 	sock = hv_root_existsf(ctx->root, "/run/xenstored/socket") == 0 ||
 	       hv_root_existsf(ctx->root, "/var/run/xenstored/socket") == 0;
 	if (found[0]) {
-		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "xenstored is running (pid %s)", found);
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s is running (pid %s)", name, found);
 		hv_finding_int(f, "pid", strtol(found, NULL, 10));
 		if (stale)
 			hv_finding_str(f, "note", "/run/xenstored.pid does not name it");
