@@ -822,8 +822,8 @@ static int vcpu_from_syscall(const struct hv_root *r, int pid, int tid)
 	 * the vCPU thread that created them, and so look blocked in KVM_RUN too. */
 	if (hv_read_stat(r, pid, tid, &st) < 0 || (st.flags & (HV_PF_USER_WORKER | HV_PF_KTHREAD)))
 		return -ENOENT;
-	if (hv_startswith(st.comm, "kvm-"))
-		return -ENOENT;
+	if (strcmp(st.comm, "kvm-nx-lpage-re") == 0)
+		return -ENOENT;  /* the worker's name, for kernels without PF_USER_WORKER */
 	rc = (int)read_task(r, pid, tid, "syscall", &buf);
 	if (rc < 0)
 		return rc;

@@ -160,7 +160,7 @@ static void test_discovery(void **state)
 
 	assert_int_equal(hv_vm_scan_new(&s), 0);
 	n = hv_vm_scan_run(s, r, 1000.0, &vms);
-	assert_int_equal(n, 5);  /* web1 db nodbg emu gone; not bash */
+	assert_int_equal(n, 6);  /* web1 db nodbg emu busy gone; not bash */
 	assert_null(find(vms, n, 5000));
 
 	vm = find(vms, n, 1000);
@@ -194,6 +194,13 @@ static void test_discovery(void **state)
 	assert_int_equal(vm->vcpus[0].src, HV_VCPU_SRC_SYSCALL);
 	assert_int_equal(vm->vcpus[1].tid, 3003);
 
+	/* a vCPU in guest mode ("running") is matched by elimination, not the worker */
+	vm = find(vms, n, 8000);
+	assert_non_null(vm);
+	assert_int_equal(vm->nvcpus, 1);
+	assert_int_equal(vm->vcpus[0].tid, 8001);
+	assert_int_equal(vm->vcpus[0].src, HV_VCPU_SRC_SYSCALL);
+
 	vm = find(vms, n, 4000);
 	assert_int_equal(vm->accel, HV_ACCEL_TCG);
 	assert_int_equal(vm->nvcpus, 2);
@@ -203,7 +210,7 @@ static void test_discovery(void **state)
 	hv_root_free(r);
 	r = fixture("top-t1");
 	n = hv_vm_scan_run(s, r, 1002.0, &vms);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 6);
 	assert_null(find(vms, n, 6000));
 	assert_non_null(find(vms, n, 7000));
 	assert_null(hv_vm_host_note(r));

@@ -72,7 +72,8 @@ def snapshot(root, k, mono, t1):
       'vhv-top fixture snapshot %s, written by tests/ts/top/mkroots.py (not captured from a host).\n'
       'top-t0 and top-t1 are 2 s apart (.vhv/clock): web1 (libvirt), db (debug-threads),\n'
       'nodbg (no thread names: KVM_RUN syscall + a kvm-nx-lpage-re user worker),\n'
-      'emu (TCG), a shell (not a VM), gone (only in t0), late (only in t1).\n' % ('t1' if t1 else 't0'))
+      'emu (TCG), kvm-busy (a vCPU always running), a shell (not a VM), gone (only in t0),\n'
+      'late (only in t1).\n' % ('t1' if t1 else 't0'))
     # web1: libvirt, 2 vCPUs, hugepages; debug-threads names too, libvirt wins
     kvm = {10: 'anon_inode:kvm-vm', 11: 'anon_inode:kvm-vcpu:0', 12: 'anon_inode:kvm-vcpu:1',
            3: 'anon_inode:[eventfd]', 0: '../../../dev/null'}
@@ -122,6 +123,12 @@ def snapshot(root, k, mono, t1):
           th(4002, 'CPU 0/TCG', k, utime=180, stime=4, vcsw=3, ivcsw=40, state='R'),
           th(4003, 'CPU 1/TCG', k, utime=2, stime=1, vcsw=9, ivcsw=1)],
          rss_kb=200000)
+    # busy: one vCPU always in guest mode (syscall says "running"), found by
+    # elimination; its process name starts with "kvm-" like kvm-nx-lpage-re
+    proc(root, 8000, 'kvm-busy', ['./kvm-busy'], {5: 'anon_inode:kvm-vm', 6: 'anon_inode:kvm-vcpu:0'},
+         [th(8000, 'kvm-busy', k, syscall='202 0x7f 0x109 0x0 0x0 0x0 0x0 0x7ffd0 0x7f1\n'),
+          th(8001, 'kvm-busy', k, utime=0, stime=190, state='R', syscall='running\n'),
+          th(8002, 'kvm-nx-lpage-re', k, flags=BASE_FLAGS | PF_USER_WORKER, syscall=KVM_RUN(6))])
     # a process that is no VM
     proc(root, 5000, 'bash', ['/bin/bash'], {0: '../../../dev/pts/0'}, [th(5000, 'bash', k, utime=1)])
     if not t1:
