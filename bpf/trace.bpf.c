@@ -4,9 +4,10 @@
  * kind, reason), with log2 latency histograms, in per-CPU maps.
  *
  * Sources (the loader turns off those whose tracepoint is missing):
- *   raw_tp/kvm_fpu            load=1 at each KVM_RUN entry with the vCPU loaded:
- *                             learns the vCPU id, closes a pending user exit
- *   raw_tp/kvm_userspace_exit (reason, errno): counts user exits by KVM_EXIT_*
+ *   raw_tp/kvm_fpu            load=1 at each KVM_RUN entry: measures the VMM's
+ *                             handling time of the thread's last user exit
+ *   raw_tp/kvm_userspace_exit (reason, errno): counts user exits by KVM_EXIT_*;
+ *                             learns the vCPU id from the KVM_RUN fd
  *   tracepoint/kvm/kvm_exit   classic record read with CO-RE: exit_reason, isa
  *   tracepoint/kvm/kvm_entry  closes a pending hardware exit
  *   raw_tp/kvm_pio, kvm_mmio  ports and guest addresses (optional)
@@ -171,14 +172,10 @@ static __always_inline struct trace_thread *thread_get(struct task_struct *task)
 				    BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
-static __always_inline void add_latency(const struct trace_key *k, __u64 ns)
+static __always_inline void val_add_latency(struct trace_val *v, __u64 ns)
 {
-	struct trace_val *v = bpf_map_lookup_elem(&exits, k);
-	__u32 slot;
+	__u32 slot = log2_u64(ns);
 
-	if (!v)
-		return;
-	slot = log2_u64(ns);
 	if (slot >= TRACE_HIST_SLOTS)
 		slot = TRACE_HIST_SLOTS - 1;
 	v->lat_count++;
@@ -186,6 +183,14 @@ static __always_inline void add_latency(const struct trace_key *k, __u64 ns)
 	if (ns > v->lat_max_ns)
 		v->lat_max_ns = ns;
 	v->hist[slot]++;
+}
+
+static __always_inline void add_latency(const struct trace_key *k, __u64 ns)
+{
+	struct trace_val *v = bpf_map_lookup_elem(&exits, k);
+
+	if (v)
+		val_add_latency(v, ns);
 }
 
 static __always_inline bool pid_filtered(__u32 pid)
@@ -198,28 +203,33 @@ static __always_inline bool vcpu_filtered(__s32 vcpu)
 	return targ_vcpu >= 0 && vcpu != targ_vcpu;
 }
 
-/* kvm_fpu(load): load=1 at KVM_RUN entry (kvm_load_guest_fpu), vCPU loaded. */
+/*
+ * kvm_fpu(load): load=1 at each KVM_RUN entry (kvm_load_guest_fpu), load=0 at
+ * its end. Hot path, so it only notes the VMM's handling time in the thread's
+ * state; the next kvm_userspace_exit folds it into the histogram while it
+ * holds that map value anyway (one hash lookup per exit instead of two).
+ */
 SEC("raw_tp/kvm_fpu")
 int vhv_kvm_run(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid(), now;
-	struct task_struct *task;
 	struct trace_thread *t;
 
-	if (!(__u32)ctx->args[0] || pid_filtered(id >> 32))
+	if (!(__u32)ctx->args[0])
 		return 0;
-	now = bpf_ktime_get_ns();
-	task = bpf_get_current_task_btf();
-	t = thread_get(task);
-	if (!t)
-		return 0;
+	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	if (!t || !t->user_pending)
+		return 0;  /* not a traced thread (the pid filter applied at its exits) */
+	t->user_pending = 0;
+	t->user_lat_ns = bpf_ktime_get_ns() - t->user_ts;
+	t->user_lat_valid = 1;
 	stat_inc(TRACE_SRC_KVM_RUN);
-	resolve_vcpu(task, t);
-	if (t->user_pending) {
-		t->user_pending = 0;
-		add_latency(&t->user_key, now - t->user_ts);
-	}
 	return 0;
+}
+
+static __always_inline bool key_eq(const struct trace_key *a, const struct trace_key *b)
+{
+	return a->pid == b->pid && a->vcpu == b->vcpu && a->kind == b->kind &&
+	       a->reason == b->reason;
 }
 
 /* kvm_userspace_exit(u32 reason, int errno): KVM_RUN returns to the VMM. */
@@ -239,9 +249,8 @@ int vhv_user_exit(struct bpf_raw_tracepoint_args *ctx)
 	t = thread_get(task);
 	if (!t)
 		return 0;
-	/* A thread first seen here (tracing began mid-KVM_RUN): still inside the ioctl. */
-	if (t->vcpu < 0)
-		resolve_vcpu(task, t);
+	/* Still inside the KVM_RUN ioctl: its fd names the vCPU (cached per thread). */
+	resolve_vcpu(task, t);
 	k.pid = id >> 32;
 	k.vcpu = t->vcpu;
 	k.kind = TRACE_KIND_USER;
@@ -253,6 +262,14 @@ int vhv_user_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!v)
 		return 0;
 	v->count++;
+	if (t->user_lat_valid) {
+		/* The previous exit's handling time, measured at the KVM_RUN that followed it. */
+		t->user_lat_valid = 0;
+		if (key_eq(&t->user_key, &k))
+			val_add_latency(v, t->user_lat_ns);
+		else
+			add_latency(&t->user_key, t->user_lat_ns);
+	}
 	t->user_key = k;
 	t->user_ts = bpf_ktime_get_ns();
 	t->user_pending = 1;
@@ -311,12 +328,17 @@ int vhv_hw_entry(struct trace_event_raw_kvm_entry *ctx)
 static __always_inline void count_port(__u32 kind, __u32 rw, __u64 addr)
 {
 	__u64 id = bpf_get_current_pid_tgid(), *v, one = 1;
+	struct task_struct *task;
 	struct trace_port_key k;
 	struct trace_thread *t;
 
 	if (pid_filtered(id >> 32))
 		return;
-	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	/* Inside KVM_RUN: the vCPU may be new (its first exit has not happened yet). */
+	task = bpf_get_current_task_btf();
+	t = thread_get(task);
+	if (t && t->vcpu < 0)
+		resolve_vcpu(task, t);
 	k.pid = id >> 32;
 	k.vcpu = t ? t->vcpu : -1;
 	if (vcpu_filtered(k.vcpu))

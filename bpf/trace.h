@@ -58,11 +58,13 @@ struct trace_thread {
 	__u64 hw_ts;
 	struct trace_key user_key;
 	struct trace_key hw_key;
+	__u64 user_lat_ns;  /* measured at KVM_RUN entry, added at the next exit */
 	__s32 vcpu;    /* -1 until known */
 	__s32 fd;      /* the vCPU fd vcpu was read from */
-	__u8 user_pending;
+	__u8 user_pending;    /* an exit waits for the next KVM_RUN */
+	__u8 user_lat_valid;  /* user_lat_ns waits to be added to user_key's histogram */
 	__u8 hw_pending;
-	__u16 pad;
+	__u8 pad;
 };
 
 #define TRACE_PORT_PIO 0

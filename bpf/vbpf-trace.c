@@ -123,6 +123,10 @@ static unsigned int choose_sources(struct vbpf_trace *t, const struct hv_root *r
 			t->note[s] = "not requested (--ports)";
 			continue;
 		}
+		if ((s == VBPF_SRC_KVM_RUN || s == VBPF_SRC_KVM_ENTRY) && o->no_latency) {
+			t->note[s] = "not requested (--no-latency)";
+			continue;
+		}
 		if (!vbpf_tp_exists(root, btf, "kvm", si->name)) {
 			t->note[s] = "no such tracepoint in this kernel";
 			continue;

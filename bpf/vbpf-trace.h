@@ -36,6 +36,7 @@ struct vbpf_trace_opts {
 	uint32_t pid;    /* trace only this process; 0: all */
 	int32_t vcpu;    /* trace only this vCPU id; -1: all */
 	bool ports;      /* also count ports and MMIO addresses (kvm_pio, kvm_mmio) */
+	bool no_latency; /* counts only: leave out kvm_fpu and kvm_entry (cheaper) */
 };
 
 /* struct vbpf_exit_stat (one aggregate, cumulative since open) is in vbpf-stats.h. */

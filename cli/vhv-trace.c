@@ -29,7 +29,7 @@
 #include "hvcore/hv-root.h"
 #include "hvcore/hv-util.h"
 
-enum { OPT_RECORD = 256, OPT_PROMETHEUS, OPT_PORTS, OPT_VERBOSE, OPT_BY };
+enum { OPT_RECORD = 256, OPT_PROMETHEUS, OPT_PORTS, OPT_NO_LATENCY, OPT_VERBOSE, OPT_BY };
 
 #define TICK_MS 200          /* snapshot cadence of the interval loop */
 #define NAME_MAX_LEN 16
@@ -60,6 +60,7 @@ static void usage(void)
 	       "     --record <db>       record every interval into this SQLite file\n"
 	       "     --prometheus <file> write counters as a node_exporter textfile\n"
 	       "     --ports             also count I/O ports and MMIO addresses\n"
+	       "     --no-latency        count exits only, without latency (lower overhead)\n"
 	       "     --by <what>         report: reason, vcpu or time (default: all three)\n"
 	       "     --verbose           more log detail on stderr (twice: debug)\n"
 	       " -h, --help              display this help\n"
@@ -776,6 +777,7 @@ int main(int argc, char **argv)
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
 		{ "ports", no_argument, NULL, OPT_PORTS },
+		{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -823,6 +825,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PORTS:
 			topts.ports = true;
+			break;
+		case OPT_NO_LATENCY:
+			topts.no_latency = true;
 			break;
 		case OPT_VERBOSE:
 			cli_verbose();
