@@ -44,7 +44,7 @@ enum mod_where {
 
 struct kmod_info {
 	enum mod_where where;
-	char path[256];      /* inside the root ("/lib/modules/.../kvm.ko"), "" when none */
+	char path[512];      /* inside the root ("/lib/modules/.../kvm.ko"), "" when none */
 	char vermagic[128];  /* the file's vermagic, "" when unread */
 };
 
@@ -670,7 +670,7 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
 		}
 	}
 	/* access(2) answers for the caller only on the live host. */
-	if (hv_root_is_live(ctx->root) && hv_root_accessf(ctx->root, 6 /* R_OK|W_OK */,
+	if (hv_root_is_live(ctx->root) && hv_root_accessf(ctx->root, R_OK | W_OK,
 							  "/dev/kvm") < 0) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
 				  "/dev/kvm (10:232, mode %04o) is not read-write for uid %u",

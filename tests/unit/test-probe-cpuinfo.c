@@ -89,11 +89,12 @@ static void test_odd_input(void **state)
 	static const char nul[] = "processor\t: 0\nvendor_id\t: Genuine\0Intel\nflags\t: a\0b c\n";
 	static const char crlf[] = "processor : 0\r\nvendor_id : AuthenticAMD\r\nflags : svm npt\r\n";
 	static const char bad_nums[] = "processor: 0\nmodel: 99999999999999999999\nstepping: x\n";
+	static const char garbage[] = "garbage\n:\n::\n", noproc[] = "vendor_id: GenuineIntel\n";
 	struct probe_cpu c;
 
 	assert_int_equal(probe_cpuinfo_parse("", 0, &c), -ENODATA);
-	assert_int_equal(probe_cpuinfo_parse("garbage\n:\n::\n", 15, &c), -ENODATA);
-	assert_int_equal(probe_cpuinfo_parse("vendor_id: GenuineIntel\n", 24, &c), -ENODATA);
+	assert_int_equal(probe_cpuinfo_parse(garbage, strlen(garbage), &c), -ENODATA);
+	assert_int_equal(probe_cpuinfo_parse(noproc, strlen(noproc), &c), -ENODATA);
 
 	assert_int_equal(probe_cpuinfo_parse(nul, sizeof(nul) - 1, &c), 0);
 	assert_string_equal(c.vendor_id, "Genuine");   /* cut at the NUL */
