@@ -352,7 +352,11 @@ static int lex_cmd(struct parser *ps, struct cmd *c)
 			if (rc < 0)
 				return rc;
 		}
-		/* a word "{" glued after others, e.g. "menuentry 'x' {" handled above */
+		/* an unquoted word that expanded to nothing is no word (as in sh) */
+		if (w->s.len == 0 && !w->quoted) {
+			sbuf_free(&w->s);
+			c->n--;
+		}
 	}
 }
 
