@@ -65,7 +65,8 @@ static int check_dev(struct hv_check_ctx *ctx, const struct dev_spec *s, struct 
 	struct probe_devnode d;
 	enum probe_mod_state ms;
 	struct hv_finding *f;
-	char modes[16] = "";
+	struct utsname u;
+	char modes[16] = "", rel[80];
 	int rc;
 
 	*out = NULL;
@@ -130,10 +131,12 @@ static int check_dev(struct hv_check_ctx *ctx, const struct dev_spec *s, struct 
 	} else {
 		f = hv_report_add(ctx->rep, id, s->missing_sev, "%s is not available: %s", s->path,
 				  s->what);
-		if (ms == PROBE_MOD_UNKNOWN)
-			hv_finding_hint(f, "no module directory for the running kernel; use a kernel "
-					   "with %s",
-					s->kconfig);
+		if (ms == PROBE_MOD_UNKNOWN && hv_root_uname(ctx->root, &u) == 0)
+			hv_finding_hint(f, "there is no /lib/modules/%s for the running kernel to "
+					   "load it from; use a kernel with %s",
+					probe_clean(u.release, rel, sizeof(rel)), s->kconfig);
+		else if (ms == PROBE_MOD_UNKNOWN)
+			hv_finding_hint(f, "use a kernel with %s", s->kconfig);
 		else
 			hv_finding_hint(f, "use a kernel with %s (module %s)", s->kconfig, s->module);
 	}
