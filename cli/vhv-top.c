@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -234,6 +235,15 @@ int main(int argc, char **argv)
 	if (iterations < 0 && sysroot)
 		iterations = 1;
 
+	/* The sampler keeps up to three files open per vCPU thread: allow what the hard limit does. */
+	{
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 	if (top_sampler_new(&smp) < 0)
 		cli_die("out of memory");
 	notes[nnotes] = hv_vm_host_note(roots[0]);

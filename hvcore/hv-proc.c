@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hvcore/hv-libvirt.h"
 #include "hvcore/hv-log.h"
@@ -520,6 +521,89 @@ int hv_read_thp_kb(const struct hv_root *r, int pid, uint64_t *kb)
 		p++;
 	*kb = kb_value(p);
 	return 0;
+}
+
+void hv_task_fds_init(struct hv_task_fds *t, int pid, int tid)
+{
+	t->pid = pid;
+	t->tid = tid;
+	for (int i = 0; i < HV_TASK_NFILES; i++)
+		t->fd[i] = -1;
+}
+
+void hv_task_fds_close(struct hv_task_fds *t)
+{
+	for (int i = 0; i < HV_TASK_NFILES; i++) {
+		if (t->fd[i] >= 0)
+			close(t->fd[i]);
+		t->fd[i] = -1;
+	}
+}
+
+ssize_t hv_task_read(const struct hv_root *r, struct hv_task_fds *t, enum hv_task_file f, char *buf,
+		     size_t len)
+{
+	static const char *const names[HV_TASK_NFILES] = { "stat", "status", "schedstat" };
+	ssize_t n;
+
+	if (f >= HV_TASK_NFILES || len < 2)
+		return -EINVAL;
+	if (t->fd[f] < 0) {
+		int fd;
+
+		if (t->tid > 0 && t->tid != t->pid)
+			fd = hv_root_openf(r, O_RDONLY, "/proc/%d/task/%d/%s", t->pid, t->tid, names[f]);
+		else if (t->tid > 0)
+			fd = hv_root_openf(r, O_RDONLY, "/proc/%d/task/%d/%s", t->pid, t->pid, names[f]);
+		else
+			fd = hv_root_openf(r, O_RDONLY, "/proc/%d/%s", t->pid, names[f]);
+		if (fd == -EMFILE || fd == -ENFILE) {
+			/* out of descriptors: read once without keeping the file */
+			_cleanup_free_ char *tmp = NULL;
+
+			n = t->tid > 0 ? hv_root_read_maxf(r, len - 1, &tmp, "/proc/%d/task/%d/%s",
+							   t->pid, t->tid, names[f])
+				       : hv_root_read_maxf(r, len - 1, &tmp, "/proc/%d/%s", t->pid,
+							   names[f]);
+			if (n >= 0)
+				memcpy(buf, tmp, (size_t)n + 1);
+			return n;
+		}
+		if (fd < 0)
+			return fd;
+		t->fd[f] = fd;
+	}
+	do
+		n = pread(t->fd[f], buf, len - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+int hv_task_stat(const struct hv_root *r, struct hv_task_fds *t, struct hv_stat *out)
+{
+	char buf[1024];
+	ssize_t n = hv_task_read(r, t, HV_TASK_STAT, buf, sizeof(buf));
+
+	return n < 0 ? (int)n : hv_parse_stat(buf, out);
+}
+
+int hv_task_status(const struct hv_root *r, struct hv_task_fds *t, struct hv_status *out)
+{
+	char buf[8192];
+	ssize_t n = hv_task_read(r, t, HV_TASK_STATUS, buf, sizeof(buf));
+
+	return n < 0 ? (int)n : hv_parse_status(buf, out);
+}
+
+int hv_task_schedstat(const struct hv_root *r, struct hv_task_fds *t, struct hv_schedstat *out)
+{
+	char buf[128];
+	ssize_t n = hv_task_read(r, t, HV_TASK_SCHEDSTAT, buf, sizeof(buf));
+
+	return n < 0 ? (int)n : hv_parse_schedstat(buf, out);
 }
 
 static int parse_pid_name(const char *s)

@@ -109,6 +109,33 @@ int hv_read_schedstat(const struct hv_root *r, int pid, int tid, struct hv_sched
 int hv_read_thp_kb(const struct hv_root *r, int pid, uint64_t *kb);
 
 /*
+ * Files of one task kept open across refreshes: re-reading an open procfs
+ * file with pread(0) skips the path walk (/proc/PID/task/TID/...), the
+ * costliest part of a refresh (htop re-opens every time). A task that exits
+ * makes the read fail with -ESRCH, even if its id is reused. @tid 0 means the
+ * process's own files (/proc/PID/stat: totals over all its threads).
+ */
+enum hv_task_file {
+	HV_TASK_STAT,
+	HV_TASK_STATUS,
+	HV_TASK_SCHEDSTAT,
+	HV_TASK_NFILES,
+};
+struct hv_task_fds {
+	int pid, tid;
+	int fd[HV_TASK_NFILES];  /* -1: not open (yet) */
+};
+void hv_task_fds_init(struct hv_task_fds *t, int pid, int tid);
+void hv_task_fds_close(struct hv_task_fds *t);
+/* Open lazily and pread from 0 into @buf (NUL-terminated). Length or -errno. */
+ssize_t hv_task_read(const struct hv_root *r, struct hv_task_fds *t, enum hv_task_file f, char *buf,
+		     size_t len);
+/* hv_read_stat() and friends through kept files. 0 or -errno. */
+int hv_task_stat(const struct hv_root *r, struct hv_task_fds *t, struct hv_stat *out);
+int hv_task_status(const struct hv_root *r, struct hv_task_fds *t, struct hv_status *out);
+int hv_task_schedstat(const struct hv_root *r, struct hv_task_fds *t, struct hv_schedstat *out);
+
+/*
  * List the thread ids of @pid (/proc/PID/task), ascending. 0 with *tids
  * (caller frees) and *n, or -errno.
  */

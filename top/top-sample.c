@@ -31,6 +31,15 @@ struct top_sampler {
 	bool ex_hw;
 	struct top_snap snap, prev;
 	bool have_snap;
+	/* task files kept open across ticks (sorted by pid, tid), and this tick's new ones */
+	struct fd_ent *fds, *fresh;
+	size_t nfds, nfresh, capfresh;
+	const struct hv_root *fds_root;  /* the root the kept files belong to */
+};
+
+struct fd_ent {
+	struct hv_task_fds f;
+	bool used;
 };
 
 static void snap_clear(struct top_snap *s)
@@ -62,10 +71,84 @@ int top_sampler_new(struct top_sampler **out)
 	return 0;
 }
 
+static int cmp_fd(const void *a, const void *b)
+{
+	const struct hv_task_fds *x = &((const struct fd_ent *)a)->f;
+	const struct hv_task_fds *y = &((const struct fd_ent *)b)->f;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* The kept files of (pid, tid), or a new entry; NULL when out of memory. */
+static struct hv_task_fds *task_fds(struct top_sampler *s, int pid, int tid)
+{
+	struct fd_ent key, *e;
+
+	key.f.pid = pid;
+	key.f.tid = tid;
+	e = s->nfds ? bsearch(&key, s->fds, s->nfds, sizeof(*s->fds), cmp_fd) : NULL;
+	if (!e) {
+		if (s->nfresh == s->capfresh) {
+			size_t cap = s->capfresh ? s->capfresh * 2 : 64;
+			struct fd_ent *n = realloc(s->fresh, cap * sizeof(*n));
+
+			if (!n)
+				return NULL;
+			s->fresh = n;
+			s->capfresh = cap;
+		}
+		e = &s->fresh[s->nfresh++];
+		hv_task_fds_init(&e->f, pid, tid);
+	}
+	e->used = true;
+	return &e->f;
+}
+
+/* End of tick: close the files of tasks not read (gone), adopt the new ones. */
+static void fds_sweep(struct top_sampler *s)
+{
+	size_t j = 0, total = s->nfds + s->nfresh;
+	struct fd_ent *n;
+
+	for (size_t i = 0; i < s->nfds; i++) {
+		if (!s->fds[i].used) {
+			hv_task_fds_close(&s->fds[i].f);
+			continue;
+		}
+		s->fds[i].used = false;
+		s->fds[j++] = s->fds[i];
+	}
+	s->nfds = j;
+	if (!s->nfresh)
+		return;
+	n = realloc(s->fds, total * sizeof(*n));
+	if (!n) {
+		for (size_t i = 0; i < s->nfresh; i++)
+			hv_task_fds_close(&s->fresh[i].f);
+		s->nfresh = 0;
+		return;
+	}
+	s->fds = n;
+	for (size_t i = 0; i < s->nfresh; i++) {
+		s->fresh[i].used = false;
+		s->fds[s->nfds++] = s->fresh[i];
+	}
+	s->nfresh = 0;
+	qsort(s->fds, s->nfds, sizeof(*s->fds), cmp_fd);
+}
+
 void top_sampler_free(struct top_sampler *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->nfds; i++)
+		hv_task_fds_close(&s->fds[i].f);
+	for (size_t i = 0; i < s->nfresh; i++)
+		hv_task_fds_close(&s->fresh[i].f);
+	free(s->fds);
+	free(s->fresh);
 	hv_vm_scan_free(s->scan);
 	vbpf_exits_close(s->exits);
 	free(s->ex);
@@ -131,11 +214,12 @@ static void read_exits(struct top_sampler *s)
 static bool read_task(struct top_sampler *s, const struct hv_root *root, int pid, int tid,
 		      struct top_task *t, struct top_vm *vm)
 {
+	struct hv_task_fds *f = task_fds(s, pid, tid);
 	struct hv_stat st;
 	struct hv_status ss;
 	struct hv_schedstat sc;
 
-	if (hv_read_stat(root, pid, tid, &st) < 0)
+	if (!f || hv_task_stat(root, f, &st) < 0)
 		return false;
 	t->valid = true;
 	t->state = st.state;
@@ -146,7 +230,7 @@ static bool read_task(struct top_sampler *s, const struct hv_root *root, int pid
 	t->stime = st.stime;
 	t->gtime = st.guest_time;
 	t->gtime_s = (double)st.guest_time / s->hz;
-	if ((s->needs & TOP_NEED_STATUS) && hv_read_status(root, pid, tid, &ss) == 0) {
+	if ((s->needs & TOP_NEED_STATUS) && hv_task_status(root, f, &ss) == 0) {
 		t->have_status = true;
 		t->vcsw = ss.vcsw;
 		t->ivcsw = ss.ivcsw;
@@ -157,7 +241,7 @@ static bool read_task(struct top_sampler *s, const struct hv_root *root, int pid
 				vm->huge = 2;
 		}
 	}
-	if ((s->needs & TOP_NEED_SCHEDSTAT) && hv_read_schedstat(root, pid, tid, &sc) == 0) {
+	if ((s->needs & TOP_NEED_SCHEDSTAT) && hv_task_schedstat(root, f, &sc) == 0) {
 		t->have_sched = true;
 		t->wait_ns = sc.wait_ns;
 	}
@@ -269,6 +353,13 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 		return rc;
 	if (hv_root_clock(root, CLOCK_REALTIME, &ns.real_ns) < 0)
 		ns.real_ns = 0;
+	if (root != s->fds_root) {
+		/* another tree (--sysroot t0,t1): the kept files are the old tree's */
+		for (size_t i = 0; i < s->nfds; i++)
+			hv_task_fds_close(&s->fds[i].f);
+		s->nfds = 0;
+		s->fds_root = root;
+	}
 	n = hv_vm_scan_run(s->scan, root, (double)ns.mono_ns / 1e9, &vms);
 	if (n < 0)
 		return n;
@@ -332,6 +423,7 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 		}
 		sum_vcpus(vm);
 	}
+	fds_sweep(s);
 	snap_clear(&s->prev);
 	s->prev = s->snap;
 	s->snap = ns;
