@@ -168,6 +168,12 @@ check: deps
 	$(if $(filter 1,$(CHECK_SAN)),$(MAKE) O=$(O)/san SAN=1 tests)
 	tests/run.sh --build $(O) $(if $(filter 1,$(CHECK_SAN)),--san $(O)/san) $(TESTFLAGS)
 
+# make bench: the side-by-side benchmarks (bench/*.sh), each printing ratios.
+bench: DEPS_WHAT = bench
+bench: deps
+	$(MAKE) tests
+	@for b in bench/*.sh; do echo "== $$b"; VHV_BUILD=$(abspath $(O)) bash $$b || exit 1; done
+
 check-layers: all
 	tests/check-layers.sh $(O)
 
@@ -197,6 +203,6 @@ install: all man
 clean:
 	rm -rf $(O)
 
-.PHONY: all tests check check-layers fuzz man install clean run deps
+.PHONY: all tests check check-layers fuzz man install clean run deps bench
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' -type f 2>/dev/null)

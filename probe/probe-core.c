@@ -32,6 +32,8 @@ const struct hv_check probe_core_checks[] = {
 	  0 },
 	{ "kvm.params", "KVM module parameters (nested, ept, npt, avic, sev, enable_apicv, ...)",
 	  probe_chk_kvm_params, HV_NEED_LIVE },
+	{ "kvm.options", "KVM module options in modprobe.d and on the kernel command line, in effect",
+	  probe_chk_kvm_options, 0 },
 	{ "kvm.backend", "KVM backend: VMX, SVM or PVM", probe_chk_kvm_backend, HV_NEED_LIVE },
 	{ "kvm.dev", "/dev/kvm exists, is the KVM device (10:232) and is accessible",
 	  probe_chk_kvm_dev, HV_NEED_LIVE },

@@ -17,6 +17,7 @@ int probe_chk_cpu_firmware(struct hv_check_ctx *ctx);
 int probe_chk_kvm_modules(struct hv_check_ctx *ctx);
 int probe_chk_kvm_vermagic(struct hv_check_ctx *ctx);
 int probe_chk_kvm_params(struct hv_check_ctx *ctx);
+int probe_chk_kvm_options(struct hv_check_ctx *ctx);
 int probe_chk_kvm_dev(struct hv_check_ctx *ctx);
 int probe_chk_kvm_backend(struct hv_check_ctx *ctx);
 int probe_chk_kvm_probe(struct hv_check_ctx *ctx);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -860,5 +861,204 @@ int probe_chk_kvm_caps(struct hv_check_ctx *ctx)
 			key[j] = (char)tolower((unsigned char)key[j]);
 		hv_finding_int(f, key, p->caps[i].value);
 	}
+	return 0;
+}
+
+/*
+ * kvm.options: what /etc/modprobe.d (and friends) and the kernel command line
+ * ask of the KVM modules, and whether the loaded modules run with it. A common
+ * trap: "options kvm_intel nested=1" written, module never reloaded.
+ */
+#define MAX_OPTS 32
+
+struct modopt {
+	int mod;              /* index in kmod_names */
+	char key[40];
+	char val[40];
+	char src[96];         /* "/etc/modprobe.d/kvm.conf" or "kernel command line" */
+};
+
+static int mod_index(const char *name, size_t n)
+{
+	for (int i = 0; i < N_KMODS; i++)
+		if (modname_eq(name, n, kmod_names[i]))
+			return i;
+	return -1;
+}
+
+/* Record KEY=VAL for module @mod; a later setting of the same key replaces the earlier one. */
+static void opt_set(struct modopt *o, int *n, int mod, const char *kv, size_t kvn, const char *src)
+{
+	const char *eq = memchr(kv, '=', kvn);
+	size_t kl = eq ? (size_t)(eq - kv) : kvn;
+	int i;
+
+	if (!kl || kl >= sizeof(o->key))
+		return;
+	for (i = 0; i < *n; i++)
+		if (o[i].mod == mod && strlen(o[i].key) == kl && !memcmp(o[i].key, kv, kl))
+			break;
+	if (i == *n) {
+		if (*n >= MAX_OPTS)
+			return;
+		(*n)++;
+	}
+	o[i].mod = mod;
+	snprintf(o[i].key, sizeof(o[i].key), "%.*s", (int)kl, kv);
+	/* A bare boolean option means "on" (kernel/params.c). */
+	snprintf(o[i].val, sizeof(o[i].val), "%.*s", eq ? (int)(kvn - kl - 1) : 1, eq ? eq + 1 : "1");
+	snprintf(o[i].src, sizeof(o[i].src), "%s", src);
+}
+
+/* "options MODULE k=v k2=v2" lines of one modprobe.d file (modprobe.d(5)). */
+static void parse_modprobe_conf(const char *text, const char *src, struct modopt *o, int *n)
+{
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		char line[512], *save = NULL, *tok, *mod;
+		int m;
+
+		snprintf(line, sizeof(line), "%.*s", (int)HV_MIN(len, sizeof(line) - 1), l);
+		l = nl ? nl + 1 : NULL;
+		tok = strtok_r(line, " \t\r", &save);
+		if (!tok || strcmp(tok, "options") != 0)
+			continue;
+		mod = strtok_r(NULL, " \t\r", &save);
+		if (!mod || (m = mod_index(mod, strlen(mod))) < 0)
+			continue;
+		while ((tok = strtok_r(NULL, " \t\r", &save)) && tok[0] != '#')
+			opt_set(o, n, m, tok, strlen(tok), src);
+	}
+}
+
+/*
+ * modprobe.d(5): *.conf files of these directories, in file-name order, a file
+ * in an earlier directory hiding a same-named one in a later directory.
+ */
+static void read_modprobe_d(const struct hv_root *root, struct modopt *o, int *n)
+{
+	static const char *const dirs[] = { "/etc/modprobe.d", "/run/modprobe.d",
+					    "/usr/local/lib/modprobe.d", "/lib/modprobe.d",
+					    "/usr/lib/modprobe.d" };
+	char *names[256];
+	int nn = 0;
+
+	for (size_t d = 0; d < HV_ARRAY_SIZE(dirs); d++) {
+		DIR *dir = hv_root_opendirf(root, "%s", dirs[d]);
+		struct dirent *de;
+
+		if (!dir)
+			continue;
+		while ((de = readdir(dir)) && nn < (int)HV_ARRAY_SIZE(names)) {
+			size_t l = strlen(de->d_name);
+			bool dup = false;
+
+			if (l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0)
+				continue;
+			for (int i = 0; i < nn; i++)
+				dup |= strcmp(strrchr(names[i], '/') + 1, de->d_name) == 0;
+			if (dup)
+				continue;
+			names[nn] = hv_asprintf("%s/%s", dirs[d], de->d_name);
+			if (names[nn])
+				nn++;
+		}
+		closedir(dir);
+	}
+	/* sort by file name (the part after the last '/') */
+	for (int i = 1; i < nn; i++)
+		for (int j = i; j > 0 && strcmp(strrchr(names[j - 1], '/'), strrchr(names[j], '/')) > 0;
+		     j--) {
+			char *t = names[j];
+
+			names[j] = names[j - 1];
+			names[j - 1] = t;
+		}
+	for (int i = 0; i < nn; i++) {
+		_cleanup_free_ char *text = NULL;
+
+		if (hv_root_read_maxf(root, 1u << 20, &text, "%s", names[i]) >= 0)
+			parse_modprobe_conf(text, names[i], o, n);
+		free(names[i]);
+	}
+}
+
+/* "kvm_intel.nested=1" / "kvm-amd.avic=1" words of the kernel command line (live). */
+static void read_cmdline(const struct hv_root *root, struct modopt *o, int *n)
+{
+	_cleanup_free_ char *cmd = NULL;
+	char *save = NULL, *tok;
+
+	if (hv_root_read_strf(root, &cmd, "/proc/cmdline") < 0)
+		return;
+	for (tok = strtok_r(cmd, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+		char *dot = strchr(tok, '.'), *eq = strchr(tok, '=');
+		int m;
+
+		if (!strcmp(tok, "--"))
+			break;   /* the rest goes to init */
+		if (!dot || (eq && eq < dot) || (m = mod_index(tok, (size_t)(dot - tok))) < 0)
+			continue;
+		opt_set(o, n, m, dot + 1, strlen(dot + 1), "the kernel command line");
+	}
+}
+
+/* 1 on, 0 off, -1 not a boolean ("Y"/"y"/"1"/"on", "N"/"n"/"0"/"off"). */
+static int boolval(const char *v)
+{
+	if (!strcasecmp(v, "y") || !strcmp(v, "1") || !strcasecmp(v, "on") || !strcasecmp(v, "yes"))
+		return 1;
+	if (!strcasecmp(v, "n") || !strcmp(v, "0") || !strcasecmp(v, "off") || !strcasecmp(v, "no"))
+		return 0;
+	return -1;
+}
+
+int probe_chk_kvm_options(struct hv_check_ctx *ctx)
+{
+	const char *id = ctx->check->id;
+	bool offline = hv_root_kind(ctx->root) == HV_ROOT_OFFLINE;
+	struct modopt opts[MAX_OPTS];
+	struct hv_finding *f;
+	int n = 0, nwarn = 0;
+	char list[512] = "";
+	size_t o = 0;
+
+	read_modprobe_d(ctx->root, opts, &n);
+	if (!offline)
+		read_cmdline(ctx->root, opts, &n);
+	if (!n) {
+		hv_report_add(ctx->rep, id, HV_SEV_INFO,
+			      "no options for kvm, kvm_intel, kvm_amd or kvm_pvm in modprobe.d%s: "
+			      "module defaults apply", offline ? "" : " or on the kernel command line");
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *mod = kmod_names[opts[i].mod];
+		_cleanup_free_ char *cur = NULL;
+		int want, have;
+
+		o += (size_t)snprintf(list + o, o < sizeof(list) ? sizeof(list) - o : 0, "%s%s.%s=%s",
+				      o ? " " : "", mod, opts[i].key, opts[i].val);
+		if (o >= sizeof(list))
+			o = sizeof(list) - 1;
+		if (offline || hv_root_read_linef(ctx->root, &cur, "/sys/module/%s/parameters/%s", mod,
+						  opts[i].key) < 0)
+			continue;
+		want = boolval(opts[i].val);
+		have = boolval(cur);
+		if (want >= 0 && have >= 0 ? want == have : strcmp(cur, opts[i].val) == 0)
+			continue;
+		nwarn++;
+		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
+				  "%s %s=%s is configured (%s) but the loaded module has %s=%s", mod,
+				  opts[i].key, opts[i].val, opts[i].src, opts[i].key, cur);
+		hv_finding_hint(f, "reload it with no VM running: modprobe -r %s && modprobe %s (or "
+				   "reboot)", mod, mod);
+		hv_finding_str(f, "module", mod);
+		hv_finding_str(f, "path", opts[i].src);
+	}
+	f = hv_report_add(ctx->rep, id, HV_SEV_INFO, "configured: %s%s", list,
+			  offline ? "" : nwarn ? "" : " (all in effect where loaded)");
 	return 0;
 }
