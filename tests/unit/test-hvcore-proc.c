@@ -160,7 +160,7 @@ static void test_discovery(void **state)
 
 	assert_int_equal(hv_vm_scan_new(&s), 0);
 	n = hv_vm_scan_run(s, r, 1000.0, &vms);
-	assert_int_equal(n, 6);  /* web1 db nodbg emu busy gone; not bash */
+	assert_int_equal(n, 7);  /* web1 db nodbg emu busy dbgfs gone; not bash */
 	assert_null(find(vms, n, 5000));
 
 	vm = find(vms, n, 1000);
@@ -201,6 +201,14 @@ static void test_discovery(void **state)
 	assert_int_equal(vm->vcpus[0].tid, 8001);
 	assert_int_equal(vm->vcpus[0].src, HV_VCPU_SRC_SYSCALL);
 
+	/* debugfs kvm/9000-11/vcpuN/pid, in index order whatever the tids */
+	vm = find(vms, n, 9000);
+	assert_non_null(vm);
+	assert_int_equal(vm->nvcpus, 2);
+	assert_int_equal(vm->vcpus[0].tid, 9006);
+	assert_int_equal(vm->vcpus[0].src, HV_VCPU_SRC_DEBUGFS);
+	assert_int_equal(vm->vcpus[1].tid, 9005);
+
 	vm = find(vms, n, 4000);
 	assert_int_equal(vm->accel, HV_ACCEL_TCG);
 	assert_int_equal(vm->nvcpus, 2);
@@ -210,7 +218,7 @@ static void test_discovery(void **state)
 	hv_root_free(r);
 	r = fixture("top-t1");
 	n = hv_vm_scan_run(s, r, 1002.0, &vms);
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 7);
 	assert_null(find(vms, n, 6000));
 	assert_non_null(find(vms, n, 7000));
 	assert_null(hv_vm_host_note(r));

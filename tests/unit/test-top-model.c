@@ -142,7 +142,7 @@ static void test_views(void **state)
 	assert_int_equal(top_sampler_tick(s, t1), 0);
 	top_view_init(&v);
 	assert_int_equal(top_view_rows(&v, top_sampler_snap(s), &rows, &n), 0);
-	assert_int_equal(n, 6 + 12);
+	assert_int_equal(n, 7 + 14);
 	assert_true(rows[0].is_vm);
 	assert_int_equal(rows[0].vm->pid, 2000);  /* busiest first */
 	assert_true(rows[4].last);

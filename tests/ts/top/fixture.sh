@@ -39,7 +39,7 @@ if command -v sqlite3 >/dev/null; then
 	ts_run vhv-top --sysroot "$t0,$t1" --record "$TS_TMP/top.db" -c pid,cpu,name
 	ts_assert_eq "record exit code" "$TS_RC" 0
 	ts_assert_eq "recorded samples" "$(sqlite3 "$TS_TMP/top.db" 'SELECT count(*) FROM top_sample')" 1
-	ts_assert_eq "recorded rows" "$(sqlite3 "$TS_TMP/top.db" 'SELECT count(*) FROM top_row')" 18
+	ts_assert_eq "recorded rows" "$(sqlite3 "$TS_TMP/top.db" 'SELECT count(*) FROM top_row')" 21
 	ts_assert_eq "recorded vCPU 0 of db" \
 		"$(sqlite3 "$TS_TMP/top.db" "SELECT tid, cpu, guest, wait FROM top_row WHERE vm_name='db' AND vcpu=0")" \
 		"2010|97.5|92.5|20.0"

@@ -72,7 +72,8 @@ def snapshot(root, k, mono, t1):
       'vhv-top fixture snapshot %s, written by tests/ts/top/mkroots.py (not captured from a host).\n'
       'top-t0 and top-t1 are 2 s apart (.vhv/clock): web1 (libvirt), db (debug-threads),\n'
       'nodbg (no thread names: KVM_RUN syscall + a kvm-nx-lpage-re user worker),\n'
-      'emu (TCG), kvm-busy (a vCPU always running), a shell (not a VM), gone (only in t0),\n'
+      'emu (TCG), kvm-busy (a vCPU always running), dbgfs (vCPU threads from debugfs),\n'
+      'a shell (not a VM), gone (only in t0),\n'
       'late (only in t1).\n' % ('t1' if t1 else 't0'))
     # web1: libvirt, 2 vCPUs, hugepages; debug-threads names too, libvirt wins
     kvm = {10: 'anon_inode:kvm-vm', 11: 'anon_inode:kvm-vcpu:0', 12: 'anon_inode:kvm-vcpu:1',
@@ -129,6 +130,16 @@ def snapshot(root, k, mono, t1):
          [th(8000, 'kvm-busy', k, syscall='202 0x7f 0x109 0x0 0x0 0x0 0x0 0x7ffd0 0x7f1\n'),
           th(8001, 'kvm-busy', k, utime=0, stime=190, state='R', syscall='running\n'),
           th(8002, 'kvm-nx-lpage-re', k, flags=BASE_FLAGS | PF_USER_WORKER, syscall=KVM_RUN(6))])
+    # dbgfs: no thread names, no thread in KVM_RUN (all in futex), but debugfs
+    # kvm/<pid>-<vmfd>/vcpuN/pid names the threads (as with debugfs mounted)
+    proc(root, 9000, 'qemu-system-x86', ['qemu-system-x86_64', '-accel', 'kvm', '-name', 'guest=dbgfs'],
+         {11: 'anon_inode:kvm-vm', 12: 'anon_inode:kvm-vcpu:0', 13: 'anon_inode:kvm-vcpu:1'},
+         [th(9000, 'qemu-system-x86', k, utime=1),
+          th(9005, 'qemu-system-x86', k, utime=30, gtime=20, syscall='202 0x1 0x80 0x0 0x0 0x0 0x0 0x7ffd0 0x7f1\n'),
+          th(9006, 'qemu-system-x86', k, utime=10, gtime=5, syscall='202 0x1 0x80 0x0 0x0 0x0 0x0 0x7ffd0 0x7f1\n')])
+    for idx, tid in ((0, 9006), (1, 9005)):
+        w(os.path.join(root, 'sys', 'kernel', 'debug', 'kvm', '9000-11', 'vcpu%d' % idx, 'pid'), '%d\n' % tid)
+    w(os.path.join(root, 'sys', 'kernel', 'debug', 'kvm', '9000-11', 'vcpu0', 'tsc-offset'), '0\n')
     # a process that is no VM
     proc(root, 5000, 'bash', ['/bin/bash'], {0: '../../../dev/pts/0'}, [th(5000, 'bash', k, utime=1)])
     if not t1:
