@@ -20,12 +20,13 @@
 #include "hvcore/hv-util.h"
 
 /* One coalesced metadata read is at most this big. */
-#define BATCH_BYTES (8u << 20)
+#define BATCH_BYTES (2u << 20)
 
 enum ctype { CT_UNALLOC, CT_ZERO_PLAIN, CT_ZERO_ALLOC, CT_NORMAL, CT_COMPRESSED };
 
-/* Per-cluster state after compare: what check_oflag_copied needs to know. */
+/* On-disk refcount == 1 lookups for the COPIED check (check_oflag_copied). */
 enum { ST_NOT_ONE = 0, ST_ONE = 1, ST_ERR = 2 };
+
 
 struct refs {
 	uint8_t *nib;           /* two 4-bit counts per byte; 15 = look in the hash */
@@ -44,6 +45,9 @@ struct ck {
 	uint8_t *buf;           /* BATCH_BYTES (or one cluster if bigger) */
 	size_t buf_len;
 	uint8_t *dbuf;          /* --deep scratch */
+	uint8_t *one;           /* bit k: on-disk refcount of cluster k is 1 */
+	uint64_t one_n;         /* clusters covered by @one */
+	uint64_t highest;       /* highest cluster in use (compare_refcounts) */
 	uint64_t work_done, work_total;
 	unsigned max_msgs;
 	bool data_file;
@@ -272,6 +276,7 @@ static inline enum ctype cluster_type(const struct ck *c, uint64_t e)
 struct l2ref {
 	uint64_t off;           /* L2 table offset (masked) */
 	uint32_t l1i;           /* index in its L1 table */
+	bool copied;            /* check its entries' COPIED flags */
 };
 
 static int cmp_l2ref(const void *a, const void *b)
@@ -297,7 +302,8 @@ static const char *guest_range(const struct ck *c, uint64_t l1i, char *buf, size
 
 struct l1ctx {
 	const char *label;      /* "active" or "snapshot 'x' (id 1)" */
-	bool active;            /* count fragmentation info, the active-only warnings */
+	bool active;            /* count fragmentation info (qemu CHECK_FRAG_INFO) */
+	bool copied;            /* check the COPIED flags (qemu check_oflag_copied) */
 };
 
 static int deep_check(struct ck *c, uint64_t coffset, uint64_t csize, const char *where)
@@ -328,30 +334,204 @@ static int deep_check(struct ck *c, uint64_t coffset, uint64_t csize, const char
 	return 0;
 }
 
-/* check_refcounts_l2(): one L2 table at @l2 (already read). */
-static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t l2_off,
-		   const uint8_t *l2)
+/* ---- on-disk refcount == 1, for the COPIED check ------------------------ */
+
+static inline uint64_t rb_entry(const struct q2_image *img, const uint8_t *rb, uint64_t idx)
+{
+	switch (img->refcount_order) {
+	case 0: return (rb[idx / 8] >> (idx % 8)) & 1;
+	case 1: return (rb[idx / 4] >> (2 * (idx % 4))) & 3;
+	case 2: return (rb[idx / 2] >> (4 * (idx % 2))) & 0xf;
+	case 3: return rb[idx];
+	case 4: return q2_be16(rb + idx * 2);
+	case 5: return q2_be32(rb + idx * 4);
+	default: return q2_be64(rb + idx * 8);
+	}
+}
+
+/*
+ * The on-disk refcount of one cluster (qcow2_get_refcount), for clusters
+ * outside the bitmap. Returns 0 and *v, or -EIO (unaligned refblock).
+ */
+static int ondisk_refcount(struct ck *c, uint64_t k, uint64_t *v)
 {
 	struct q2_image *img = c->img;
-	const uint64_t cs = img->cluster_size, n = img->l2_entries;
-	const bool ext = img->extended_l2, frag = lc->active;
-	uint64_t next_contig = 0, j;
-	char where[160], gr[80];
+	uint64_t ri = k >> img->rb_bits, rb, idx = k & ((1ull << img->rb_bits) - 1);
+	uint64_t byte = (idx << img->refcount_order) / 8;
+	uint8_t tmp[8] = { 0 };
 	int rc;
 
-#define WHERE()                                                                            \
-	(snprintf(where, sizeof(where), "%s L2 table at 0x%llx (%s), entry %llu", lc->label, \
-		  (unsigned long long)l2_off, guest_range(c, l1i, gr, sizeof(gr)),           \
-		  (unsigned long long)j),                                                    \
+	*v = 0;
+	if (ri >= img->reftable_entries)
+		return 0;
+	rb = img->reftable[ri] & Q2_REFT_OFFSET_MASK;
+	if (!rb)
+		return 0;
+	if (rb & (img->cluster_size - 1))
+		return -EIO;
+	rc = q2_pread(img, tmp, img->refcount_order >= 3 ? img->refcount_bits / 8 : 1, rb + byte);
+	if (rc < 0)
+		return rc;
+	if (img->refcount_order >= 3)
+		*v = rb_entry(img, tmp, 0);
+	else
+		*v = rb_entry(img, tmp, idx - byte * 8 / img->refcount_bits);
+	return 0;
+}
+
+/* ST_ERR when the refcount block of cluster @k is unaligned (qemu: -EIO). */
+static inline int state_of(struct ck *c, uint64_t k)
+{
+	const struct q2_image *img = c->img;
+	uint64_t ri = k >> img->rb_bits, v;
+
+	if (ri < img->reftable_entries &&
+	    (img->reftable[ri] & Q2_REFT_OFFSET_MASK & (img->cluster_size - 1)))
+		return ST_ERR;
+	if (k < c->one_n)
+		return (c->one[k >> 3] >> (k & 7)) & 1;
+	if (ondisk_refcount(c, k, &v) < 0)
+		return ST_ERR;
+	return v == 1 ? ST_ONE : ST_NOT_ONE;
+}
+
+/*
+ * Visit the refcount blocks covering clusters [0, n) in coalesced batches:
+ * @fn gets each block (NULL when absent or past the table) and its index.
+ * Unaligned blocks are passed with @err set.
+ */
+typedef void (*rb_fn)(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, uint64_t n);
+
+static void for_each_refblock(struct ck *c, uint64_t n, rb_fn fn)
+{
+	struct q2_image *img = c->img;
+	const uint64_t per_rb = 1ull << img->rb_bits, cs = img->cluster_size;
+	const uint64_t nrb = HV_DIV_ROUND_UP(n, per_rb);
+	uint64_t ri = 0;
+
+	while (ri < nrb) {
+		uint64_t rb = 0, rj = ri + 1, r;
+		bool err = false, have = false;
+
+		if (ri < img->reftable_entries)
+			rb = img->reftable[ri] & Q2_REFT_OFFSET_MASK;
+		if (rb && (rb & (cs - 1))) {
+			err = true;
+		} else if (rb) {
+			have = true;
+			while (rj < nrb && rj < img->reftable_entries &&
+			       (img->reftable[rj] & Q2_REFT_OFFSET_MASK) == rb + (rj - ri) * cs &&
+			       (rj - ri + 1) * cs <= c->buf_len)
+				rj++;
+			/* past the end of the file: zeros, as QEMU reads it */
+			if (q2_pread(img, c->buf, (rj - ri) * cs, rb) < 0)
+				memset(c->buf, 0, (rj - ri) * cs);
+		}
+		for (r = ri; r < rj; r++)
+			fn(c, r, have ? c->buf + (r - ri) * cs : NULL, err, n);
+		progress(c, rj - ri);
+		ri = rj;
+	}
+}
+
+static void one_fill(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, uint64_t n)
+{
+	const struct q2_image *img = c->img;
+	uint64_t k = ri << img->rb_bits, end = HV_MIN(k + (1ull << img->rb_bits), n), i;
+
+	if (!blk || err)
+		return; /* bits stay 0; errors are recognised from the reftable */
+	if (img->refcount_order == 4) {
+		for (i = 0; k < end; k++, i++)
+			if (blk[2 * i] == 0 && blk[2 * i + 1] == 1)
+				c->one[k >> 3] |= (uint8_t)(1u << (k & 7));
+		return;
+	}
+	for (i = 0; k < end; k++, i++)
+		if (rb_entry(img, blk, i) == 1)
+			c->one[k >> 3] |= (uint8_t)(1u << (k & 7));
+}
+
+/* ---- L1/L2 walk --------------------------------------------------------- */
+
+static void copied_mismatch(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t l2_off,
+			    uint64_t j, uint64_t e, int st)
+{
+	char gr[80];
+
+	msg(c, Q2_MSG_CORRUPTION,
+	    "%s L2 table at 0x%llx (%s), entry %llu: COPIED flag is %s but the data cluster's refcount is %s1",
+	    lc->label, (unsigned long long)l2_off, guest_range(c, l1i, gr, sizeof(gr)),
+	    (unsigned long long)j, (e & Q2_OFLAG_COPIED) ? "set" : "clear",
+	    st == ST_ONE ? "" : "not ");
+}
+
+/*
+ * check_refcounts_l2() and, for the active L1 table, the L2 half of
+ * check_oflag_copied(): one L2 table at @l2 (already read).
+ * @copied: check COPIED flags here (false when the table's own refcount
+ * could not be read, as qemu skips the whole table then).
+ */
+static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t l2_off,
+		   const uint8_t *l2, bool copied)
+{
+	struct q2_image *img = c->img;
+	const uint64_t cs = img->cluster_size, n = img->l2_entries, fsize = img->file_size;
+	const uint64_t rmax = img->refcount_max;
+	const unsigned bits = img->cluster_bits;
+	const bool ext = img->extended_l2, frag = lc->active;
+	const bool fast = !ext && !c->data_file && img->version >= 3;
+	uint64_t next_contig = 0, j;
+	char where[200], gr[80];
+	int rc;
+
+#define WHERE()                                                                               \
+	(snprintf(where, sizeof(where), "%s L2 table at 0x%llx (%s), entry %llu (guest 0x%llx)", \
+		  lc->label, (unsigned long long)l2_off, guest_range(c, l1i, gr, sizeof(gr)),  \
+		  (unsigned long long)j,                                                        \
+		  (unsigned long long)(((uint64_t)l1i * n + j) << bits)),                       \
 	 where)
 
 	for (j = 0; j < n; j++) {
 		uint64_t e = q2_be64(l2 + j * img->l2_entry_size);
-		uint64_t bm = ext ? q2_be64(l2 + j * 16 + 8) : 0;
+		uint64_t bm, off;
 		enum ctype t;
 
+		if (!e && !ext)
+			continue; /* unallocated: the common case */
+		off = e & Q2_L2E_OFFSET_MASK;
+		if (fast && off && !(e & ~(Q2_OFLAG_COPIED | Q2_L2E_OFFSET_MASK)) && !(off & (cs - 1)) &&
+		    off + cs <= fsize) {
+			/* a plain allocated cluster inside the file: the hot path */
+			uint64_t k = off >> bits;
+			unsigned v;
+
+			if (frag) {
+				c->res->allocated_clusters++;
+				if (next_contig && off != next_contig)
+					c->res->fragmented_clusters++;
+				next_contig = off + cs;
+			}
+			v = nib_get(&c->r, k);
+			if (v < 14 && v + 1 <= rmax) {
+				nib_set(&c->r, k, v + 1);
+			} else {
+				rc = inc_region(c, off, cs, WHERE());
+				if (rc < 0)
+					return rc;
+			}
+			if (copied) {
+				int st = k < c->one_n ? (c->one[k >> 3] >> (k & 7)) & 1 : state_of(c, k);
+
+				if (st != !!(e & Q2_OFLAG_COPIED) &&
+				    (st = state_of(c, k)) != ST_ERR)
+					copied_mismatch(c, lc, l1i, l2_off, j, e, st);
+			}
+			continue;
+		}
+		bm = ext ? q2_be64(l2 + j * 16 + 8) : 0;
 		if (!e && !bm)
-			continue; /* unallocated, nothing to check: the common case */
+			continue;
 		t = cluster_type(c, e);
 		if (t != CT_COMPRESSED && (e & Q2_L2E_STD_RESERVED_MASK))
 			msg(c, Q2_MSG_CORRUPTION, "%s: reserved bits set (0x%llx)", WHERE(),
@@ -397,9 +577,7 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 			break;
 		}
 		case CT_ZERO_ALLOC:
-		case CT_NORMAL: {
-			uint64_t off = e & Q2_L2E_OFFSET_MASK;
-
+		case CT_NORMAL:
 			if ((bm >> 32) & bm)
 				msg(c, Q2_MSG_CORRUPTION,
 				    "%s: subcluster bitmap marks subclusters both allocated and zero",
@@ -418,27 +596,22 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 				msg(c, Q2_MSG_WARNING, "%s: zero flag set in a version 2 image",
 				    WHERE());
 			if (c->data_file && (img->autoclear & Q2_AUTOCLEAR_DATA_FILE_RAW) &&
-			    t == CT_NORMAL && off != (((uint64_t)l1i * n + j) << img->cluster_bits))
+			    t == CT_NORMAL && off != (((uint64_t)l1i * n + j) << bits))
 				msg(c, Q2_MSG_WARNING,
 				    "%s: raw external data file, but host offset 0x%llx differs from the guest offset",
 				    WHERE(), (unsigned long long)off);
 			if (!c->data_file) {
-				if (!(off & (cs - 1)) && off + cs <= img->file_size) {
-					/* fast path of inc_region() for an aligned, in-file cluster */
-					uint64_t k = off >> img->cluster_bits;
-					unsigned v = nib_get(&c->r, k);
-
-					if (v < 14 && v + 1 <= img->refcount_max) {
-						nib_set(&c->r, k, v + 1);
-						break;
-					}
-				}
 				rc = inc_region(c, off, cs, WHERE());
 				if (rc < 0)
 					return rc;
 			}
+			if (copied) {
+				int st = c->data_file ? ST_ONE : state_of(c, off >> bits);
+
+				if (st != ST_ERR && st != !!(e & Q2_OFLAG_COPIED))
+					copied_mismatch(c, lc, l1i, l2_off, j, e, st);
+			}
 			break;
-		}
 		case CT_ZERO_PLAIN:
 			if (img->version == 2)
 				msg(c, Q2_MSG_WARNING, "%s: zero flag set in a version 2 image",
@@ -462,60 +635,15 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 	return 0;
 }
 
-/*
- * Read the L2 tables of @refs (sorted by offset) in coalesced batches and
- * hand each to @fn.
- */
-typedef int (*l2_fn)(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t l2_off,
-		     const uint8_t *l2);
-
-static int for_each_l2(struct ck *c, const struct l1ctx *lc, struct l2ref *refs, size_t n,
-		       l2_fn fn)
-{
-	const uint64_t cs = c->img->cluster_size;
-	size_t i = 0;
-	int rc;
-
-	qsort(refs, n, sizeof(*refs), cmp_l2ref);
-	while (i < n) {
-		size_t j = i + 1, k;
-		uint64_t len;
-
-		/* coalesce aligned tables that follow each other on disk */
-		if (!(refs[i].off & (cs - 1))) {
-			while (j < n && (refs[j].off == refs[j - 1].off ||
-					 refs[j].off == refs[j - 1].off + cs) &&
-			       !(refs[j].off & (cs - 1)) &&
-			       refs[j].off + cs - refs[i].off <= c->buf_len)
-				j++;
-		}
-		len = refs[j - 1].off + cs - refs[i].off;
-		rc = q2_pread(c->img, c->buf, len, refs[i].off);
-		if (rc < 0) {
-			msg(c, Q2_MSG_CHECK_ERROR, "%s L2 table at 0x%llx: read error: %s",
-			    lc->label, (unsigned long long)refs[i].off, strerror(-rc));
-			return rc;
-		}
-		for (k = i; k < j; k++) {
-			rc = fn(c, lc, refs[k].l1i, refs[k].off, c->buf + (refs[k].off - refs[i].off));
-			if (rc < 0)
-				return rc;
-		}
-		progress(c, j - i);
-		i = j;
-	}
-	return 0;
-}
-
-/* check_refcounts_l1() */
+/* check_refcounts_l1(), plus the L1 half of check_oflag_copied() for the active table. */
 static int walk_l1(struct ck *c, const struct l1ctx *lc, uint64_t l1_off, uint32_t l1_size)
 {
 	struct q2_image *img = c->img;
+	const uint64_t cs = img->cluster_size;
 	uint8_t *raw = NULL;
 	struct l2ref *refs = NULL;
-	size_t nrefs = 0;
-	char what[160];
-	uint32_t i;
+	size_t nrefs = 0, i;
+	char what[200];
 	int rc;
 
 	if (!l1_size)
@@ -538,32 +666,74 @@ static int walk_l1(struct ck *c, const struct l1ctx *lc, uint64_t l1_off, uint32
 		goto out;
 	}
 	for (i = 0; i < l1_size; i++) {
-		uint64_t e = q2_be64(raw + (size_t)i * 8), l2_off;
+		uint64_t e = q2_be64(raw + i * 8), l2_off;
 		char gr[80];
 
 		if (!e)
 			continue;
+		guest_range(c, i, gr, sizeof(gr));
 		if (e & Q2_L1E_RESERVED_MASK)
-			msg(c, Q2_MSG_CORRUPTION, "%s, entry %u (%s): reserved bits set (0x%llx)",
-			    what, i, guest_range(c, i, gr, sizeof(gr)), (unsigned long long)e);
+			msg(c, Q2_MSG_CORRUPTION, "%s, entry %zu (%s): reserved bits set (0x%llx)",
+			    what, i, gr, (unsigned long long)e);
 		l2_off = e & Q2_L1E_OFFSET_MASK;
-		snprintf(what, sizeof(what), "%s L2 table (L1 entry %u, %s)", lc->label, i,
-			 guest_range(c, i, gr, sizeof(gr)));
-		rc = inc_region(c, l2_off, img->cluster_size, what);
+		snprintf(what, sizeof(what), "%s L2 table (L1 entry %zu, %s)", lc->label, i, gr);
+		rc = inc_region(c, l2_off, cs, what);
 		if (rc < 0)
 			goto out;
-		if (l2_off & (img->cluster_size - 1))
+		if (l2_off & (cs - 1))
 			msg(c, Q2_MSG_CORRUPTION,
 			    "%s at 0x%llx is not cluster aligned; L1 entry corrupted", what,
 			    (unsigned long long)l2_off);
 		snprintf(what, sizeof(what), "%s L1 table", lc->label);
 		refs[nrefs].off = l2_off;
-		refs[nrefs].l1i = i;
+		refs[nrefs].l1i = (uint32_t)i;
+		refs[nrefs].copied = false;
+		/* check_oflag_copied(): the L2 table's own refcount must be 1 iff COPIED */
+		if (lc->copied && l2_off) {
+			int st = state_of(c, l2_off >> img->cluster_bits);
+
+			if (st != ST_ERR) {
+				refs[nrefs].copied = true;
+				if (st != !!(e & Q2_OFLAG_COPIED))
+					msg(c, Q2_MSG_CORRUPTION,
+					    "active L1 table, entry %zu (%s): COPIED flag is %s but the L2 table's refcount is %s1",
+					    i, gr, (e & Q2_OFLAG_COPIED) ? "set" : "clear",
+					    st == ST_ONE ? "" : "not ");
+			}
+		}
 		nrefs++;
 	}
 	free(raw);
 	raw = NULL;
-	rc = for_each_l2(c, lc, refs, nrefs, walk_l2);
+
+	/* Read the L2 tables in offset order, coalescing adjacent ones into one read. */
+	qsort(refs, nrefs, sizeof(*refs), cmp_l2ref);
+	i = 0;
+	while (i < nrefs) {
+		size_t j = i + 1, k;
+
+		if (!(refs[i].off & (cs - 1))) {
+			while (j < nrefs &&
+			       (refs[j].off == refs[j - 1].off || refs[j].off == refs[j - 1].off + cs) &&
+			       !(refs[j].off & (cs - 1)) && refs[j].off + cs - refs[i].off <= c->buf_len)
+				j++;
+		}
+		rc = q2_pread(img, c->buf, refs[j - 1].off + cs - refs[i].off, refs[i].off);
+		if (rc < 0) {
+			msg(c, Q2_MSG_CHECK_ERROR, "%s L2 table at 0x%llx: read error: %s", lc->label,
+			    (unsigned long long)refs[i].off, strerror(-rc));
+			goto out;
+		}
+		for (k = i; k < j; k++) {
+			rc = walk_l2(c, lc, refs[k].l1i, refs[k].off,
+				     c->buf + (refs[k].off - refs[i].off), refs[k].copied);
+			if (rc < 0)
+				goto out;
+		}
+		progress(c, j - i);
+		i = j;
+	}
+	rc = 0;
 out:
 	free(raw);
 	free(refs);
@@ -597,7 +767,7 @@ static int check_refblocks(struct ck *c)
 		}
 		if (k >= c->r.n) {
 			msg(c, Q2_MSG_CORRUPTION,
-			    "refcount block %llu at 0x%llx is outside the image (ends at 0x%llx)",
+			    "refcount block %llu at 0x%llx is outside the image (file ends at 0x%llx)",
 			    (unsigned long long)i, (unsigned long long)off,
 			    (unsigned long long)img->file_size);
 			continue;
@@ -617,209 +787,51 @@ static int check_refblocks(struct ck *c)
 	return 0;
 }
 
-static inline uint64_t rb_entry(const struct q2_image *img, const uint8_t *rb, uint64_t idx)
+static void cmp_one(struct ck *c, uint64_t k, uint64_t ondisk, uint64_t computed)
 {
-	switch (img->refcount_order) {
-	case 0: return (rb[idx / 8] >> (idx % 8)) & 1;
-	case 1: return (rb[idx / 4] >> (2 * (idx % 4))) & 3;
-	case 2: return (rb[idx / 2] >> (4 * (idx % 2))) & 0xf;
-	case 3: return rb[idx];
-	case 4: return q2_be16(rb + idx * 2);
-	case 5: return q2_be32(rb + idx * 4);
-	default: return q2_be64(rb + idx * 8);
-	}
-}
+	const uint64_t cs = c->img->cluster_size;
 
-/*
- * The on-disk refcount of one cluster (qcow2_get_refcount), for clusters
- * outside the compared range. Returns 0 and *v, or -EIO (unaligned refblock).
- */
-static int ondisk_refcount(struct ck *c, uint64_t k, uint64_t *v)
-{
-	struct q2_image *img = c->img;
-	uint64_t ri = k >> img->rb_bits, rb, idx = k & ((1ull << img->rb_bits) - 1);
-	uint64_t byte = (idx << img->refcount_order) / 8;
-	uint8_t tmp[8] = { 0 };
-	int rc;
-
-	*v = 0;
-	if (ri >= img->reftable_entries)
-		return 0;
-	rb = img->reftable[ri] & Q2_REFT_OFFSET_MASK;
-	if (!rb)
-		return 0;
-	if (rb & (img->cluster_size - 1))
-		return -EIO;
-	rc = q2_pread(img, tmp, img->refcount_order >= 3 ? img->refcount_bits / 8 : 1, rb + byte);
-	if (rc < 0)
-		return rc;
-	if (img->refcount_order >= 3)
-		*v = rb_entry(img, tmp, 0);
+	if (ondisk < computed)
+		msg(c, Q2_MSG_CORRUPTION,
+		    "cluster %llu (host 0x%llx): refcount %llu but referenced %llu times",
+		    (unsigned long long)k, (unsigned long long)(k * cs),
+		    (unsigned long long)ondisk, (unsigned long long)computed);
 	else
-		*v = rb_entry(img, tmp, idx - byte * 8 / img->refcount_bits);
-	return 0;
+		msg(c, Q2_MSG_LEAK,
+		    "cluster %llu (host 0x%llx): leaked, refcount %llu but referenced %llu times",
+		    (unsigned long long)k, (unsigned long long)(k * cs),
+		    (unsigned long long)ondisk, (unsigned long long)computed);
 }
 
-/*
- * compare_refcounts(): on-disk vs computed for every cluster < n, reading the
- * refcount blocks in coalesced batches. Leaves in the array, per cluster,
- * whether its on-disk refcount is 1 (for the COPIED check). Returns the
- * highest cluster in use.
- */
-static uint64_t compare_refcounts(struct ck *c)
+/* compare_refcounts() for one refcount block's clusters. */
+static void cmp_block(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, uint64_t n)
 {
-	struct q2_image *img = c->img;
-	const uint64_t per_rb = 1ull << img->rb_bits, cs = img->cluster_size;
-	const uint64_t nrb = HV_DIV_ROUND_UP(c->r.n, per_rb);
-	uint64_t highest = 0, ri = 0;
+	const struct q2_image *img = c->img;
+	uint64_t k = ri << img->rb_bits, end = HV_MIN(k + (1ull << img->rb_bits), n), i;
 
-	while (ri < nrb) {
-		uint64_t first_k = ri * per_rb, rb = 0, len = 0, rj = ri + 1, r;
-		bool err = false, have = false;
-
-		if (ri < img->reftable_entries)
-			rb = img->reftable[ri] & Q2_REFT_OFFSET_MASK;
-		if (rb && (rb & (cs - 1)))
-			err = true;
-		else if (rb) {
-			have = true;
-			while (rj < nrb && rj < img->reftable_entries &&
-			       (img->reftable[rj] & Q2_REFT_OFFSET_MASK) == rb + (rj - ri) * cs &&
-			       (rj - ri + 1) * cs <= c->buf_len)
-				rj++;
-			len = (rj - ri) * cs;
-			if (q2_pread(img, c->buf, len, rb) < 0)
-				err = true, have = false;
-		}
-		for (r = ri; r < rj; r++) {
-			uint64_t k, end = HV_MIN((r + 1) * per_rb, c->r.n);
-			const uint8_t *blk = have ? c->buf + (r - ri) * cs : NULL;
-
-			for (k = r * per_rb; k < end; k++) {
-				uint64_t ondisk = blk ? rb_entry(img, blk, k - r * per_rb) : 0;
-				unsigned nv = nib_get(&c->r, k);
-				uint64_t computed = nv < 15 ? nv : refs_get(&c->r, k);
-
-				if (err) {
-					msg(c, Q2_MSG_CHECK_ERROR,
-					    "cannot read the refcount of cluster %llu: refcount block %llu at 0x%llx is not cluster aligned",
-					    (unsigned long long)k, (unsigned long long)r,
-					    (unsigned long long)rb);
-					nib_set(&c->r, k, ST_ERR);
-					if (computed)
-						highest = k;
-					continue;
-				}
-				if (ondisk || computed)
-					highest = k;
-				if (ondisk != computed) {
-					if (ondisk < computed)
-						msg(c, Q2_MSG_CORRUPTION,
-						    "cluster %llu (host 0x%llx): refcount %llu but referenced %llu times",
-						    (unsigned long long)k,
-						    (unsigned long long)(k * cs),
-						    (unsigned long long)ondisk,
-						    (unsigned long long)computed);
-					else
-						msg(c, Q2_MSG_LEAK,
-						    "cluster %llu (host 0x%llx): leaked, refcount %llu but referenced %llu times",
-						    (unsigned long long)k,
-						    (unsigned long long)(k * cs),
-						    (unsigned long long)ondisk,
-						    (unsigned long long)computed);
-				}
-				nib_set(&c->r, k, ondisk == 1 ? ST_ONE : ST_NOT_ONE);
-			}
-		}
-		(void)first_k;
-		progress(c, rj - ri);
-		ri = rj;
+	if (err) {
+		for (; k < end; k++)
+			msg(c, Q2_MSG_CHECK_ERROR,
+			    "cannot read the refcount of cluster %llu: refcount block %llu is not cluster aligned",
+			    (unsigned long long)k, (unsigned long long)ri);
+		return; /* qemu skips these clusters entirely (not in "highest") */
 	}
-	return highest;
-}
+	for (i = 0; k < end; k++, i++) {
+		uint64_t ondisk, computed;
+		unsigned nv = nib_get(&c->r, k);
 
-/* Refcount == 1 state of cluster @k after compare_refcounts(). */
-static int state_of(struct ck *c, uint64_t k)
-{
-	uint64_t v;
-
-	if (k < c->r.n)
-		return nib_get(&c->r, k);
-	if (ondisk_refcount(c, k, &v) < 0)
-		return ST_ERR;
-	return v == 1 ? ST_ONE : ST_NOT_ONE;
-}
-
-/* check_oflag_copied(): the L2 half, per active L2 table. */
-static int copied_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t l2_off,
-		     const uint8_t *l2)
-{
-	struct q2_image *img = c->img;
-	uint64_t j;
-	char gr[80];
-
-	for (j = 0; j < img->l2_entries; j++) {
-		uint64_t e = q2_be64(l2 + j * img->l2_entry_size);
-		enum ctype t;
-		int st;
-
-		if (!e)
-			continue;
-		t = cluster_type(c, e);
-		if (t != CT_NORMAL && t != CT_ZERO_ALLOC)
-			continue;
-		if (c->data_file)
-			st = ST_ONE;
+		if (!blk)
+			ondisk = 0;
+		else if (img->refcount_order == 4)
+			ondisk = (uint64_t)blk[2 * i] << 8 | blk[2 * i + 1];
 		else
-			st = state_of(c, (e & Q2_L2E_OFFSET_MASK) >> img->cluster_bits);
-		if (st == ST_ERR)
-			continue;
-		if ((st == ST_ONE) != !!(e & Q2_OFLAG_COPIED))
-			msg(c, Q2_MSG_CORRUPTION,
-			    "%s L2 table at 0x%llx (%s), entry %llu: COPIED flag is %s but the data cluster's refcount is %s1",
-			    lc->label, (unsigned long long)l2_off, guest_range(c, l1i, gr, sizeof(gr)),
-			    (unsigned long long)j, (e & Q2_OFLAG_COPIED) ? "set" : "clear",
-			    st == ST_ONE ? "" : "not ");
+			ondisk = rb_entry(img, blk, i);
+		computed = nv < 15 ? nv : refs_get(&c->r, k);
+		if (ondisk | computed)
+			c->highest = k;
+		if (ondisk != computed)
+			cmp_one(c, k, ondisk, computed);
 	}
-	return 0;
-}
-
-static int check_oflag_copied(struct ck *c)
-{
-	struct q2_image *img = c->img;
-	struct l1ctx lc = { .label = "active", .active = true };
-	struct l2ref *refs;
-	size_t n = 0;
-	uint32_t i;
-	int rc;
-
-	refs = malloc((img->l1_size ? img->l1_size : 1) * sizeof(*refs));
-	if (!refs) {
-		c->res->check_errors++;
-		return -ENOMEM;
-	}
-	for (i = 0; i < img->l1_size; i++) {
-		uint64_t e = img->l1[i], l2_off = e & Q2_L1E_OFFSET_MASK;
-		char gr[80];
-		int st;
-
-		if (!l2_off)
-			continue;
-		st = state_of(c, l2_off >> img->cluster_bits);
-		if (st == ST_ERR)
-			continue;
-		if ((st == ST_ONE) != !!(e & Q2_OFLAG_COPIED))
-			msg(c, Q2_MSG_CORRUPTION,
-			    "active L1 table, entry %u (%s): COPIED flag is %s but the L2 table's refcount is %s1",
-			    i, guest_range(c, i, gr, sizeof(gr)), (e & Q2_OFLAG_COPIED) ? "set" : "clear",
-			    st == ST_ONE ? "" : "not ");
-		refs[n].off = l2_off;
-		refs[n].l1i = i;
-		n++;
-	}
-	rc = for_each_l2(c, &lc, refs, n, copied_l2);
-	free(refs);
-	return rc;
 }
 
 /* ---- bitmaps ------------------------------------------------------------ */
@@ -836,13 +848,7 @@ static int check_bitmaps(struct ck *c)
 	rc = inc_region(c, img->bitmap_dir_offset, img->bitmap_dir_size, "bitmap directory");
 	if (rc < 0)
 		return rc;
-	if (img->n_bitmaps_loaded != img->nb_bitmaps) {
-		msg(c, Q2_MSG_CORRUPTION, "bitmap directory at 0x%llx cannot be loaded",
-		    (unsigned long long)img->bitmap_dir_offset);
-		c->res->fatal = -EINVAL;
-		return -EINVAL;
-	}
-	for (b = 0; b < img->nb_bitmaps; b++) {
+	for (b = 0; b < img->n_bitmaps_loaded; b++) {
 		const struct q2_bitmap *bm = &img->bitmaps[b];
 		uint8_t *tab;
 		uint32_t i;
@@ -918,7 +924,7 @@ static void header_warnings(struct ck *c)
 static int calculate_refcounts(struct ck *c)
 {
 	struct q2_image *img = c->img;
-	struct l1ctx active = { .label = "active", .active = true };
+	struct l1ctx active = { .label = "active", .active = true, .copied = true };
 	uint32_t i;
 	int rc;
 
@@ -971,23 +977,13 @@ static int calculate_refcounts(struct ck *c)
 	return check_refblocks(c);
 }
 
-static uint64_t count_l2(const struct q2_image *img, const uint64_t *l1, uint32_t n)
-{
-	uint64_t cnt = 0;
-	uint32_t i;
-
-	for (i = 0; i < n; i++)
-		cnt += (l1[i] & Q2_L1E_OFFSET_MASK) != 0;
-	(void)img;
-	return cnt;
-}
-
 int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_check_result *res)
 {
 	static const struct q2_check_opts no_opts;
 	struct ck c = { .img = img, .opts = opts ? opts : &no_opts, .res = res };
-	uint64_t nb_clusters, highest, l2s;
+	uint64_t nb_clusters, l2s = 0;
 	char why[256] = "";
+	uint32_t i;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -995,19 +991,18 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 	c.data_file = q2_has_data_file(img);
 
 	/* qcow2_check_read_snapshot_table() */
-	rc = q2_image_load_snapshots(img, (uint64_t *)&res->corruptions, why, sizeof(why));
+	rc = q2_image_load_snapshots(img, NULL, why, sizeof(why));
 	if (rc < 0) {
 		msg(&c, Q2_MSG_CHECK_ERROR, "snapshot table: %s", why);
 		goto fatal;
 	}
-	if (res->corruptions)
-		for (uint32_t i = 0; i < img->n_snapshots_loaded; i++)
-			if (img->snapshots[i].extra_size < 16) {
-				res->corruptions--; /* re-counted with a message */
+	if (img->version >= 3)
+		for (i = 0; i < img->n_snapshots_loaded; i++)
+			if (img->snapshots[i].extra_size < 16)
 				msg(&c, Q2_MSG_CORRUPTION,
 				    "snapshot table entry %u is incomplete (%u bytes of extra data, version 3 needs 16)",
 				    i, img->snapshots[i].extra_size);
-			}
+	/* qemu refuses to open an image whose bitmap directory is broken */
 	rc = q2_image_load_bitmaps(img, why, sizeof(why));
 	if (rc < 0) {
 		msg(&c, Q2_MSG_CHECK_ERROR, "bitmap directory: %s", why);
@@ -1022,34 +1017,32 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 	}
 	res->total_clusters = HV_DIV_ROUND_UP(HV_DIV_ROUND_UP(img->size, 512) * 512,
 					      img->cluster_size);
+	/* memory: nb_clusters/2 (counts) + nb_clusters/8 (refcount==1 bits), bounded above */
 	rc = refs_grow(&c.r, nb_clusters + 2);
-	if (rc < 0) {
-		res->check_errors++;
-		goto fatal;
-	}
-	c.r.n = nb_clusters;
+	c.one_n = nb_clusters;
+	c.one = calloc(nb_clusters / 8 + 1, 1);
 	c.buf_len = HV_MAX((uint64_t)BATCH_BYTES, img->cluster_size);
 	c.buf = malloc(c.buf_len);
-	if (!c.buf) {
+	if (rc < 0 || !c.one || !c.buf) {
 		res->check_errors++;
 		rc = -ENOMEM;
 		goto fatal;
 	}
-	/* work units: L2 tables (twice for the active ones) + refcount blocks */
-	l2s = count_l2(img, img->l1, img->l1_size);
-	c.work_total = 2 * l2s + HV_DIV_ROUND_UP(nb_clusters, 1ull << img->rb_bits);
-	for (uint32_t i = 0; i < img->n_snapshots_loaded; i++)
-		c.work_total += img->snapshots[i].l1_size / 4 + 1; /* rough */
+	c.r.n = nb_clusters;
+	for (i = 0; i < img->l1_size; i++)
+		l2s += (img->l1[i] & Q2_L1E_OFFSET_MASK) != 0;
+	c.work_total = l2s + 2 * HV_DIV_ROUND_UP(nb_clusters, 1ull << img->rb_bits);
+	for (i = 0; i < img->n_snapshots_loaded; i++)
+		c.work_total += img->snapshots[i].l1_size; /* upper bound of their L2 tables */
 
 	header_warnings(&c);
+	/* on-disk refcount == 1, needed by the COPIED checks during the walk */
+	for_each_refblock(&c, nb_clusters, one_fill);
 	rc = calculate_refcounts(&c);
 	if (rc < 0)
 		goto fatal;
-	highest = compare_refcounts(&c);
-	rc = check_oflag_copied(&c);
-	if (rc < 0)
-		goto fatal;
-	res->image_end_offset = (highest + 1) * img->cluster_size;
+	for_each_refblock(&c, c.r.n, cmp_block);
+	res->image_end_offset = (c.highest + 1) * img->cluster_size;
 	rc = 0;
 	goto out;
 fatal:
@@ -1058,6 +1051,7 @@ out:
 	free(c.r.nib);
 	free(c.r.ov_key);
 	free(c.r.ov_val);
+	free(c.one);
 	free(c.buf);
 	free(c.dbuf);
 	return rc;

@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Corrupted copies of real images, bytes poked in place (QEMU iotests 060 style):
+# every case must give qemu-img check's exact JSON and exit code.
+. "$VHV_SRC/tests/lib.sh"
+. "$VHV_SRC/tests/images/q2lib.sh"
+ts_need_cmd qemu-img qemu-io
+cd "$TS_TMP" || exit 1
+
+qemu-img create -q -f qcow2 b.qcow2 16M
+qemu-io -c 'write -P 1 0 256k' -c 'write -c -P 2 1M 64k' -c 'write -P 3 8M 64k' b.qcow2 >/dev/null
+L1=$(q2_l1_offset b.qcow2) L2=$(q2_l2_table b.qcow2 0) RT=$(q2_reftable_offset b.qcow2)
+RB=$(q2_refblock b.qcow2 0)
+l1e=$(q2_hdr64 b.qcow2 "$L1") e0=$(q2_hdr64 b.qcow2 "$L2") e16=$(q2_hdr64 b.qcow2 $((L2 + 16 * 8)))
+
+# t NAME CMD...: copy b.qcow2 to NAME.qcow2, run CMD (with @ replaced by the copy), compare.
+t() {
+	local n=$1 a args=()
+	shift
+	cp b.qcow2 "$n.qcow2"
+	for a in "$@"; do args+=("${a//@/$n.qcow2}"); done
+	"${args[@]}"
+	q2_oracle "$n" "$n.qcow2"
+}
+t clean true
+t l2-copied-clear q2_poke64 @ "$L2" $((e0 & ~(1 << 63)))
+t l2-unaligned q2_poke64 @ "$L2" $((e0 + 512))
+t l2-past-eof q2_poke64 @ "$L2" $(((1 << 63) | 0x10000000))
+t l2-reserved q2_poke64 @ "$L2" $((e0 | 2))
+t l2-duplicate q2_poke64 @ $((L2 + 8 * 5)) "$e0"
+t l2-zero-unaligned q2_poke64 @ "$L2" $(((e0 + 512) | 1))
+t l2-unalloc-copied q2_poke64 @ $((L2 + 8 * 100)) $((1 << 63))
+t compressed-copied q2_poke64 @ $((L2 + 16 * 8)) $((e16 | (1 << 63)))
+t compressed-past-eof q2_poke64 @ $((L2 + 16 * 8)) $(((1 << 62) | 0x30000000))
+t l1-reserved q2_poke64 @ "$L1" $((l1e | (1 << 56)))
+t l1-copied-clear q2_poke64 @ "$L1" $((l1e & ~(1 << 63)))
+t l1-unaligned q2_poke64 @ "$L1" $((l1e + 512))
+t refcount-zero q2_poke16 @ $((RB + 2 * 5)) 0
+t refcount-two q2_poke16 @ $((RB + 2 * 5)) 2
+t refcount-leak q2_poke16 @ $((RB + 2 * 200)) 1
+t reftable-reserved q2_poke64 @ "$RT" $((RB | 1))
+t reftable-unaligned q2_poke64 @ "$RT" $((RB + 512))
+t reftable-outside q2_poke64 @ $((RT + 8)) $((0x100000000))
+t refblock-shared q2_poke64 @ $((RT + 8)) "$RB"
+t truncated-cluster truncate -s -65536 @
+t truncated-partial truncate -s -100000 @
+t grown truncate -s +300000 @
+t dirty-bit q2_poke64 @ 72 1
+t corrupt-bit q2_poke64 @ 72 2
+t nb-snapshots q2_poke32 @ 60 3
+
+# snapshots
+qemu-img create -q -f qcow2 sn.qcow2 16M
+qemu-io -c 'write -P 1 0 1M' sn.qcow2 >/dev/null
+qemu-img snapshot -c s1 sn.qcow2
+qemu-io -c 'write -P 2 0 64k' sn.qcow2 >/dev/null
+qemu-img snapshot -c s2 sn.qcow2
+SO=$(q2_snap_offset sn.qcow2) SL1=$(q2_hdr64 sn.qcow2 "$SO")
+ts() { local n=$1; shift; cp sn.qcow2 "$n.qcow2"; "$@" "$n.qcow2"; q2_oracle "$n" "$n.qcow2"; }
+poke_at() { q2_poke"$1" "$4" "$2" "$3"; }
+ts snap-l1-unaligned poke_at 64 "$SO" $((SL1 + 512))
+ts snap-l1-too-big poke_at 32 $((SO + 8)) $((1 << 23))
+ts snap-extra-short poke_at 32 $((SO + 36)) 8
+ts snap-extra-huge poke_at 32 $((SO + 36)) 5000
+ts snap-count-short poke_at 32 60 1
+ts snap-l1-zeroed poke_at 64 "$SL1" 0
+ts snap-table-unaligned poke_at 64 64 $((SO + 8))
+ts snap-count-huge poke_at 32 60 70000
+
+# refcount overflow: 1- and 2-bit refcounts, one cluster mapped several times
+for rb in 1 2; do
+	qemu-img create -q -f qcow2 -o refcount_bits=$rb,cluster_size=4k r$rb.qcow2 8M
+	qemu-io -c 'write -P 1 0 100k' r$rb.qcow2 >/dev/null
+	l2=$(q2_l2_table r$rb.qcow2 0) e=$(q2_hdr64 r$rb.qcow2 "$(q2_l2_table r$rb.qcow2 0)")
+	for i in 3 4 5 6 7; do q2_poke64 r$rb.qcow2 $((l2 + 8 * i)) "$e"; done
+	q2_oracle overflow-$rb r$rb.qcow2
+done
+
+# extended L2: subcluster bitmaps
+qemu-img create -q -f qcow2 -o extended_l2=on x.qcow2 16M
+qemu-io -c 'write -P 1 0 4k' -c 'write -P 1 100k 8k' -c 'write -z 1M 64k' x.qcow2 >/dev/null
+XL2=$(q2_l2_table x.qcow2 0) xb=$(q2_hdr64 x.qcow2 $(($(q2_l2_table x.qcow2 0) + 8)))
+tx() { local n=$1; shift; cp x.qcow2 "$n.qcow2"; "$@" "$n.qcow2"; q2_oracle "$n" "$n.qcow2"; }
+tx xl2-alloc-and-zero poke_at 64 $((XL2 + 8)) $((xb | (xb << 32)))
+tx xl2-unalloc-bitmap poke_at 64 $((XL2 + 16 * 3 + 8)) 255
+tx xl2-compressed-bitmap sh -c "$(declare -f q2_poke q2_poke64); q2_poke64 \$0 $((XL2 + 48)) $(((1 << 62) | 0x10000)); q2_poke64 \$0 $((XL2 + 56)) 1"
+tx xl2-zero-flag-ignored poke_at 64 "$XL2" $(($(q2_hdr64 x.qcow2 "$XL2") | 1))
+
+# external data file
+qemu-img create -q -f qcow2 -o data_file=df.raw df.qcow2 16M
+qemu-io -c 'write -P 1 0 1M' df.qcow2 >/dev/null
+DL2=$(q2_l2_table df.qcow2 0) de=$(q2_hdr64 df.qcow2 "$(q2_l2_table df.qcow2 0)")
+td() { local n=$1; shift; cp df.qcow2 "$n.qcow2"; "$@" "$n.qcow2"; q2_oracle "$n" "$n.qcow2"; }
+td df-copied-clear poke_at 64 $((DL2 + 24)) $((de & ~(1 << 63)))
+td df-compressed poke_at 64 $((DL2 + 8 * 40)) $(((1 << 62) | 0x10000))
+ts_finalize
