@@ -143,7 +143,7 @@ int probe_chk_cgroup_controllers(struct hv_check_ctx *ctx)
 	}
 	(void)hv_root_read_maxf(ctx->root, 1u << 20, &proc_cg, "/proc/cgroups");
 	for (size_t i = 0; i < HV_ARRAY_SIZE(ctrls); i++) {
-		bool ok = false, v1 = false, v2 = false;
+		bool ok, v1 = false, v2 = false;
 		char *dst;
 
 		/* v1: a hierarchy whose superblock options name the controller */
@@ -157,12 +157,11 @@ int probe_chk_cgroup_controllers(struct hv_check_ctx *ctx)
 		if (c.v2 && !c.nv1 && strcmp(ctrls[i].v2, "devices") == 0)
 			v2 = true;
 		ok = v1 || v2;
-		if (ok && proc_cg && probe_proc_cgroups_enabled(proc_cg, ctrls[i].v1) == 0 && !v2) {
-			ok = false;
+		/* /proc/cgroups "enabled" 0: cgroup_disable= on the kernel command line */
+		if (!v2 && proc_cg && probe_proc_cgroups_enabled(proc_cg, ctrls[i].v1) == 0)
 			dst = off;
-		} else {
+		else
 			dst = ok ? have : missing;
-		}
 		snprintf(dst + strlen(dst), sizeof(have) - strlen(dst), "%s%s", dst[0] ? " " : "",
 			 ctrls[i].v2);
 		if (v2 && !v1 && subtree && strcmp(ctrls[i].v2, "devices") != 0 &&
@@ -173,8 +172,9 @@ int probe_chk_cgroup_controllers(struct hv_check_ctx *ctx)
 	}
 	if (missing[0] || off[0]) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
-				  "cgroup controllers libvirt uses are missing (%s): %s%s%s", mode,
-				  missing, missing[0] && off[0] ? " " : "", off);
+				  "cgroup controllers libvirt uses are %s (%s): %s%s%s",
+				  missing[0] ? "missing" : "disabled", mode, missing,
+				  missing[0] && off[0] ? "; disabled: " : "", off);
 		hv_finding_hint(f, "%s", off[0] ? "remove cgroup_disable= from the kernel "
 						 "command line"
 					       : "use a kernel with these controllers "

@@ -29,12 +29,85 @@ static const char *kb_text(uint64_t kb, char *buf, size_t len)
 	return hv_fmt_size(kb * 1024, buf, len);
 }
 
+/* A page size as mount options write it: "2M", "1G", "64K". */
+static const char *kb_suffix(uint64_t kb, char *buf, size_t len)
+{
+	if (kb % (1u << 20) == 0)
+		snprintf(buf, len, "%lluG", (unsigned long long)(kb >> 20));
+	else if (kb % 1024 == 0)
+		snprintf(buf, len, "%lluM", (unsigned long long)(kb >> 10));
+	else
+		snprintf(buf, len, "%lluK", (unsigned long long)kb);
+	return buf;
+}
+
+/*
+ * A hugetlbfs "pagesize=" option in kB: the kernel's memparse (a number with
+ * an optional K, M or G suffix; bytes without one). 0 or -EINVAL.
+ */
+static int pagesize_kb(const char *opts, uint64_t *kb)
+{
+	const char *p = opts;
+
+	while (p && *p) {
+		const char *c = strchr(p, ','), *v = hv_startswith(p, "pagesize=");
+
+		if (v) {
+			char num[24], *end;
+			size_t n = c ? (size_t)(c - v) : strlen(v);
+			unsigned long long x;
+
+			if (n == 0 || n >= sizeof(num))
+				return -EINVAL;
+			memcpy(num, v, n);
+			num[n] = '\0';
+			x = strtoull(num, &end, 10);
+			if (end == num || x > (1ull << 40))
+				return -EINVAL;
+			switch (*end) {
+			case 'G': case 'g': x <<= 20; end++; break;
+			case 'M': case 'm': x <<= 10; end++; break;
+			case 'K': case 'k': end++; break;
+			case '\0': x >>= 10; break;
+			default: return -EINVAL;
+			}
+			if (*end)
+				return -EINVAL;
+			*kb = x;
+			return 0;
+		}
+		p = c ? c + 1 : NULL;
+	}
+	return -ENOENT;
+}
+
+/* Is a hugetlbfs mounted for pages of @kb (no pagesize= means the default size)? */
+static bool hugetlbfs_for(const struct probe_mounts *m, uint64_t kb, uint64_t defkb)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		uint64_t mkb;
+		int rc;
+
+		if (strcmp(m->v[i].fstype, "hugetlbfs") != 0)
+			continue;
+		rc = pagesize_kb(m->v[i].super, &mkb);
+		if (rc == -ENOENT)
+			rc = pagesize_kb(m->v[i].opts, &mkb);
+		if (rc == -ENOENT && defkb)
+			mkb = defkb, rc = 0;
+		if (rc == 0 && mkb == kb)
+			return true;
+	}
+	return false;
+}
+
 int probe_chk_mem_hugepages(struct hv_check_ctx *ctx)
 {
 	const char *id = ctx->check->id;
 	_cleanup_free_ char *meminfo = NULL;
 	struct hp_size sizes[MAX_HP_SIZES];
-	size_t nsizes = 0, configured = 0;
+	size_t nsizes = 0, configured = 0, nconf = 0;
+	uint64_t conf_kb[MAX_HP_SIZES];
 	uint64_t defkb = 0;
 	struct hv_finding *f;
 	struct dirent *de;
@@ -51,9 +124,14 @@ int probe_chk_mem_hugepages(struct hv_check_ctx *ctx)
 		uint64_t total;
 
 		if (meminfo && probe_meminfo_get(meminfo, "HugePages_Total", &total) == 0) {
-			f = hv_report_add(ctx->rep, id, total ? HV_SEV_PASS : HV_SEV_INFO,
-					  "%llu hugepages of the default size (from /proc/meminfo)",
-					  (unsigned long long)total);
+			if (total)
+				f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+						  "%s hugepages: %llu total (per /proc/meminfo)",
+						  kb_text(defkb, sz, sizeof(sz)),
+						  (unsigned long long)total);
+			else
+				f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+						  "no hugepages reserved (per /proc/meminfo)");
 			hv_finding_int(f, "total", (int64_t)total);
 			return 0;
 		}
@@ -111,6 +189,7 @@ int probe_chk_mem_hugepages(struct hv_check_ctx *ctx)
 		}
 		if (v[0] == 0)
 			continue;
+		conf_kb[nconf++] = sizes[i].kb;
 		configured++;
 		f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
 				  "%s hugepages: %llu total, %llu free, %llu reserved%s", sz,
@@ -125,21 +204,29 @@ int probe_chk_mem_hugepages(struct hv_check_ctx *ctx)
 	}
 	if (configured) {
 		struct probe_mounts m;
-		bool mounted = false;
+		char unit[32];
 
-		if (probe_mounts_read(ctx->root, &m) == 0) {
-			for (size_t i = 0; i < m.n; i++)
-				if (strcmp(m.v[i].fstype, "hugetlbfs") == 0)
-					mounted = true;
-			if (!mounted) {
-				f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
-						  "hugepages are reserved but no hugetlbfs is "
-						  "mounted: QEMU and libvirt cannot use them");
+		if (probe_mounts_read(ctx->root, &m) < 0)
+			return 0;
+		for (size_t i = 0; i < nconf; i++) {
+			if (hugetlbfs_for(&m, conf_kb[i], defkb))
+				continue;
+			kb_text(conf_kb[i], sz, sizeof(sz));
+			f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
+					  "%s hugepages are reserved but no hugetlbfs is mounted for "
+					  "that size: QEMU and libvirt cannot use them",
+					  sz);
+			if (conf_kb[i] == defkb)
 				hv_finding_hint(f, "mount -t hugetlbfs hugetlbfs /dev/hugepages "
 						   "(systemd's dev-hugepages.mount)");
-			}
-			probe_mounts_clear(&m);
+			else
+				hv_finding_hint(f, "mount -t hugetlbfs -o pagesize=%s none "
+						   "/dev/hugepages%s (libvirt looks mounts up by page "
+						   "size)",
+						kb_suffix(conf_kb[i], unit, sizeof(unit)), unit);
+			hv_finding_int(f, "size_kb", (int64_t)conf_kb[i]);
 		}
+		probe_mounts_clear(&m);
 		return 0;
 	}
 	if (any_bad)
