@@ -676,8 +676,13 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
 				  "/dev/kvm (10:232, mode %04o) is not read-write for uid %u",
 				  stt.st_mode & 07777, (unsigned)getuid());
-		hv_finding_hint(f, "add the user to the device's group (usually kvm) and log in "
-				   "again, or run as root");
+		if ((stt.st_mode & 0060) == 0060)
+			hv_finding_hint(f, "add the user to the device's group (usually kvm) and log "
+					   "in again, or run as root");
+		else
+			hv_finding_hint(f, "only its owner may use it: a udev rule KERNEL==\"kvm\", "
+					   "GROUP=\"kvm\", MODE=\"0660\" and membership of group kvm "
+					   "open it to users");
 	} else if (hv_root_is_live(ctx->root)) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
 				  "/dev/kvm is the KVM device (10:232, mode %04o), read-write for "

@@ -31,4 +31,15 @@ PY
 ts_assert_eq "kvm.probe (severity ran exit exit_reason api backend)" "$got" "pass True HLT 5 12 $want"
 ts_run vhv-check host --checks kvm.probe
 ts_assert_grep "^PASS  kvm.probe +KVM works: a test guest ran to its HLT exit in [0-9.]+ ms" "$TS_OUT" "human kvm.probe"
+# As an unprivileged user on a device it may not open: a WARN with the reason, and the
+# functional probe SKIPs rather than failing.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+	! setpriv --reuid=65534 --regid=65534 --clear-groups test -w /dev/kvm; then
+	ts_run setpriv --reuid=65534 --regid=65534 --clear-groups "$VHV_BUILD/vhv-check" host \
+		--checks kvm.dev,kvm.probe
+	ts_assert_grep "^WARN  kvm.dev +/dev/kvm \(10:232, mode 0[0-7]+\) is not read-write for uid 65534" \
+		"$TS_OUT" "kvm.dev as uid 65534"
+	ts_assert_grep "^SKIP  kvm.probe +/dev/kvm is not read-write for uid 65534" "$TS_OUT" \
+		"kvm.probe as uid 65534"
+fi
 ts_finalize
