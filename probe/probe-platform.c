@@ -129,6 +129,7 @@ static char *unescape(const char *s, size_t n)
 	return o;
 }
 
+/* Fields looked at per line: mountinfo has 10 plus optional tags (shared:N master:N ...). */
 #define MAX_FIELDS 64
 
 /* Split @line on blanks into at most MAX_FIELDS (start, length) pairs. Returns the count. */
@@ -157,10 +158,15 @@ static int mounts_push(struct probe_mounts *out, const char **f, const size_t *f
 
 	if (out->n >= PROBE_MAX_MOUNTS)
 		return -E2BIG;
-	nv = realloc(out->v, (out->n + 1) * sizeof(*out->v));
-	if (!nv)
-		return -ENOMEM;
-	out->v = nv;
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 64;
+
+		nv = realloc(out->v, cap * sizeof(*out->v));
+		if (!nv)
+			return -ENOMEM;
+		out->v = nv;
+		out->cap = cap;
+	}
 	m = &out->v[out->n];
 	m->source = unescape(f[src], fl[src]);
 	m->target = unescape(f[tgt], fl[tgt]);

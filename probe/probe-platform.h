@@ -37,6 +37,7 @@ struct probe_mount {
 struct probe_mounts {
 	struct probe_mount *v;
 	size_t n;
+	size_t cap;        /* allocated entries of v */
 	size_t bad;        /* lines that could not be parsed (ignored) */
 	const char *path;  /* where they were read from (static string) */
 };
