@@ -531,6 +531,16 @@ static struct jn *feature_list(const struct q2_image *img, int type, uint64_t bi
 	return a;
 }
 
+/* block.c path_combine(): relative backing names are relative to the image's directory. */
+static char *full_backing(const char *image, const char *backing)
+{
+	const char *slash = strrchr(image, '/');
+
+	if (backing[0] == '/' || strstr(backing, "://") || !slash)
+		return xstrdup(backing);
+	return xasprintf("%.*s/%s", (int)(slash - image), image, backing);
+}
+
 static void fmt_date(uint32_t sec, char *buf, size_t len)
 {
 	time_t t = sec;
@@ -630,7 +640,10 @@ static int cmd_info(int argc, char **argv)
 		jbool(o, "dirty-flag", !!(img->incompat & Q2_INCOMPAT_DIRTY));
 		if (img->backing_file) {
 			jstr(o, "backing-filename", img->backing_file);
-			jstr(o, "full-backing-filename", img->backing_file);
+			char *full = full_backing(path, img->backing_file);
+
+			jstr(o, "full-backing-filename", full);
+			free(full);
 			if (img->backing_format)
 				jstr(o, "backing-filename-format", img->backing_format);
 		}

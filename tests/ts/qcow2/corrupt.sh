@@ -83,7 +83,7 @@ XL2=$(q2_l2_table x.qcow2 0) xb=$(q2_hdr64 x.qcow2 $(($(q2_l2_table x.qcow2 0) +
 tx() { local n=$1; shift; cp x.qcow2 "$n.qcow2"; "$@" "$n.qcow2"; q2_oracle "$n" "$n.qcow2"; }
 tx xl2-alloc-and-zero poke_at 64 $((XL2 + 8)) $((xb | (xb << 32)))
 tx xl2-unalloc-bitmap poke_at 64 $((XL2 + 16 * 3 + 8)) 255
-tx xl2-compressed-bitmap sh -c "$(declare -f q2_poke q2_poke64); q2_poke64 \$0 $((XL2 + 48)) $(((1 << 62) | 0x10000)); q2_poke64 \$0 $((XL2 + 56)) 1"
+tx xl2-compressed-bitmap bash -c "$(declare -f q2_poke q2_poke64); q2_poke64 \$0 $((XL2 + 48)) $(((1 << 62) | 0x10000)); q2_poke64 \$0 $((XL2 + 56)) 1"
 tx xl2-zero-flag-ignored poke_at 64 "$XL2" $(($(q2_hdr64 x.qcow2 "$XL2") | 1))
 
 # external data file
