@@ -48,6 +48,12 @@ struct entry_info {
 	const char *kargs;     /* kernel command line (borrowed from the load) */
 	const char *xargs;     /* hypervisor command line */
 	bool swapped;          /* first module is an initrd and a later one a kernel */
+	size_t nf;             /* files in f[]: the loads, then xen.cfg's files */
+	/* a chainloaded xen.efi: its xen.cfg and the section it boots */
+	bool xen_efi;
+	char *xencfg;          /* path inside the root of the config found, or NULL */
+	char *xensect;         /* the section used ("[global] default="), or NULL */
+	char *xen_opts, *xen_kargs;  /* options= and the kernel= arguments (owned) */
 };
 
 struct fstab_ent {
@@ -119,13 +125,11 @@ static int grub_exists(void *ud, const char *path)
 	return 0;
 }
 
-/* Does a root spec "uuid:X"/"label:X" name the fs mounted at @mnt per fstab? */
-static bool spec_is(const struct boot_state *st, const char *root, const char *mnt)
+/* Does fstab spec @s name the filesystem GRUB's root "uuid:X"/"label:X" finds? */
+static bool spec_match(const char *s, const char *root)
 {
-	const char *s = fstab_spec(st, mnt), *v;
+	const char *v;
 
-	if (!s || !root)
-		return false;
 	if ((v = hv_startswith(root, "uuid:")))
 		return hv_startswith(s, "UUID=") && !strcasecmp(s + 5, v);
 	if ((v = hv_startswith(root, "label:")))
@@ -133,33 +137,48 @@ static bool spec_is(const struct boot_state *st, const char *root, const char *m
 	return false;
 }
 
+/* The mount point (per fstab) of the filesystem GRUB's root names, or NULL. */
+static const char *root_mountpoint(const struct boot_state *st, const char *root)
+{
+	int i;
+
+	if (!root)
+		return NULL;
+	for (i = 0; i < st->nfstab; i++)
+		if (st->fstab[i].mnt[0] == '/' && spec_match(st->fstab[i].spec, root))
+			return st->fstab[i].mnt;
+	return NULL;
+}
+
 /*
  * Map a GRUB path to a path inside the root. GRUB paths are relative to the
  * partition GRUB's root names: when that is a separate /boot, "/vmlinuz" is
- * /boot/vmlinuz in the running system.
+ * /boot/vmlinuz in the running system; an ESP mounted on /boot/efi gives
+ * /boot/efi/EFI/... Without a match in fstab, a separate /boot is assumed for
+ * paths that do not start with /boot/ (what legacy "root (hd0,0)" setups do).
  */
 static char *map_path(const struct boot_state *st, const struct boot_entry *e,
 		      const struct boot_load *l, char **why)
 {
-	const char *root = e->root;
-	bool boot_part;
+	const char *root = e->root, *mnt;
+	const char *sep = l->path && l->path[0] == '/' ? "" : "/";
 
 	*why = NULL;
 	if (!l->path)
 		return NULL;
 	if (l->dev)
 		root = l->dev;
-	if (spec_is(st, root, "/boot"))
-		boot_part = true;
-	else if (spec_is(st, root, "/"))
-		boot_part = false;
-	else if (root && hv_startswith(root, "file:"))
-		boot_part = !hv_startswith(root + 5, "/boot/") && st->sep_boot;
-	else
-		boot_part = st->sep_boot && !hv_startswith(l->path, "/boot/");
-	if (boot_part)
-		return hv_asprintf("/boot%s%s", l->path[0] == '/' ? "" : "/", l->path);
-	return hv_asprintf("%s%s", l->path[0] == '/' ? "" : "/", l->path);
+	mnt = root_mountpoint(st, root);
+	if (mnt)
+		return hv_asprintf("%s%s%s", strcmp(mnt, "/") ? mnt : "", sep, l->path);
+	if (root && hv_startswith(root, "file:")) {
+		if (!hv_startswith(root + 5, "/boot/") && st->sep_boot)
+			return hv_asprintf("/boot%s%s", sep, l->path);
+		return hv_asprintf("%s%s", sep, l->path);
+	}
+	if (st->sep_boot && !hv_startswith(l->path, "/boot/"))
+		return hv_asprintf("/boot%s%s", sep, l->path);
+	return hv_asprintf("%s%s", sep, l->path);
 }
 
 /* Read a file of the root into memory (at most @max). */
@@ -213,6 +232,8 @@ static void look_at(const struct boot_state *st, struct file_info *fi, bool infl
 		fi->is_bzimage = true;
 	else if (boot_is_pe(p, len))
 		fi->is_pe = true;
+	if (fi->is_pe)
+		boot_find_xen_version(p, len, fi->xen_version, sizeof(fi->xen_version));
 	if (boot_is_elf(p, len)) {
 		fi->is_elf = true;
 		boot_elf_info(p, len, &fi->elf);
@@ -249,6 +270,124 @@ static struct hv_finding *efind(struct hv_check_ctx *ctx, const struct boot_stat
 	hv_finding_str(f, "entry", e->path);
 	hv_finding_bool(f, "default", entry_selected_default(st, i));
 	return f;
+}
+
+/*
+ * A chainloaded xen.efi reads <name>.cfg, else xen.cfg, beside it (Xen's
+ * docs/misc/efi.pandoc): "[global] default=SECTION", then in the section
+ * options= (Xen's command line), kernel=FILE ARGS, ramdisk=FILE, xsm=FILE;
+ * files are relative to the config's directory. Adds those files to @ei.
+ */
+static void xen_efi_cfg(struct boot_state *st, struct entry_info *ei, const char *efi)
+{
+	_cleanup_free_ char *txt = NULL;
+	char *dir = strdup(efi), *slash, *cfg = NULL, *line, *save = NULL;
+	char sect[64] = "", want[64] = "";
+	char *kernel = NULL, *ramdisk = NULL, *xsm = NULL, *opts = NULL;
+	int pass;
+
+	if (!dir)
+		return;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	/* <name>.cfg first, then xen.cfg */
+	if (strlen(efi) > 4 && !strcasecmp(efi + strlen(efi) - 4, ".efi")) {
+		cfg = hv_asprintf("%.*s.cfg", (int)(strlen(efi) - 4), efi);
+		if (cfg && hv_root_read_maxf(st->root, 1 << 20, &txt, "%s", cfg) < 0) {
+			free(cfg);
+			cfg = NULL;
+		}
+	}
+	if (!cfg) {
+		cfg = hv_asprintf("%s/xen.cfg", dir);
+		if (cfg && hv_root_read_maxf(st->root, 1 << 20, &txt, "%s", cfg) < 0) {
+			free(cfg);
+			cfg = NULL;
+		}
+	}
+	if (!cfg) {
+		free(dir);
+		return;
+	}
+	ei->xencfg = cfg;
+	/* two passes over a copy: [global] default= first, then the section */
+	for (pass = 0; pass < 2; pass++) {
+		_cleanup_free_ char *copy = strdup(txt);
+
+		if (!copy)
+			break;
+		sect[0] = '\0';
+		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *v;
+
+			line = hv_strstrip(line);
+			if (line[0] == '#' || !line[0])
+				continue;
+			if (line[0] == '[') {
+				snprintf(sect, sizeof(sect), "%.*s", (int)strcspn(line + 1, "]"), line + 1);
+				continue;
+			}
+			v = strchr(line, '=');
+			if (!v)
+				continue;
+			*v++ = '\0';
+			hv_strstrip(line);
+			v = hv_strstrip(v);
+			if (pass == 0 && !strcmp(sect, "global") && !strcmp(line, "default"))
+				snprintf(want, sizeof(want), "%s", v);
+			if (pass == 1 && want[0] && !strcmp(sect, want)) {
+				char **dst = !strcmp(line, "kernel") ? &kernel :
+					     !strcmp(line, "ramdisk") ? &ramdisk :
+					     !strcmp(line, "xsm") ? &xsm :
+					     !strcmp(line, "options") ? &opts : NULL;
+
+				if (dst) {
+					free(*dst);
+					*dst = strdup(v);
+				}
+			}
+		}
+		if (pass == 0 && want[0])
+			ei->xensect = strdup(want);
+	}
+	if (ei->xensect && kernel) {
+		size_t wl = strcspn(kernel, " \t");
+		const char *args = kernel + wl + strspn(kernel + wl, " \t");
+		struct file_info *fi = &ei->f[ei->nf];
+
+		ei->xen_kargs = strdup(args);
+		ei->kargs = ei->xen_kargs;
+		fi->path = hv_asprintf("%s/%.*s", dir, (int)wl, kernel);
+		fi->exists = -ENOENT;
+		if (fi->path)
+			look_at(st, fi, true);
+		ei->kernel = (int)ei->nf++;
+	}
+	if (ei->xensect && ramdisk && ei->nf < BOOT_MAX_LOADS) {
+		struct file_info *fi = &ei->f[ei->nf];
+
+		fi->path = hv_asprintf("%s/%s", dir, ramdisk);
+		fi->exists = -ENOENT;
+		if (fi->path)
+			look_at(st, fi, false);
+		ei->initrd[ei->ninitrd++] = (int)ei->nf++;
+	}
+	if (ei->xensect && xsm && ei->nf < BOOT_MAX_LOADS) {
+		struct file_info *fi = &ei->f[ei->nf];
+
+		fi->path = hv_asprintf("%s/%s", dir, xsm);
+		fi->exists = -ENOENT;
+		if (fi->path)
+			look_at(st, fi, false);
+		ei->nf++;
+	}
+	ei->xen_opts = opts;
+	ei->xargs = opts ? opts : "";
+	free(kernel);
+	free(ramdisk);
+	free(xsm);
+	free(dir);
 }
 
 /* Analyse entry @i once: map paths, classify what each load is. */
@@ -304,9 +443,17 @@ static struct entry_info *analyse(struct boot_state *st, size_t i)
 			}
 			break;
 		case BOOT_LOAD_CHAIN:
+			if (fi->exists == 0 && fi->is_pe && fi->xen_version[0] && ei->hv < 0) {
+				ei->hv = (int)k;
+				ei->xen_efi = true;
+				ei->role = ROLE_DOM0;
+			}
 			break;
 		}
 	}
+	ei->nf = e->nloads;
+	if (ei->xen_efi)
+		xen_efi_cfg(st, ei, ei->f[ei->hv].path);
 	/* Xen: the first module is dom0's kernel whatever its content says */
 	if (ei->hv >= 0 && ei->kernel < 0 && first_mod >= 0) {
 		ei->kernel = first_mod;
@@ -438,7 +585,7 @@ static int chk_config(struct hv_check_ctx *ctx)
 					e->line);
 		} else if (e->nloads == 0) {
 			efind(ctx, st, i, HV_SEV_INFO, "loads no kernel: not checked");
-		} else if (e->loader == BOOT_LDR_CHAIN) {
+		} else if (e->loader == BOOT_LDR_CHAIN && !analyse(st, i)->xen_efi) {
 			efind(ctx, st, i, HV_SEV_INFO, "chainloads %s (not checked)",
 			      e->loads[0].path ? e->loads[0].path : "a device");
 		}
@@ -635,6 +782,30 @@ static int chk_hypervisor(struct hv_check_ctx *ctx)
 			hv_finding_str(f, "kernel", fi->bz.release);
 			continue;
 		}
+		if (ei->xen_efi) {
+			if (!ei->xencfg) {
+				f = efind(ctx, st, i, HV_SEV_FAIL,
+					  "%s (Xen %s) is chainloaded but has no xen.cfg beside it",
+					  fi->path, fi->xen_version);
+				hv_finding_hint(f, "xen.efi reads its kernel and options from "
+						   "<name>.cfg or xen.cfg in its directory");
+			} else if (!ei->xensect || ei->kernel < 0) {
+				f = efind(ctx, st, i, HV_SEV_FAIL,
+					  "%s: %s", ei->xencfg, !ei->xensect ?
+					  "no [global] default= section" :
+					  "the default section has no kernel=");
+				hv_finding_str(f, "path", ei->xencfg);
+				continue;
+			} else {
+				pass_or_count(ctx, st, i, &ps, &f,
+					      "%s: PE Xen %s, chainloaded, %s section [%s]", fi->path,
+					      fi->xen_version, ei->xencfg, ei->xensect);
+			}
+			file_fields(f, fi);
+			if (f)
+				hv_finding_str(f, "version", fi->xen_version);
+			continue;
+		}
 		if (fi->is_pe && e->loader != BOOT_LDR_XEN_ARM) {
 			f = efind(ctx, st, i, HV_SEV_FAIL,
 				  "%s is a PE/EFI image: GRUB's %s refuses it", fi->path, l->cmd);
@@ -705,9 +876,11 @@ static int chk_kernel(struct hv_check_ctx *ctx)
 		const struct file_info *fi;
 		struct hv_finding *f;
 
-		if (!checkable(st, i) || e->loader == BOOT_LDR_CHAIN)
+		if (!checkable(st, i))
 			continue;
 		ei = analyse(st, i);
+		if (e->loader == BOOT_LDR_CHAIN && (!ei->xen_efi || ei->kernel < 0))
+			continue;
 		if (ei->kernel < 0) {
 			f = efind(ctx, st, i, HV_SEV_FAIL, "%s", ei->hv >= 0 ?
 				  "no module after the hypervisor: Xen has no dom0 kernel to start" :
@@ -773,9 +946,11 @@ static int chk_initrd(struct hv_check_ctx *ctx)
 		char rootarg[256];
 		bool bad = false, ucode_seen = false, any = false;
 
-		if (!checkable(st, i) || e->loader == BOOT_LDR_CHAIN)
+		if (!checkable(st, i))
 			continue;
 		ei = analyse(st, i);
+		if (e->loader == BOOT_LDR_CHAIN && (!ei->xen_efi || ei->kernel < 0))
+			continue;
 		if (ei->kernel < 0 || ei->swapped)
 			continue;  /* reported by boot.kernel */
 		rel = kernel_release(ei);
@@ -1036,9 +1211,11 @@ static int chk_modules(struct hv_check_ctx *ctx)
 		int bad = 0, nv, nvok = 0;
 		size_t k;
 
-		if (!checkable(st, i) || e->loader == BOOT_LDR_CHAIN)
+		if (!checkable(st, i))
 			continue;
 		ei = analyse(st, i);
+		if (e->loader == BOOT_LDR_CHAIN && (!ei->xen_efi || ei->kernel < 0))
+			continue;
 		rel = kernel_release(ei);
 		if (!rel || ei->swapped)
 			continue;
@@ -1171,9 +1348,11 @@ static int chk_rootdev(struct hv_check_ctx *ctx)
 		bool verified;
 		int rc;
 
-		if (!checkable(st, i) || e->loader == BOOT_LDR_CHAIN)
+		if (!checkable(st, i))
 			continue;
 		ei = analyse(st, i);
+		if (e->loader == BOOT_LDR_CHAIN && (!ei->xen_efi || ei->kernel < 0))
+			continue;
 		if (!ei->kargs || !cmdline_get(ei->kargs, "root", rootarg, sizeof(rootarg))) {
 			if (ei->kernel >= 0)
 				efind(ctx, st, i, HV_SEV_INFO,
@@ -1349,7 +1528,7 @@ static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 				bad++;
 			}
 		}
-		for (k = 0; k < e->nloads; k++)
+		for (k = 0; k < ei->nf; k++)
 			if ((int)k != ei->hv && ei->f[k].is_policy)
 				has_policy = true;
 		if (cmdline_get(ei->xargs, "flask", v, sizeof(v)) && !strcmp(v, "enforcing") &&
@@ -1543,6 +1722,13 @@ static void state_free(struct boot_state *st)
 				free(st->ei[i].f[k].path);
 				free(st->ei[i].f[k].why);
 			}
+	if (st->ei && st->cfg)
+		for (i = 0; i < st->cfg->nentries; i++) {
+			free(st->ei[i].xencfg);
+			free(st->ei[i].xensect);
+			free(st->ei[i].xen_opts);
+			free(st->ei[i].xen_kargs);
+		}
 	free(st->ei);
 	boot_cfg_free(st->cfg);
 	boot_env_clear(&st->env);

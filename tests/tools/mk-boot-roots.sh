@@ -274,6 +274,41 @@ open(p + ".new", "w").write(s)
 EOF
 mv "$out/boot-efi-multiboot/boot/grub/grub.cfg.new" "$out/boot-efi-multiboot/boot/grub/grub.cfg"
 
+# xen.efi chainloaded from the ESP (/boot/efi) with its xen.cfg, as Xen's EFI docs
+# describe; the entry is the kind /etc/grub.d/40_custom holds.
+esp=$out/boot-xen-efi-chain
+variant boot-xen-efi-chain "default chainloads xen.efi from the ESP; xen.cfg names kernel and ramdisk"
+mkdir -p "$esp/boot/efi/EFI/xen"
+ln "$base/boot/xen-4.17-amd64.efi" "$esp/boot/efi/EFI/xen/xen.efi"
+ln "$base/boot/vmlinuz-$rel" "$esp/boot/efi/EFI/xen/vmlinuz"
+ln "$base/boot/initrd.img-$rel" "$esp/boot/efi/EFI/xen/initrd.img"
+printf '[global]\ndefault=debian\n\n[debian]\noptions=dom0_mem=4G,max:4G dom0_max_vcpus=4 iommu=verbose\nkernel=vmlinuz root=UUID=%s ro quiet\nramdisk=initrd.img\n' \
+	"$UUID" >"$esp/boot/efi/EFI/xen/xen.cfg"
+printf 'UUID=%s / ext4 errors=remount-ro 0 1\nUUID=ABCD-1234 /boot/efi vfat umask=0077 0 1\n' \
+	"$UUID" >"$esp/etc/fstab.new"
+mv "$esp/etc/fstab.new" "$esp/etc/fstab"
+python3 - "$esp/boot/grub/grub.cfg" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+old = 'set default="Debian GNU/Linux, with Xen hypervisor"'
+assert old in s
+s = s.replace(old, 'set default="xen-efi"')
+s += """### BEGIN /etc/grub.d/40_custom ###
+menuentry 'Xen 4.17 (EFI, chainloaded)' --id xen-efi {
+	insmod part_gpt
+	insmod fat
+	search --no-floppy --fs-uuid --set=root ABCD-1234
+	chainloader /EFI/xen/xen.efi
+}
+### END /etc/grub.d/40_custom ###
+"""
+open(p + ".new", "w").write(s)
+PY
+mv "$esp/boot/grub/grub.cfg.new" "$esp/boot/grub/grub.cfg"
+variant boot-xen-efi-nocfg "as boot-xen-efi-chain, but xen.cfg is missing" "$esp"
+rm "$out/boot-xen-efi-nocfg/boot/efi/EFI/xen/xen.cfg"
+
 # GRUB legacy, the classic Xen form, with separate /boot (paths relative to (hd0,0))
 lg=$out/boot-legacy-real
 variant boot-legacy-real "GRUB legacy menu.lst, classic Xen form, separate /boot"

@@ -8,7 +8,7 @@
 . "$VHV_SRC/tests/tools/boot-roots.bash"
 
 boot_roots_build
-for r in debian12 xen kvm legacy-real; do
+for r in debian12 xen kvm legacy-real xen-efi-chain; do
 	ts_golden "$r" vc --sysroot "$BR/boot-$r" boot
 	ts_golden "$r-json" vc --sysroot "$BR/boot-$r" boot -J
 done
