@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * trace.bpf.c: vhv-trace's in-kernel aggregation of VM exits by (pid, vcpu,
- * kind, reason), with log2 latency histograms, in per-CPU maps.
+ * kind, reason), with log2 latency histograms. The hot path uses only arrays
+ * (lookups the verifier inlines): per-thread state indexed by tid, and the
+ * value slot of the thread's last key; the keys hash map is consulted only
+ * when a thread's exit reason changes.
  *
  * Sources (the loader turns off those whose tracepoint is missing):
- *   raw_tp/kvm_fpu            load=1 at each KVM_RUN entry: measures the VMM's
- *                             handling time of the thread's last user exit
+ *   raw_tp/kvm_fpu            load=1 at each KVM_RUN entry: the VMM's handling
+ *                             time of the thread's last user exit
  *   raw_tp/kvm_userspace_exit (reason, errno): counts user exits by KVM_EXIT_*;
  *                             learns the vCPU id from the KVM_RUN fd
  *   tracepoint/kvm/kvm_exit   classic record read with CO-RE: exit_reason, isa
@@ -33,20 +36,29 @@ const volatile __s32 targ_vcpu = -1;  /* -1: every vCPU */
 #define NR_IOCTL_X86_64 16
 #define KVM_RUN_CMD 0xae80
 
+/* (pid, vcpu, kind, reason) -> value slot in vals; slots are never reused. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, TRACE_MAX_KEYS);
 	__type(key, struct trace_key);
-	__type(value, struct trace_val);
-} exits SEC(".maps");
+	__type(value, __u32);
+} keys SEC(".maps");
 
-/* Per-thread state in task-local storage: no hashing, freed when the thread exits. */
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TRACE_MAX_KEYS);
+	__type(key, __u32);
+	__type(value, struct trace_val);
+} vals SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TRACE_THREAD_SLOTS);
+	__type(key, __u32);
 	__type(value, struct trace_thread);
 } threads SEC(".maps");
+
+__u32 next_slot = 0;  /* the next free value slot */
 
 /* pid -> name, so VMs that exit before user space looks are still named. */
 struct {
@@ -70,8 +82,6 @@ struct {
 	__type(value, __u64);
 } stats SEC(".maps");
 
-const struct trace_val zero_val = {};
-const struct trace_thread zero_thread = { .vcpu = -1, .fd = -1 };
 
 static __always_inline void stat_inc(__u32 idx)
 {
@@ -86,22 +96,22 @@ static __always_inline void stat_inc(__u32 idx)
  * inside KVM_RUN on a vCPU fd, so the fd in the saved syscall registers is that
  * vCPU's file and its private_data is the struct kvm_vcpu. (The per-CPU
  * kvm_running_vcpu would be simpler, but typed ksyms of data need
- * CONFIG_KALLSYMS_ALL, which kernels often lack.) Cached per thread with the fd.
+ * CONFIG_KALLSYMS_ALL, which kernels often lack.) Learnt once per thread: a
+ * thread is assumed to run one vCPU (QEMU, cloud-hypervisor, crosvm, ...).
  */
-static __always_inline void resolve_vcpu(struct task_struct *task, struct trace_thread *t)
+static __always_inline void resolve_vcpu(struct trace_thread *t)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	struct kvm_vcpu *vcpu;
 	struct fdtable *fdt;
 	struct file **fds, *f;
 	unsigned long fd;
 
-	/* Direct loads through BTF pointers: no helper call on the hot path. */
-	fd = regs->di;
-	if (t->vcpu >= 0 && t->fd == (__s32)fd)
-		return;
+	/* Direct loads through BTF pointers. */
 	if (regs->orig_ax != NR_IOCTL_X86_64 || (unsigned int)regs->si != KVM_RUN_CMD)
 		return;
+	fd = regs->di;
 	fdt = BPF_CORE_READ(task, files, fdt);
 	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
 		return;
@@ -112,7 +122,6 @@ static __always_inline void resolve_vcpu(struct task_struct *task, struct trace_
 	if (!vcpu)
 		return;
 	t->vcpu = BPF_CORE_READ(vcpu, vcpu_id);
-	t->fd = (__s32)fd;
 }
 
 /* bcc libbpf-tools bits.bpf.h idea: a branch-light log2. */
@@ -142,36 +151,6 @@ static __always_inline __u32 log2_u64(__u64 v)
 	return hi ? log2_u32(hi) + 32 : log2_u32((__u32)v);
 }
 
-static __always_inline struct trace_val *key_val(const struct trace_key *k)
-{
-	struct trace_val *v = bpf_map_lookup_elem(&exits, k);
-
-	if (v)
-		return v;
-	/* Another CPU may create it first (-EEXIST): the lookup below still finds it. */
-	bpf_map_update_elem(&exits, k, &zero_val, BPF_NOEXIST);
-	v = bpf_map_lookup_elem(&exits, k);
-	if (!v)
-		stat_inc(TRACE_STAT_DROPS);
-	return v;
-}
-
-static __always_inline struct trace_thread *thread_get(struct task_struct *task)
-{
-	struct trace_thread *t = bpf_task_storage_get(&threads, task, 0, 0);
-	struct trace_comm c = {};
-	__u32 pid;
-
-	if (t)
-		return t;
-	/* First event of this thread: the slow path also names its process. */
-	pid = bpf_get_current_pid_tgid() >> 32;
-	BPF_CORE_READ_STR_INTO(&c.comm, task, group_leader, comm);
-	bpf_map_update_elem(&comms, &pid, &c, BPF_ANY);
-	return bpf_task_storage_get(&threads, task, (void *)&zero_thread,
-				    BPF_LOCAL_STORAGE_GET_F_CREATE);
-}
-
 static __always_inline void val_add_latency(struct trace_val *v, __u64 ns)
 {
 	__u32 slot = log2_u64(ns);
@@ -185,9 +164,95 @@ static __always_inline void val_add_latency(struct trace_val *v, __u64 ns)
 	v->hist[slot]++;
 }
 
-static __always_inline void add_latency(const struct trace_key *k, __u64 ns)
+/* The value slot of @k, allocating one the first time (slow path). */
+static __always_inline __u32 key_slot(const struct trace_key *k)
 {
-	struct trace_val *v = bpf_map_lookup_elem(&exits, k);
+	__u32 *sp = bpf_map_lookup_elem(&keys, k), slot;
+
+	if (sp)
+		return *sp;
+	slot = __sync_fetch_and_add(&next_slot, 1);
+	if (slot >= TRACE_MAX_KEYS)
+		return TRACE_NO_SLOT;
+	if (bpf_map_update_elem(&keys, k, &slot, BPF_NOEXIST) < 0) {
+		/* Another CPU inserted it first (our slot stays unused), or the map is full. */
+		sp = bpf_map_lookup_elem(&keys, k);
+		return sp ? *sp : TRACE_NO_SLOT;
+	}
+	return slot;
+}
+
+/*
+ * The state of the current thread. A slot tagged with another thread is taken
+ * over and reset; the slow path also names the thread's process.
+ */
+static __always_inline struct trace_thread *thread_get(__u64 id)
+{
+	__u32 idx = (__u32)id & (TRACE_THREAD_SLOTS - 1);
+	struct trace_thread *t = bpf_map_lookup_elem(&threads, &idx);
+	struct trace_comm c = {};
+	struct task_struct *task;
+	__u32 pid;
+
+	if (!t || t->tag == id)
+		return t;
+	task = bpf_get_current_task_btf();
+	t->tag = id;
+	t->user_pending = 0;
+	t->hw_pending = 0;
+	t->user_slot = TRACE_NO_SLOT;
+	t->hw_slot = TRACE_NO_SLOT;
+	t->vcpu = -1;
+	pid = id >> 32;
+	BPF_CORE_READ_STR_INTO(&c.comm, task, group_leader, comm);
+	bpf_map_update_elem(&comms, &pid, &c, BPF_ANY);
+	return t;
+}
+
+/* Existing state of the current thread, or NULL (no event of it seen yet). */
+static __always_inline struct trace_thread *thread_find(__u64 id)
+{
+	__u32 idx = (__u32)id & (TRACE_THREAD_SLOTS - 1);
+	struct trace_thread *t = bpf_map_lookup_elem(&threads, &idx);
+
+	return t && t->tag == id ? t : NULL;
+}
+
+static __always_inline bool key_eq(const struct trace_key *a, const struct trace_key *b)
+{
+	return a->pid == b->pid && a->vcpu == b->vcpu && a->kind == b->kind &&
+	       a->reason == b->reason;
+}
+
+/*
+ * Count one exit of key @k for thread state @t, whose cached (@last, @slot) is
+ * the previous exit of the same kind. Returns the value, or NULL (dropped).
+ */
+static __always_inline struct trace_val *count_exit(const struct trace_key *k,
+						     struct trace_key *last, __u32 *slot)
+{
+	struct trace_val *v;
+	__u32 s = *slot;
+
+	if (s == TRACE_NO_SLOT || !key_eq(last, k)) {
+		s = key_slot(k);
+		if (s == TRACE_NO_SLOT) {
+			stat_inc(TRACE_STAT_DROPS);
+			return NULL;
+		}
+		*last = *k;
+		*slot = s;
+	}
+	v = bpf_map_lookup_elem(&vals, &s);
+	if (!v)
+		return NULL;
+	__sync_fetch_and_add(&v->count, 1);
+	return v;
+}
+
+static __always_inline void slot_add_latency(__u32 s, __u64 ns)
+{
+	struct trace_val *v = bpf_map_lookup_elem(&vals, &s);
 
 	if (v)
 		val_add_latency(v, ns);
@@ -203,12 +268,7 @@ static __always_inline bool vcpu_filtered(__s32 vcpu)
 	return targ_vcpu >= 0 && vcpu != targ_vcpu;
 }
 
-/*
- * kvm_fpu(load): load=1 at each KVM_RUN entry (kvm_load_guest_fpu), load=0 at
- * its end. Hot path, so it only notes the VMM's handling time in the thread's
- * state; the next kvm_userspace_exit folds it into the histogram while it
- * holds that map value anyway (one hash lookup per exit instead of two).
- */
+/* kvm_fpu(load): load=1 at each KVM_RUN entry (kvm_load_guest_fpu), 0 at its end. */
 SEC("raw_tp/kvm_fpu")
 int vhv_kvm_run(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -216,20 +276,13 @@ int vhv_kvm_run(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!(__u32)ctx->args[0])
 		return 0;
-	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	t = thread_find(bpf_get_current_pid_tgid());
 	if (!t || !t->user_pending)
-		return 0;  /* not a traced thread (the pid filter applied at its exits) */
+		return 0;  /* not a traced thread (filters applied at its exits) */
 	t->user_pending = 0;
-	t->user_lat_ns = bpf_ktime_get_ns() - t->user_ts;
-	t->user_lat_valid = 1;
 	stat_inc(TRACE_SRC_KVM_RUN);
+	slot_add_latency(t->user_slot, bpf_ktime_get_ns() - t->user_ts);
 	return 0;
-}
-
-static __always_inline bool key_eq(const struct trace_key *a, const struct trace_key *b)
-{
-	return a->pid == b->pid && a->vcpu == b->vcpu && a->kind == b->kind &&
-	       a->reason == b->reason;
 }
 
 /* kvm_userspace_exit(u32 reason, int errno): KVM_RUN returns to the VMM. */
@@ -238,19 +291,17 @@ int vhv_user_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	int err = (int)ctx->args[1];
-	struct task_struct *task;
 	struct trace_thread *t;
-	struct trace_val *v;
 	struct trace_key k;
 
 	if (pid_filtered(id >> 32))
 		return 0;
-	task = bpf_get_current_task_btf();
-	t = thread_get(task);
+	t = thread_get(id);
 	if (!t)
 		return 0;
-	/* Still inside the KVM_RUN ioctl: its fd names the vCPU (cached per thread). */
-	resolve_vcpu(task, t);
+	/* Still inside the KVM_RUN ioctl: its fd names the vCPU. */
+	if (t->vcpu < 0)
+		resolve_vcpu(t);
 	k.pid = id >> 32;
 	k.vcpu = t->vcpu;
 	k.kind = TRACE_KIND_USER;
@@ -258,19 +309,8 @@ int vhv_user_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (vcpu_filtered(k.vcpu))
 		return 0;
 	stat_inc(TRACE_SRC_USERSPACE_EXIT);
-	v = key_val(&k);
-	if (!v)
+	if (!count_exit(&k, &t->user_key, &t->user_slot))
 		return 0;
-	v->count++;
-	if (t->user_lat_valid) {
-		/* The previous exit's handling time, measured at the KVM_RUN that followed it. */
-		t->user_lat_valid = 0;
-		if (key_eq(&t->user_key, &k))
-			val_add_latency(v, t->user_lat_ns);
-		else
-			add_latency(&t->user_key, t->user_lat_ns);
-	}
-	t->user_key = k;
 	t->user_ts = bpf_ktime_get_ns();
 	t->user_pending = 1;
 	return 0;
@@ -282,7 +322,6 @@ int vhv_hw_exit(struct trace_event_raw_kvm_exit *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct trace_thread *t;
-	struct trace_val *v;
 	struct trace_key k;
 
 	if (pid_filtered(id >> 32))
@@ -293,16 +332,13 @@ int vhv_hw_exit(struct trace_event_raw_kvm_exit *ctx)
 	k.reason = BPF_CORE_READ(ctx, exit_reason);
 	if (vcpu_filtered(k.vcpu))
 		return 0;
-	stat_inc(TRACE_SRC_KVM_EXIT);
-	v = key_val(&k);
-	if (!v)
-		return 0;
-	v->count++;
-	t = thread_get(bpf_get_current_task_btf());
+	t = thread_get(id);
 	if (!t)
 		return 0;
 	t->vcpu = k.vcpu;
-	t->hw_key = k;
+	stat_inc(TRACE_SRC_KVM_EXIT);
+	if (!count_exit(&k, &t->hw_key, &t->hw_slot))
+		return 0;
 	t->hw_ts = bpf_ktime_get_ns();
 	t->hw_pending = 1;
 	return 0;
@@ -311,34 +347,28 @@ int vhv_hw_exit(struct trace_event_raw_kvm_exit *ctx)
 SEC("tracepoint/kvm/kvm_entry")
 int vhv_hw_entry(struct trace_event_raw_kvm_entry *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct trace_thread *t;
+	struct trace_thread *t = thread_find(bpf_get_current_pid_tgid());
 
-	if (pid_filtered(id >> 32))
-		return 0;
-	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
 	if (!t || !t->hw_pending)
 		return 0;
-	stat_inc(TRACE_SRC_KVM_ENTRY);
 	t->hw_pending = 0;
-	add_latency(&t->hw_key, bpf_ktime_get_ns() - t->hw_ts);
+	stat_inc(TRACE_SRC_KVM_ENTRY);
+	slot_add_latency(t->hw_slot, bpf_ktime_get_ns() - t->hw_ts);
 	return 0;
 }
 
 static __always_inline void count_port(__u32 kind, __u32 rw, __u64 addr)
 {
 	__u64 id = bpf_get_current_pid_tgid(), *v, one = 1;
-	struct task_struct *task;
 	struct trace_port_key k;
 	struct trace_thread *t;
 
 	if (pid_filtered(id >> 32))
 		return;
 	/* Inside KVM_RUN: the vCPU may be new (its first exit has not happened yet). */
-	task = bpf_get_current_task_btf();
-	t = thread_get(task);
+	t = thread_get(id);
 	if (t && t->vcpu < 0)
-		resolve_vcpu(task, t);
+		resolve_vcpu(t);
 	k.pid = id >> 32;
 	k.vcpu = t ? t->vcpu : -1;
 	if (vcpu_filtered(k.vcpu))

@@ -7,11 +7,12 @@
 #include <linux/types.h>
 
 #define TRACE_HIST_SLOTS 32      /* log2(ns) buckets: slot i holds [2^i, 2^(i+1)) ns */
-#define TRACE_MAX_KEYS 10240     /* (pid, vcpu, kind, reason) aggregates */
-#define TRACE_MAX_THREADS 16384  /* unused: per-thread state is task-local storage */
+#define TRACE_MAX_KEYS 8192      /* (pid, vcpu, kind, reason) aggregates: value slots */
+#define TRACE_THREAD_SLOTS 65536 /* per-thread state, indexed by tid % this, tagged */
 #define TRACE_MAX_PORTS 8192     /* (pid, vcpu, port/address) counters */
 #define TRACE_MAX_PROCS 1024     /* pid -> process name, learnt at a thread's first event */
 #define TRACE_COMM_LEN 16
+#define TRACE_NO_SLOT 0xffffffffu
 
 /* Kinds of reason numbers (same values as enum vbpf_kind). */
 #define TRACE_KIND_USER 0        /* KVM_EXIT_* from kvm_userspace_exit */
@@ -40,9 +41,12 @@ struct trace_key {
 };
 
 /*
- * Per key, per CPU. Latency: for user exits, from kvm_userspace_exit to the
- * next KVM_RUN of that thread (the VMM's handling time); for hardware exits,
- * from kvm_exit to the next kvm_entry (the kernel's handling time).
+ * One value slot per key (a plain array, indexed through the keys hash map).
+ * Only the thread running a vCPU updates that vCPU's keys, so plain stores
+ * suffice; count is added atomically anyway (keys with vcpu -1 may be shared).
+ * Latency: for user exits, from kvm_userspace_exit to the next KVM_RUN of that
+ * thread (the VMM's handling time); for hardware exits, from kvm_exit to the
+ * next kvm_entry (the kernel's handling time).
  */
 struct trace_val {
 	__u64 count;
@@ -52,27 +56,32 @@ struct trace_val {
 	__u64 hist[TRACE_HIST_SLOTS];
 };
 
-/* Per host thread: what the next entry event closes. */
+/*
+ * Per host thread, in an array indexed by tid % TRACE_THREAD_SLOTS and tagged
+ * with the full pid/tid: an inlined array lookup instead of a helper call on
+ * every event. A thread that finds another's tag takes the slot over (it
+ * re-learns its vCPU id; the other loses at most one pending latency).
+ */
 struct trace_thread {
+	__u64 tag;            /* bpf_get_current_pid_tgid() of the owner */
 	__u64 user_ts;
 	__u64 hw_ts;
-	struct trace_key user_key;
+	struct trace_key user_key;  /* the thread's last user exit ... */
 	struct trace_key hw_key;
-	__u64 user_lat_ns;  /* measured at KVM_RUN entry, added at the next exit */
-	__s32 vcpu;    /* -1 until known */
-	__s32 fd;      /* the vCPU fd vcpu was read from */
+	__u32 user_slot;      /* ... and its value slot (TRACE_NO_SLOT: none) */
+	__u32 hw_slot;
+	__s32 vcpu;           /* -1 until known */
 	__u8 user_pending;    /* an exit waits for the next KVM_RUN */
-	__u8 user_lat_valid;  /* user_lat_ns waits to be added to user_key's histogram */
-	__u8 hw_pending;
-	__u8 pad;
+	__u8 hw_pending;      /* a hardware exit waits for the next VM entry */
+	__u16 pad;
 };
 
-#define TRACE_PORT_PIO 0
-#define TRACE_PORT_MMIO 1
 struct trace_comm {
 	char comm[TRACE_COMM_LEN];  /* the process's (group leader's) comm */
 };
 
+#define TRACE_PORT_PIO 0
+#define TRACE_PORT_MMIO 1
 struct trace_port_key {
 	__u32 pid;
 	__s32 vcpu;

@@ -2,7 +2,7 @@
 /*
  * vbpf-trace: loader of trace.bpf.c for vhv-trace (see vbpf-trace.h).
  * open -> rodata filters -> autoload only what exists and matches -> load ->
- * attach -> read per-CPU maps. bcc rule: set rc before every goto out.
+ * attach -> read the maps. bcc rule: set rc before every goto out.
  */
 #include "bpf/vbpf-trace.h"
 
@@ -269,25 +269,25 @@ static int grow(void **arr, size_t *cap, size_t len, size_t size, size_t max)
 	return 0;
 }
 
+/* Every key with its value slot: the keys hash map, then one array read each. */
 static int read_exits(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
 {
-	struct bpf_map *m = t->skel->maps.exits;
-	struct trace_val *vals;
+	struct bpf_map *keys = t->skel->maps.keys, *vals = t->skel->maps.vals;
 	struct trace_key key, next;
+	struct trace_val v;
 	void *prev = NULL;
 	size_t cap = 0;
+	uint32_t slot;
 	int rc = 0;
 
-	vals = calloc((size_t)t->ncpus, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+	while (bpf_map__get_next_key(keys, prev, &next, sizeof(next)) == 0) {
 		struct vbpf_exit_stat *e;
 
 		key = next;
 		prev = &key;
-		if (bpf_map__lookup_elem(m, &key, sizeof(key), vals, sizeof(*vals) * (size_t)t->ncpus,
-					 0) < 0)
+		if (bpf_map__lookup_elem(keys, &key, sizeof(key), &slot, sizeof(slot), 0) < 0 ||
+		    slot >= TRACE_MAX_KEYS ||
+		    bpf_map__lookup_elem(vals, &slot, sizeof(slot), &v, sizeof(v), 0) < 0)
 			continue;
 		rc = grow((void **)&snap->exits, &cap, snap->nexits, sizeof(*e), TRACE_MAX_KEYS);
 		if (rc < 0)
@@ -298,19 +298,12 @@ static int read_exits(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
 		e->vcpu = key.vcpu;
 		e->kind = key.kind;
 		e->reason = key.reason;
-		for (int c = 0; c < t->ncpus; c++) {
-			const struct trace_val *v = &vals[c];
-
-			e->count += v->count;
-			e->lat_count += v->lat_count;
-			e->lat_sum_ns += v->lat_sum_ns;
-			if (v->lat_max_ns > e->lat_max_ns)
-				e->lat_max_ns = v->lat_max_ns;
-			for (int i = 0; i < TRACE_HIST_SLOTS; i++)
-				e->hist[i] += v->hist[i];
-		}
+		e->count = v.count;
+		e->lat_count = v.lat_count;
+		e->lat_sum_ns = v.lat_sum_ns;
+		e->lat_max_ns = v.lat_max_ns;
+		memcpy(e->hist, v.hist, sizeof(e->hist));
 	}
-	free(vals);
 	if (snap->nexits)
 		qsort(snap->exits, snap->nexits, sizeof(*snap->exits), vbpf_stat_cmp);
 	return rc;
