@@ -23,24 +23,25 @@ struct dev_spec {
 	const char *misc;        /* its name in /proc/misc */
 	unsigned int minor;      /* misc major 10 */
 	enum hv_sev missing_sev; /* when neither the node nor the driver exists */
+	bool kvm_only;           /* unused by Xen guests (netback, xen-pciback instead) */
 	const char *what;        /* what is lost without it */
 	const char *kconfig;
 };
 
 static const struct dev_spec vhost_net = {
-	"/dev/vhost-net", "vhost_net", "vhost-net", 238, HV_SEV_WARN,
+	"/dev/vhost-net", "vhost_net", "vhost-net", 238, HV_SEV_WARN, true,
 	"virtio-net runs in QEMU userspace, much slower", "CONFIG_VHOST_NET",
 };
 static const struct dev_spec vhost_vsock = {
-	"/dev/vhost-vsock", "vhost_vsock", "vhost-vsock", 241, HV_SEV_INFO,
+	"/dev/vhost-vsock", "vhost_vsock", "vhost-vsock", 241, HV_SEV_INFO, true,
 	"guests cannot have virtio-vsock sockets", "CONFIG_VHOST_VSOCK",
 };
 static const struct dev_spec tun = {
-	"/dev/net/tun", "tun", "tun", 200, HV_SEV_FAIL,
+	"/dev/net/tun", "tun", "tun", 200, HV_SEV_FAIL, false,
 	"tap networking (libvirt networks, bridges) cannot work", "CONFIG_TUN",
 };
 static const struct dev_spec vfio = {
-	"/dev/vfio/vfio", "vfio", "vfio", 196, HV_SEV_INFO,
+	"/dev/vfio/vfio", "vfio", "vfio", 196, HV_SEV_INFO, true,
 	"PCI devices cannot be assigned to guests", "CONFIG_VFIO",
 };
 
@@ -114,6 +115,18 @@ static int check_dev(struct hv_check_ctx *ctx, const struct dev_spec *s, struct 
 	}
 	if (rc != -ENOENT && rc != -ENOTDIR)
 		return rc;
+	if (s->kvm_only) {
+		enum probe_xen_role role;
+		const char *how;
+
+		if (probe_xen_role(ctx->root, &role, &how) == 0 && role == PROBE_XEN_DOM0) {
+			hv_report_add(ctx->rep, id, HV_SEV_SKIP,
+				      "%s: a KVM device, unused in a Xen dom0 (Xen guests "
+				      "use netback and xen-pciback)",
+				      ctx->check->title);
+			return 0;
+		}
+	}
 	ms = probe_module_state(ctx->root, s->module);
 	if (ms == PROBE_MOD_LOADED || ms == PROBE_MOD_BUILTIN ||
 	    misc_registered(ctx->root, s->misc)) {
