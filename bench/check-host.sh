@@ -23,7 +23,8 @@ n_vhv=$("$vhv" host -J 2>/dev/null | python3 -c 'import json,sys; print(len(json
 n_vhv_ids=$("$vhv" host --list-checks | wc -l)
 n_vhv_cpukvm=$("$vhv" host --list-checks | grep -cE '^(cpu|kvm)\.')
 n_vhl=$(virt-host-validate qemu 2>/dev/null | grep -c ': ')
-probe=$("$vhv" host --checks kvm.probe 2>/dev/null | head -n 1)
+probe=$("$vhv" host --checks kvm.probe -J 2>/dev/null |
+	python3 -c 'import json,sys; f=json.load(sys.stdin)["findings"][0]; print(f["severity"].upper(), f["message"])')
 
 hyperfine -N --warmup 10 --runs "$runs" --export-json "$tmp/h.json" \
 	-n "vhv-check host" "$vhv host" \
