@@ -115,18 +115,9 @@ static int check_dev(struct hv_check_ctx *ctx, const struct dev_spec *s, struct 
 	}
 	if (rc != -ENOENT && rc != -ENOTDIR)
 		return rc;
-	if (s->kvm_only) {
-		enum probe_xen_role role;
-		const char *how;
-
-		if (probe_xen_role(ctx->root, &role, &how) == 0 && role == PROBE_XEN_DOM0) {
-			hv_report_add(ctx->rep, id, HV_SEV_SKIP,
-				      "%s: a KVM device, unused in a Xen dom0 (Xen guests "
-				      "use netback and xen-pciback)",
-				      ctx->check->title);
-			return 0;
-		}
-	}
+	if (s->kvm_only && probe_platform_skip_dom0(ctx, "a KVM device, unused in a Xen dom0 (Xen "
+							 "guests use netback and xen-pciback)"))
+		return 0;
 	ms = probe_module_state(ctx->root, s->module);
 	if (ms == PROBE_MOD_LOADED || ms == PROBE_MOD_BUILTIN ||
 	    misc_registered(ctx->root, s->misc)) {

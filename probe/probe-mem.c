@@ -16,6 +16,9 @@
 
 #include "hvcore/hv-report.h"
 
+/* Xen guests' memory comes from the hypervisor, not from dom0's allocator. */
+#define XEN_MEM_SKIP "Xen dom0: guest memory belongs to the Xen hypervisor, not to this kernel"
+
 /* Bound on hugepage sizes we list (x86 has 2, arm64 up to 4, a few more elsewhere). */
 #define MAX_HP_SIZES 16
 
@@ -116,6 +119,8 @@ int probe_chk_mem_hugepages(struct hv_check_ctx *ctx)
 	DIR *d;
 
 	if (probe_platform_need_dir(ctx, "/sys"))
+		return 0;
+	if (probe_platform_skip_dom0(ctx, XEN_MEM_SKIP))
 		return 0;
 	if (hv_root_read_maxf(ctx->root, 1u << 20, &meminfo, "/proc/meminfo") >= 0)
 		(void)probe_meminfo_get(meminfo, "Hugepagesize", &defkb);
@@ -254,6 +259,8 @@ int probe_chk_mem_thp(struct hv_check_ctx *ctx)
 
 	if (probe_platform_need_dir(ctx, "/sys"))
 		return 0;
+	if (probe_platform_skip_dom0(ctx, XEN_MEM_SKIP))
+		return 0;
 	rc = hv_root_read_linef(ctx->root, &en, "%s/enabled", base);
 	if (rc == -ENOENT) {
 		hv_report_add(ctx->rep, id, HV_SEV_SKIP,
@@ -304,6 +311,8 @@ int probe_chk_mem_ksm(struct hv_check_ctx *ctx)
 	int rc;
 
 	if (probe_platform_need_dir(ctx, "/sys"))
+		return 0;
+	if (probe_platform_skip_dom0(ctx, XEN_MEM_SKIP))
 		return 0;
 	rc = hv_root_read_u64f(ctx->root, &run, "%s/run", base);
 	if (rc == -ENOENT) {

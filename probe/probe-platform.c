@@ -106,6 +106,17 @@ bool probe_platform_need_dir(struct hv_check_ctx *ctx, const char *path)
 	return true;
 }
 
+bool probe_platform_skip_dom0(struct hv_check_ctx *ctx, const char *why)
+{
+	enum probe_xen_role role;
+	const char *how;
+
+	if (probe_xen_role(ctx->root, &role, &how) < 0 || role != PROBE_XEN_DOM0)
+		return false;
+	hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP, "%s: %s", ctx->check->title, why);
+	return true;
+}
+
 /* ---- mounts ---- */
 
 /* Decode the octal escapes the kernel uses in mount tables (\040 space, \011, \012, \134). */

@@ -150,6 +150,12 @@ const char *probe_clean(const char *s, char *out, size_t len);
  */
 bool probe_platform_need_dir(struct hv_check_ctx *ctx, const char *path);
 
+/*
+ * In a Xen dom0, add a SKIP "%title: @why" for a KVM-only check and return
+ * true (the check then stops); elsewhere return false.
+ */
+bool probe_platform_skip_dom0(struct hv_check_ctx *ctx, const char *why);
+
 /* Xen role as the Xen checks see it. */
 enum probe_xen_role {
 	PROBE_XEN_NONE,
