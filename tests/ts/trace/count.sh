@@ -11,7 +11,7 @@ ts_need_kvm
 ts_need_cmd python3
 . "$VHV_SRC/tests/ts/trace/trace.lib"
 
-trace_start -J --ports
+trace_start -J --ports --prometheus "$TS_TMP/vhv.prom"
 gen real -c 3 -k 1 -n 5000 -m 300 --mode real
 gen long -c 2 -k 0 -n 3000 -m 200 --mode long
 gen one -c 1 -k 0 -n 1 -m 0 --mode long
@@ -56,4 +56,10 @@ for s in ("kvm:kvm_userspace_exit", "kvm:kvm_fpu", "kvm:kvm_pio", "kvm:kvm_mmio"
         print(s, "not attached"); bad = 1
 sys.exit(bad)
 PY
+
+# The Prometheus textfile (written at the end, atomically) carries the same counts.
+pid=$(sed -n 's/^pid=\([0-9]*\).*/\1/p' "$TS_TMP/real.gen")
+ts_assert_grep "^vhv_trace_exits_total\\{pid=\"$pid\",vm=\"kvm-exitgen\",vcpu=\"1\",kind=\"user\",reason=\"IO\"\\} 5000\$" \
+	"$TS_TMP/vhv.prom" "the Prometheus textfile"
+ts_assert_grep '^vhv_trace_lost_events_total 0$' "$TS_TMP/vhv.prom" "the Prometheus textfile"
 ts_finalize
