@@ -641,19 +641,26 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
 
 	/* What the kernel registered (the misc device), then the node udev made. */
 	hv_root_read_linef(ctx->root, &misc, "/sys/class/misc/kvm/dev");
+	probe_cpu_get(state(ctx), &c);
 	rc = hv_root_statf(ctx->root, &stt, "/dev/kvm");
-	if (rc < 0 && probe_cpu_get(state(ctx), &c) == 0 && probe_cpu_under_xen(c)) {
+	if (rc < 0 && probe_cpu_under_xen(c)) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
 				  "no /dev/kvm: on Xen, VMs run on Xen, not KVM");
 		hv_finding_str(f, "path", "/dev/kvm");
 		return 0;
 	}
 	if (rc < 0) {
+		bool no_hw = c && c->arch == PROBE_ARCH_X86 && !probe_cpu_has(c, "vmx") &&
+			     !probe_cpu_has(c, "svm") &&
+			     probe_mod_live(ctx->root, "kvm_pvm") == PROBE_MOD_ABSENT;
+
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL, "/dev/kvm is missing (%s)%s",
 				  strerror(-rc), misc ? ", though the kernel registered it" : "");
 		hv_finding_hint(f, "%s", misc ? "create it: mknod /dev/kvm c 10 232 (udev normally "
-						 "does, mode 0660 group kvm)"
-					       : "load the KVM modules (see kvm.modules)");
+						 "does, mode 0660 group kvm)" :
+				no_hw ? "no KVM module can create it until the CPU offers VT-x/AMD-V "
+					"(see cpu.virt)" :
+				"load the KVM modules (see kvm.modules)");
 		hv_finding_str(f, "path", "/dev/kvm");
 		return 0;
 	}
