@@ -598,7 +598,9 @@ static const char *default_origin(const struct boot_state *st, char *buf, size_t
 {
 	const struct boot_cfg *c = st->cfg;
 
-	if (c->default_var && !strcmp(c->default_var, "saved_entry"))
+	if (c->default_var && (!c->deflt || !c->deflt[0]))
+		snprintf(buf, len, "default (%s unset: first entry)", c->default_var);
+	else if (c->default_var && !strcmp(c->default_var, "saved_entry"))
 		snprintf(buf, len, "saved_entry '%s' (grubenv)", c->deflt ? c->deflt : "");
 	else if (c->default_var && !strcmp(c->default_var, "next_entry"))
 		snprintf(buf, len, "next_entry '%s' (grubenv)", c->deflt ? c->deflt : "");
@@ -1424,7 +1426,6 @@ static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 	if (!st->cfg)
 		return 0;  /* boot.config said why */
 	for (i = 0; i < st->cfg->nentries; i++) {
-		const struct boot_entry *e = &st->cfg->entries[i];
 		struct entry_info *ei;
 		struct hv_finding *f;
 		char v[256];
@@ -1553,6 +1554,7 @@ static int chk_running(struct hv_check_ctx *ctx)
 	struct boot_state *st = ctx->data;
 	_cleanup_free_ char *cl = NULL, *xen = NULL;
 	struct hv_finding *f;
+	struct utsname uts;
 	int rc;
 
 	rc = hv_root_read_linef(st->root, &cl, "/proc/cmdline");
@@ -1563,6 +1565,25 @@ static int chk_running(struct hv_check_ctx *ctx)
 	hv_finding_str(f, "path", "/proc/cmdline");
 	if (hv_root_read_linef(st->root, &xen, "/sys/hypervisor/type") == 0 && !strcmp(xen, "xen"))
 		hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "running as a Xen domain now");
+	/* is the running kernel one the menu boots? (context for a reboot) */
+	if (st->cfg && hv_root_uname(st->root, &uts) == 0) {
+		size_t i;
+		int hits = 0;
+
+		for (i = 0; i < st->cfg->nentries; i++) {
+			const char *rel;
+
+			if (!checkable(st, i))
+				continue;
+			rel = kernel_release(analyse(st, i));
+			if (rel && !strcmp(rel, uts.release))
+				hits++;
+		}
+		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO,
+				  "running kernel %s is %s", uts.release, hits ?
+				  "booted by an entry of the menu" : "booted by no entry of the menu");
+		hv_finding_str(f, "kernel", uts.release);
+	}
 	return 0;
 }
 
