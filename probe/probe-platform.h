@@ -168,7 +168,8 @@ enum probe_xen_role {
  */
 int probe_xen_role(const struct hv_root *r, enum probe_xen_role *role, const char **how);
 
-/* The check functions (probe-xen.c, probe-iommu.c, probe-mem.c, probe-dev.c, probe-cgroup.c, probe-secure.c). */
+/* The check functions: probe-xen.c, probe-iommu.c, probe-mem.c, probe-dev.c, probe-cgroup.c,
+ * probe-secure.c. */
 int probe_chk_xen_role(struct hv_check_ctx *ctx);
 int probe_chk_xen_version(struct hv_check_ctx *ctx);
 int probe_chk_xen_dev(struct hv_check_ctx *ctx);

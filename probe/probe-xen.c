@@ -243,7 +243,7 @@ static const struct {
 	{ "xen_evtchn", true, NULL },
 	{ "xen_gntdev", true, NULL },
 	{ "xenfs", true, NULL },
-	{ "xen_gntalloc", false, "grant allocation (vchan)" },
+	{ "xen_gntalloc", false, "grant allocation, vchan" },
 	{ "xen_blkback", false, "PV disk backend" },
 	{ "xen_netback", false, "PV network backend" },
 };
@@ -275,8 +275,12 @@ int probe_chk_xen_modules(struct hv_check_ctx *ctx)
 			dst = xen_mods[i].required ? absent : opt;
 			break;
 		}
-		snprintf(dst + strlen(dst), dl - strlen(dst), "%s%s", dst[0] ? " " : "",
-			 xen_mods[i].name);
+		if (dst == opt && xen_mods[i].why)
+			snprintf(dst + strlen(dst), dl - strlen(dst), "%s%s (%s)",
+				 dst[0] ? ", " : "", xen_mods[i].name, xen_mods[i].why);
+		else
+			snprintf(dst + strlen(dst), dl - strlen(dst), "%s%s", dst[0] ? " " : "",
+				 xen_mods[i].name);
 	}
 	if (absent[0]) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
