@@ -307,7 +307,8 @@ int probe_chk_cpu_features(struct hv_check_ctx *ctx)
 	struct hv_finding *f;
 	char have[256], miss[256];
 	unsigned int essential;
-	bool svm;
+	const char *note;
+	bool svm, old_kernel;
 	int rc = probe_cpu_get(state(ctx), &c);
 
 	if (rc < 0)
@@ -333,22 +334,23 @@ int probe_chk_cpu_features(struct hv_check_ctx *ctx)
 	}
 	vf_list(have, sizeof(have), vf.have, svm);
 	vf_list(miss, sizeof(miss), vf.known & ~vf.have, svm);
+	/* Kernels before 5.9 print no "vmx flags" line: say what could not be seen. */
+	old_kernel = !svm && !vf.from_vmx_flags;
+	note = old_kernel ? " (no 'vmx flags' line, kernel before 5.9: unrestricted guest, APICv, "
+			    "PML not shown)" : "";
 	if (vf.known & essential & ~vf.have) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN, "%s without %s: KVM falls back to "
-				  "slow software paging/emulation (has: %s)", svm ? "AMD-V" : "VT-x",
-				  miss, have[0] ? have : "none");
+				  "slow software paging/emulation (has: %s)%s", svm ? "AMD-V" : "VT-x",
+				  miss, have[0] ? have : "none", note);
 		hv_finding_hint(f, "an older CPU, or a VM whose host hides these features: guests "
 				   "will run, slowly");
 	} else if (miss[0]) {
-		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s assists: %s; without %s",
-				  svm ? "AMD-V" : "VT-x", have, miss);
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s assists: %s; without %s%s",
+				  svm ? "AMD-V" : "VT-x", have, miss, note);
 	} else {
-		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s assists: %s",
-				  svm ? "AMD-V" : "VT-x", have);
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s assists: %s%s",
+				  svm ? "AMD-V" : "VT-x", have, note);
 	}
-	if (!svm && !vf.from_vmx_flags)
-		hv_finding_hint(f, "this kernel has no 'vmx flags' line (before 5.9): unrestricted "
-				   "guest, APICv and PML are not shown");
 	hv_finding_str(f, "features", have);
 	if (miss[0])
 		hv_finding_str(f, "missing", miss);
