@@ -429,7 +429,7 @@ static int cmd_verify(int argc, char **argv)
 			printf("%" PRId64 " warning%s (not counted by qemu-img check%s).\n",
 			       res.warnings, res.warnings == 1 ? "" : "s",
 			       strict ? "; counted here because of --strict" : "; --strict counts them");
-		if (res.n_msgs)
+		if ((res.n_msgs || res.warnings) && !(res.corruptions || res.leaks || res.check_errors))
 			printf("\n");
 		/* qemu-img.c dump_human_image_check() */
 		if (!(res.corruptions || res.leaks || res.check_errors)) {

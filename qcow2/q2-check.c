@@ -207,8 +207,9 @@ static int inc_region(struct ck *c, uint64_t offset, uint64_t size, const char *
 		return 0;
 	if ((int64_t)(offset + size - img->file_size) >= (int64_t)cs) {
 		msg(c, Q2_MSG_CORRUPTION,
-		    "%s at 0x%llx (0x%llx bytes) extends one cluster or more past the end of the file",
-		    what, (unsigned long long)offset, (unsigned long long)size);
+		    "%s: 0x%llx..0x%llx is one cluster or more past the end of the file (0x%llx)",
+		    what, (unsigned long long)offset, (unsigned long long)(offset + size),
+		    (unsigned long long)img->file_size);
 		return 0;
 	}
 	start = offset >> img->cluster_bits;
@@ -294,7 +295,10 @@ static const char *guest_range(const struct ck *c, uint64_t l1i, char *buf, size
 	uint64_t span = c->img->l2_entries << c->img->cluster_bits;
 	char a[32], b[32];
 
-	hv_fmt_size(l1i * span, a, sizeof(a));
+	if (l1i)
+		hv_fmt_size(l1i * span, a, sizeof(a));
+	else
+		snprintf(a, sizeof(a), "0");
 	hv_fmt_size((l1i + 1) * span, b, sizeof(b));
 	snprintf(buf, len, "guest %s..%s", a, b);
 	return buf;
@@ -460,9 +464,11 @@ static void copied_mismatch(struct ck *c, const struct l1ctx *lc, uint32_t l1i, 
 	char gr[80];
 
 	msg(c, Q2_MSG_CORRUPTION,
-	    "%s L2 table at 0x%llx (%s), entry %llu: COPIED flag is %s but the data cluster's refcount is %s1",
+	    "%s L2 table at 0x%llx (%s), entry %llu (guest 0x%llx): COPIED flag is %s but the refcount of data cluster 0x%llx is %s1",
 	    lc->label, (unsigned long long)l2_off, guest_range(c, l1i, gr, sizeof(gr)),
-	    (unsigned long long)j, (e & Q2_OFLAG_COPIED) ? "set" : "clear",
+	    (unsigned long long)j,
+	    (unsigned long long)(((uint64_t)l1i * c->img->l2_entries + j) << c->img->cluster_bits),
+	    (e & Q2_OFLAG_COPIED) ? "set" : "clear", (unsigned long long)(e & Q2_L2E_OFFSET_MASK),
 	    st == ST_ONE ? "" : "not ");
 }
 

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# What vhv-qcow2 verify adds to qemu-img check: never writes (bytes and mtime
+# unchanged), refuses an image a running QEMU holds (-U overrides), warnings and
+# --strict, --deep decompression, human output naming the structure and the
+# guest range.
+. "$VHV_SRC/tests/lib.sh"
+. "$VHV_SRC/tests/images/q2lib.sh"
+ts_need_cmd qemu-img qemu-io
+cd "$TS_TMP" || exit 1
+
+qemu-img create -q -f qcow2 b.qcow2 16M
+qemu-io -c 'write -P 1 0 256k' -c 'write -c -P 2 1M 64k' -c 'write -c -P 3 2M 64k' b.qcow2 >/dev/null
+L2=$(q2_l2_table b.qcow2 0)
+
+# 1. read-only: a dirty, corrupted image keeps its bytes and its mtime
+cp b.qcow2 ro.qcow2
+q2_poke64 ro.qcow2 72 1
+q2_poke16 ro.qcow2 $(($(q2_refblock ro.qcow2 0) + 10)) 0
+touch -d '2001-02-03 04:05:06' ro.qcow2
+sum0=$(sha256sum <ro.qcow2) m0=$(stat -c %Y ro.qcow2)
+ts_expect_rc 2 vhv-qcow2 verify ro.qcow2
+ts_expect_rc 0 vhv-qcow2 info ro.qcow2
+ts_expect_rc 2 vhv-qcow2 verify --deep --strict --output=json ro.qcow2
+ts_assert_eq "image bytes after verify" "$(sha256sum <ro.qcow2)" "$sum0"
+ts_assert_eq "image mtime after verify" "$(stat -c %Y ro.qcow2)" "$m0"
+chmod 0444 ro.qcow2
+ts_expect_rc 2 vhv-qcow2 verify ro.qcow2
+
+# 2. an image held by a running QEMU (OFD locks) is refused, like qemu-img does
+cp b.qcow2 lk.qcow2
+qemu-io -c 'sleep 20000' lk.qcow2 >/dev/null 2>&1 &
+qpid=$!
+for _ in $(seq 50); do
+	qemu-img check lk.qcow2 >/dev/null 2>&1 || break
+	sleep 0.1
+done
+ts_expect_rc 1 vhv-qcow2 verify lk.qcow2
+ts_assert_grep 'Failed to get shared "write" lock' "$TS_ERR" "stderr of a locked verify"
+ts_expect_rc 1 vhv-qcow2 info lk.qcow2
+ts_expect_rc 0 vhv-qcow2 verify -U lk.qcow2
+ts_expect_rc 0 vhv-qcow2 verify --force-share --output=json lk.qcow2
+kill "$qpid" 2>/dev/null
+wait "$qpid" 2>/dev/null
+ts_expect_rc 0 vhv-qcow2 verify lk.qcow2
+# a read-only user (qemu-io -r) does not hold the write lock
+qemu-io -r -c 'sleep 20000' lk.qcow2 >/dev/null 2>&1 &
+qpid=$!
+sleep 0.5
+ts_expect_rc 0 vhv-qcow2 verify lk.qcow2
+kill "$qpid" 2>/dev/null
+wait "$qpid" 2>/dev/null
+
+# 3. warnings: counted only with --strict; qemu's keys keep their meaning
+cp b.qcow2 w.qcow2
+q2_poke64 w.qcow2 $((L2 + 8 * 100)) $((1 << 63))       # COPIED on an unallocated entry
+q2_poke64 w.qcow2 72 2                                  # corrupt bit
+q2_oracle warn w.qcow2
+ts_assert_eq "exit code without --strict" "$Q2_RC" 0
+ts_golden warn-strict vhv-qcow2 verify --strict --output=json w.qcow2
+ts_golden warn-human vhv-qcow2 verify w.qcow2
+
+# 4. --deep: a compressed cluster whose data is garbage
+cp b.qcow2 d.qcow2
+coff=$(($(q2_hdr64 d.qcow2 $((L2 + 16 * 8))) & ((1 << 54) - 1)))
+q2_poke d.qcow2 "$coff" 0123456789abcdef0123456789abcdef0123456789abcdef
+q2_oracle deep-off d.qcow2
+ts_assert_eq "exit code without --deep" "$Q2_RC" 0
+ts_golden deep vhv-qcow2 verify --deep d.qcow2
+ts_expect_rc 0 vhv-qcow2 verify --deep b.qcow2
+qemu-img create -q -f qcow2 -o compression_type=zstd zs.qcow2 16M
+qemu-io -c 'write -c -P 3 0 64k' -c 'write -c -P 4 128k 64k' zs.qcow2 >/dev/null
+ts_expect_rc 0 vhv-qcow2 verify --deep zs.qcow2
+zl2=$(q2_l2_table zs.qcow2 0)
+coff=$(($(q2_hdr64 zs.qcow2 $((zl2 + 8 * 2))) & ((1 << 54) - 1)))
+q2_poke zs.qcow2 "$coff" 00000000000000000000000000000000
+ts_expect_rc 2 vhv-qcow2 verify --deep zs.qcow2
+
+# 5. human output names the structure and the guest range
+cp b.qcow2 h.qcow2
+q2_poke64 h.qcow2 $((L2 + 8 * 3)) $(((1 << 63) | 0x10000000))
+q2_poke16 h.qcow2 $(($(q2_refblock h.qcow2 0) + 2 * 200)) 1
+ts_golden human vhv-qcow2 verify h.qcow2
+ts_golden human-quiet vhv-qcow2 verify -q --max-messages 1 h.qcow2
+
+ts_finalize
