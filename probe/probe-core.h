@@ -8,6 +8,12 @@
 
 #include "hvcore/hv-check.h"
 
+/*
+ * The check functions (rows of probe_core_checks). Each adds its findings to
+ * ctx->rep and returns 0, or -errno when it could not check at all (e.g.
+ * -ENOENT: no /proc/cpuinfo in the root), which the runner reports as SKIP.
+ * ctx->data is the struct probe_state of probe_run().
+ */
 int probe_chk_cpu_model(struct hv_check_ctx *ctx);
 int probe_chk_cpu_virt(struct hv_check_ctx *ctx);
 int probe_chk_cpu_features(struct hv_check_ctx *ctx);
