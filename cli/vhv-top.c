@@ -52,7 +52,7 @@ static void usage(void)
 	       " -h, --help              display this help\n"
 	       " -V, --version           display version\n"
 	       "\n"
-	       "Keys (interactive): ? help, q quit, t tree/flat, < > sort column, R reverse,\n"
+	       "Keys (interactive): ? help, q quit, t tree/flat, < > or s sort column, R reverse,\n"
 	       "/ filter, C columns, n renice, a affinity, k signal.\n"
 	       "See vhv-top(8).\n",
 	       cli_prog());
@@ -318,8 +318,11 @@ int main(int argc, char **argv)
 		}
 		fflush(stdout);
 	}
-	if (rc < 0)
+	if (rc < 0) {
+		if (output == CLI_OUTPUT_JSON)  /* errors are JSON too (bpftool's p_err) */
+			printf("{\"error\":\"%s\"}\n", strerror(-rc));
 		cli_error("%s", strerror(-rc));
+	}
 done:
 	top_record_close(rec);
 	top_sampler_free(smp);

@@ -202,7 +202,7 @@ static void draw(struct tui *t)
 	}
 	if (!t->nrows)
 		mvaddnstr(4, 2, snap->nvms ? "(no VM matches the filter)" : "(no VMs found)", w - 2);
-	mvaddnstr(h - 1, 0, "q quit  ? help  t tree  </> sort  R rev  / filter  C columns  "
+	mvaddnstr(h - 1, 0, "q quit  ? help  t tree  </> s sort  R rev  / filter  C columns  "
 		  "n nice  a pin  k signal", w);
 	refresh();
 }
@@ -330,6 +330,7 @@ static const char *const help_text[] = {
 	"  Up/Down PgUp/PgDn Home/End   select a VM or vCPU row",
 	"  t            tree (VM -> vCPUs) or flat (vCPUs only) view",
 	"  < >          sort on the previous / next shown column",
+	"  s            sort on a column by name (any column, shown or not)",
 	"  R            reverse the sort order",
 	"  /            filter on the VM name (empty: all)",
 	"  C            column chooser (space shows/hides, q returns)",
@@ -445,7 +446,10 @@ int top_tui_run(struct top_sampler *s, const struct hv_root *root, struct top_vi
 	nonl();
 	keypad(stdscr, TRUE);
 	curs_set(0);
-	next = hv_now_ns();
+	/* Show the baseline at once (no rates yet), and the first rates soon after. */
+	rebuild_rows(&t);
+	draw(&t);
+	next = hv_now_ns() + (uint64_t)(HV_MIN(o->delay, 0.5) * 1e9);
 	while (!quit_requested) {
 		uint64_t now = hv_now_ns();
 		int ch;
@@ -504,6 +508,21 @@ int top_tui_run(struct top_sampler *s, const struct hv_root *root, struct top_vi
 		case 'R':
 			v->reverse = !v->reverse;
 			break;
+		case 's': {
+			char col[32];
+			int id;
+
+			if (!prompt("Sort on column (id or header): ", col, sizeof(col)) || !col[0])
+				break;
+			id = top_col_parse(col);
+			if (id < 0 || (id == TOP_COL_EXITS && !t.bpf_ok)) {
+				set_status(&t, "cannot sort on '%s'", col);
+				break;
+			}
+			v->sort = id;
+			top_sampler_set_needs(s, top_view_needs(v));
+			break;
+		}
 		case '/':
 			remember_sel(&t);
 			if (prompt("Filter (VM name): ", v->filter, sizeof(v->filter)))

@@ -4,7 +4,8 @@
 # Real VMs: a KVM guest with debug-threads, one without (vCPUs found from the
 # KVM_RUN syscall), and a TCG guest. Every VM and vCPU thread must appear with
 # the right name and index: QMP query-cpus-fast gives the truth (thread id per
-# cpu index). Then a VM exits while vhv-top refreshes.
+# cpu index). EXITS/s counts their exits (BPF). Then a VM exits while vhv-top
+# refreshes.
 . "$VHV_SRC/tests/lib.sh"
 ts_need_root
 ts_need_kvm
@@ -66,6 +67,25 @@ grep -q '"source":"syscall"' "$TS_TMP/top.json" || ts_fail "vt-nodbg's vCPUs wer
 # batch text shows the TCG guest as such
 ts_run vhv-top -b -n 1 -d 0.2 --no-bpf -f vt-tcg
 ts_assert_grep 'vt-tcg \[TCG\]' "$TS_OUT"
+
+# EXITS/s from BPF: a number per vCPU when BPF loads, else hidden with a note
+ts_run vhv-top -J -n 1 -d 1 -c pid,exits,name
+python3 - "$TS_OUT" <<'PY' || ts_fail "EXITS/s in JSON"
+import json, sys
+doc = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+vms = {v["name"]: v for v in doc["vms"]}
+if doc["notes"]:
+    print("EXITS/s hidden:", doc["notes"])
+    assert all("exits" not in v for v in vms.values())
+    sys.exit(0)
+total = 0
+for name in ("vt-dbg", "vt-nodbg"):
+    for c in vms[name]["vcpus"]:
+        assert isinstance(c["exits"], (int, float)) and c["exits"] >= 0, c
+        total += c["exits"]
+print("exits/s of the KVM guests:", total)
+assert total > 0, "no exits counted for two running KVM guests"
+PY
 
 # A VM that exits during a refresh: vhv-top keeps going and stops showing it.
 start vt-gone kvm guest=vt-gone,debug-threads=on

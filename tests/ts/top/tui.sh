@@ -2,8 +2,9 @@
 # ts: heavy
 # ts: serial
 # The interactive view driven in tmux (send-keys, capture-pane) against a real
-# VM: sort, filter, help, column chooser, renice of a real vCPU thread checked
-# in /proc, a resize, and the terminal restored on quit and on a fatal signal.
+# VM: sort, filter, help, column chooser, renice, pin and signal of a real VM
+# and vCPU thread checked in /proc, a resize, and the terminal restored on quit
+# and on a fatal signal.
 . "$VHV_SRC/tests/lib.sh"
 ts_need_root
 ts_need_kvm
@@ -73,7 +74,7 @@ keys Space q
 wait_for ' LCPU '
 
 # renice vCPU 0 (the row after the VM row when sorted by TID), confirm, check /proc
-keys Home Down n
+keys Up Up Up Down n
 wait_for 'Nice value'
 keys 7 Enter
 wait_for "Renice vCPU 0 of ui-vm \\(tid $tid0\\) to 7\\? \\[y/N\\]"
@@ -88,6 +89,37 @@ keys n 3 Enter n Enter
 wait_for 'renice cancelled'
 nice=$(awk '{sub(/.*\) /, ""); print $17}' "/proc/$vm/task/$tid0/stat")
 ts_assert_eq "nice after a cancelled renice" "$nice" 7
+
+# 's': sort on any column by name; the selection stays on vCPU 0
+keys s
+wait_for 'Sort on column'
+keys n a m e Enter
+wait_for 'sort: NAME'
+keys s t i d Enter
+wait_for 'sort: TID'
+
+# pin vCPU 0 to CPU 0 with sched_setaffinity, checked in /proc
+keys a
+wait_for 'CPU list'
+keys 0 Enter
+wait_for "Pin vCPU 0 of ui-vm \(tid $tid0\) to CPUs 0\? \[y/N\]"
+keys y Enter
+wait_for 'pinned vCPU 0 of ui-vm'
+ts_assert_eq "affinity of vCPU 0 in /proc" \
+	"$(awk '/^Cpus_allowed_list:/ {print $2}' "/proc/$vm/task/$tid0/status")" 0
+
+# signal the VM row: STOP (state T in /proc), then CONT
+keys Up Up Up k
+wait_for 'Signal \('
+keys S T O P Enter
+wait_for "Send signal 19 .* to VM ui-vm \(pid $vm, all threads\)"
+keys y Enter
+wait_for 'sent signal 19 to VM ui-vm'
+ts_assert_eq "VM state after SIGSTOP" "$(awk '{sub(/.*\) /, ""); print $1}' "/proc/$vm/stat")" T
+keys k C O N T Enter y Enter
+wait_for 'sent signal 18 to VM ui-vm'
+sleep 0.2
+[ "$(awk '{sub(/.*\) /, ""); print $1}' "/proc/$vm/stat")" != T ] || ts_fail "VM still stopped after SIGCONT"
 
 # resize: still drawn, header first
 tm resize-window -t top -x 60 -y 12
