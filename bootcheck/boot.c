@@ -77,6 +77,17 @@ struct boot_state {
 	int nfstab;
 	struct fstab_ent fstab[32];
 	bool sep_boot;
+	/* files already looked at: entries share kernels and initrds (and a hostile
+	 * menu must not make us inflate the same image hundreds of times) */
+	size_t nfc;
+	struct fcache {
+		char *path;
+		bool inflate;
+		struct file_info fi;     /* path/why not set */
+		bool ird_done;
+		int ird_rc;
+		struct boot_initrd ird;
+	} fc[64];
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -193,7 +204,7 @@ static ssize_t read_file(const struct boot_state *st, const char *path, size_t m
 
 #define FLASK_MAGIC 0xf97cff8cu
 
-static void look_at(const struct boot_state *st, struct file_info *fi, bool inflate_elf)
+static void look_at_uncached(const struct boot_state *st, struct file_info *fi, bool inflate_elf)
 {
 	_cleanup_free_ uint8_t *raw = NULL;
 	_cleanup_free_ uint8_t *dec = NULL;
@@ -243,6 +254,60 @@ static void look_at(const struct boot_state *st, struct file_info *fi, bool infl
 			FLASK_MAGIC)
 		fi->is_policy = true;
 	boot_multiboot_scan(p, len, &fi->mb);
+}
+
+static struct fcache *fcache_find(struct boot_state *st, const char *path, bool inflate)
+{
+	size_t k;
+
+	for (k = 0; k < st->nfc; k++)
+		if (st->fc[k].inflate == inflate && !strcmp(st->fc[k].path, path))
+			return &st->fc[k];
+	return NULL;
+}
+
+/* look_at_uncached() once per (path, inflate); the result is copied into @fi. */
+static void look_at(struct boot_state *st, struct file_info *fi, bool inflate_elf)
+{
+	struct fcache *c = fcache_find(st, fi->path, inflate_elf);
+	char *path = fi->path, *why = fi->why;
+
+	if (!c) {
+		look_at_uncached(st, fi, inflate_elf);
+		if (st->nfc < HV_ARRAY_SIZE(st->fc) && (c = &st->fc[st->nfc])->path == NULL &&
+		    (c->path = strdup(path))) {
+			c->inflate = inflate_elf;
+			c->fi = *fi;
+			c->fi.path = c->fi.why = NULL;
+			st->nfc++;
+		}
+		return;
+	}
+	*fi = c->fi;
+	fi->path = path;
+	fi->why = why;
+}
+
+/* boot_initrd_scan() of a file, once per path. 0, or -errno/-EINVAL as it returns. */
+static int initrd_scan(struct boot_state *st, const char *path, struct boot_initrd *out)
+{
+	struct fcache *c = fcache_find(st, path, false);
+	_cleanup_free_ uint8_t *raw = NULL;
+	ssize_t n;
+	int rc;
+
+	if (c && c->ird_done) {
+		*out = c->ird;
+		return c->ird_rc;
+	}
+	n = read_file(st, path, BOOT_MAX_IMAGE, &raw);
+	rc = n < 0 ? (int)n : boot_initrd_scan(raw, (size_t)n, out);
+	if (c) {
+		c->ird_done = true;
+		c->ird_rc = rc;
+		c->ird = *out;
+	}
+	return rc;
 }
 
 static bool entry_selected_default(const struct boot_state *st, size_t i)
@@ -408,9 +473,10 @@ static struct entry_info *analyse(struct boot_state *st, size_t i)
 
 		fi->path = map_path(st, e, l, &fi->why);
 		fi->exists = -ENOENT;
+		/* only a hypervisor is inflated (multiboot headers, ELF); a compressed
+		 * module is an initrd, which boot.initrd streams */
 		if (fi->path)
-			look_at(st, fi, l->kind == BOOT_LOAD_HYPERVISOR || l->kind == BOOT_LOAD_MODULE ||
-						l->kind == BOOT_LOAD_LINUX);
+			look_at(st, fi, l->kind == BOOT_LOAD_HYPERVISOR);
 		switch (l->kind) {
 		case BOOT_LOAD_HYPERVISOR:
 			ei->hv = (int)k;
@@ -969,9 +1035,7 @@ static int chk_initrd(struct hv_check_ctx *ctx)
 		}
 		for (k = 0; k < ei->ninitrd; k++) {
 			const struct file_info *fi = &ei->f[ei->initrd[k]];
-			_cleanup_free_ uint8_t *raw = NULL;
 			struct boot_initrd ird;
-			ssize_t n;
 			int j;
 			bool match = false;
 
@@ -982,8 +1046,7 @@ static int chk_initrd(struct hv_check_ctx *ctx)
 				bad = true;
 				continue;
 			}
-			n = read_file(st, fi->path, BOOT_MAX_IMAGE, &raw);
-			if (n < 0 || boot_initrd_scan(raw, (size_t)n, &ird) < 0) {
+			if (initrd_scan(st, fi->path, &ird) < 0) {
 				f = efind(ctx, st, i, HV_SEV_FAIL,
 					  "%s is not an initrd (neither cpio nor a known compression)",
 					  fi->path);
@@ -1198,7 +1261,15 @@ static int chk_modules(struct hv_check_ctx *ctx)
 {
 	struct boot_state *st = ctx->data;
 	struct pass_sum ps = { 0 };
-	size_t i;
+	/* one look per (kernel release, role): entries repeat the same kernel */
+	struct {
+		const char *rel;
+		enum role role;
+		int bad;
+		size_t entry;
+		char *ok;
+	} memo[32];
+	size_t i, nmemo = 0, m;
 
 	if (!st->cfg)
 		return 0;  /* boot.config said why */
@@ -1221,6 +1292,26 @@ static int chk_modules(struct hv_check_ctx *ctx)
 		rel = kernel_release(ei);
 		if (!rel || ei->swapped)
 			continue;
+		for (m = 0; m < nmemo; m++)
+			if (memo[m].role == ei->role && !strcmp(memo[m].rel, rel))
+				break;
+		if (m < nmemo) {
+			if (memo[m].bad) {
+				f = efind(ctx, st, i, HV_SEV_FAIL, "the same module problems as '%s' (%s)",
+					  st->cfg->entries[memo[m].entry].path, rel);
+				hv_finding_str(f, "kernel", rel);
+			} else {
+				pass_or_count(ctx, st, i, &ps, &f, "%s modules for %s: %s",
+					      ei->role == ROLE_DOM0 ? "dom0" : "KVM", rel,
+					      memo[m].ok ? memo[m].ok : "");
+				hv_finding_str(f, "kernel", rel);
+			}
+			continue;
+		}
+		if (nmemo < HV_ARRAY_SIZE(memo)) {
+			memo[nmemo] = (typeof(memo[0])){ rel, ei->role, 1, i, NULL };
+			nmemo++;
+		}
 		if (hv_root_statf(st->root, &sb, "/lib/modules/%s", rel) < 0 || !S_ISDIR(sb.st_mode)) {
 			f = efind(ctx, st, i, HV_SEV_FAIL, "/lib/modules/%s does not exist", rel);
 			hv_finding_str(f, "path", NULL);
@@ -1283,11 +1374,17 @@ static int chk_modules(struct hv_check_ctx *ctx)
 				      ei->role == ROLE_DOM0 ? "dom0" : "KVM", rel, ok.buf ? ok.buf : "");
 			hv_finding_str(f, "kernel", rel);
 		}
+		if (nmemo > 0 && memo[nmemo - 1].entry == i) {
+			memo[nmemo - 1].bad = bad;
+			memo[nmemo - 1].ok = sbuf_take(&ok);
+		}
 		sbuf_free(&ok);
 		free(ms.dep);
 		free(ms.builtin);
 	}
 	pass_summary(ctx, &ps, "the modules the role needs are present");
+	for (m = 0; m < nmemo; m++)
+		free(memo[m].ok);
 	return 0;
 }
 
@@ -1750,6 +1847,8 @@ static void state_free(struct boot_state *st)
 			free(st->ei[i].xen_opts);
 			free(st->ei[i].xen_kargs);
 		}
+	for (i = 0; i < st->nfc; i++)
+		free(st->fc[i].path);
 	free(st->ei);
 	boot_cfg_free(st->cfg);
 	boot_env_clear(&st->env);
