@@ -1070,6 +1070,21 @@ static int chk_initrd(struct hv_check_ctx *ctx)
 						  "only early microcode, no real initrd" :
 						  "not a usable initrd");
 					file_fields(f, fi);
+					/*
+					 * Debian 12's 20_linux_xen writes "module2 --nounzip
+					 * /boot/intel-ucode.img /boot/initrd.img-X": a module
+					 * command loads one file, the rest is its command line.
+					 */
+					if ((size_t)ei->initrd[k] < e->nloads &&
+					    e->loads[ei->initrd[k]].kind == BOOT_LOAD_MODULE &&
+					    e->loads[ei->initrd[k]].args[0] == '/') {
+						const struct boot_load *l = &e->loads[ei->initrd[k]];
+
+						hv_finding_hint(f, "%s loads one file: '%.*s' is only "
+								"its command line; give it its own %s line",
+								l->cmd, (int)strcspn(l->args, " "),
+								l->args, l->cmd);
+					}
 					bad = true;
 				}
 				continue;

@@ -28,9 +28,10 @@ expect root-uuid boot.rootdev 'no such device'
 expect no-kvm boot.modules 'module kvm is neither built into'
 expect vermagic boot.modules 'module kvm-intel was built for .*, not '
 expect efi-multiboot boot.hypervisor 'xen-4\.17-amd64\.efi is a PE/EFI image'
+expect ucode-early boot.initrd 'intel-ucode\.img holds no init and no modules: only early microcode'
 expect xen-efi-nocfg boot.hypervisor 'xen\.efi \(Xen 4\.17.*\) is chainloaded but has no xen\.cfg'
 for v in missing-xen xen-not-mb bzimage-as-xen initrd-other module-order stale-index \
-	stale-saved root-uuid no-kvm vermagic efi-multiboot xen-efi-nocfg; do
+	stale-saved root-uuid no-kvm vermagic efi-multiboot xen-efi-nocfg ucode-early; do
 	ts_golden "$v" vc --sysroot "$BR/boot-$v" boot -q
 	ts_golden "$v-json" vc --sysroot "$BR/boot-$v" boot -J -c boot.default,boot.hypervisor,boot.kernel,boot.initrd,boot.modules,boot.rootdev
 done
