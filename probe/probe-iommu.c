@@ -260,7 +260,8 @@ int probe_chk_iommu_groups(struct hv_check_ctx *ctx)
 				  "works",
 				  groups);
 	} else {
-		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%zu IOMMU groups (%s)", groups, detail);
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%zu IOMMU groups (domain types: %s)",
+				  groups, detail);
 	}
 	hv_finding_int(f, "groups", (int64_t)groups);
 	hv_finding_str(f, "types", detail);
