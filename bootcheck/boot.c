@@ -19,6 +19,7 @@
 #include "bootcheck/boot-cfg.h"
 #include "bootcheck/boot-image.h"
 #include "bootcheck/boot-int.h"
+#include "bootcheck/boot-xen.h"
 #include "hvcore/hv-log.h"
 
 /* What an entry loads, once looked at (filled lazily, shared by the checks). */
@@ -346,10 +347,9 @@ static struct hv_finding *efind(struct hv_check_ctx *ctx, const struct boot_stat
 static void xen_efi_cfg(struct boot_state *st, struct entry_info *ei, const char *efi)
 {
 	_cleanup_free_ char *txt = NULL;
-	char *dir = strdup(efi), *slash, *cfg = NULL, *line, *save = NULL;
-	char sect[64] = "", want[64] = "";
-	char *kernel = NULL, *ramdisk = NULL, *xsm = NULL, *opts = NULL;
-	int pass;
+	char *dir = strdup(efi), *slash, *cfg = NULL;
+	struct boot_xencfg xc;
+	ssize_t n = -ENOENT;
 
 	if (!dir)
 		return;
@@ -359,99 +359,56 @@ static void xen_efi_cfg(struct boot_state *st, struct entry_info *ei, const char
 	/* <name>.cfg first, then xen.cfg */
 	if (strlen(efi) > 4 && !strcasecmp(efi + strlen(efi) - 4, ".efi")) {
 		cfg = hv_asprintf("%.*s.cfg", (int)(strlen(efi) - 4), efi);
-		if (cfg && hv_root_read_maxf(st->root, 1 << 20, &txt, "%s", cfg) < 0) {
-			free(cfg);
-			cfg = NULL;
-		}
+		n = cfg ? hv_root_read_maxf(st->root, 1 << 20, &txt, "%s", cfg) : -ENOMEM;
 	}
-	if (!cfg) {
+	if (n < 0) {
+		free(cfg);
 		cfg = hv_asprintf("%s/xen.cfg", dir);
-		if (cfg && hv_root_read_maxf(st->root, 1 << 20, &txt, "%s", cfg) < 0) {
-			free(cfg);
-			cfg = NULL;
-		}
+		n = cfg ? hv_root_read_maxf(st->root, 1 << 20, &txt, "%s", cfg) : -ENOMEM;
 	}
-	if (!cfg) {
+	if (n < 0 || boot_xencfg_parse(txt, (size_t)n, &xc) < 0) {
+		free(cfg);
 		free(dir);
 		return;
 	}
 	ei->xencfg = cfg;
-	/* two passes over a copy: [global] default= first, then the section */
-	for (pass = 0; pass < 2; pass++) {
-		_cleanup_free_ char *copy = strdup(txt);
-
-		if (!copy)
-			break;
-		sect[0] = '\0';
-		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char *v;
-
-			line = hv_strstrip(line);
-			if (line[0] == '#' || !line[0])
-				continue;
-			if (line[0] == '[') {
-				snprintf(sect, sizeof(sect), "%.*s", (int)strcspn(line + 1, "]"), line + 1);
-				continue;
-			}
-			v = strchr(line, '=');
-			if (!v)
-				continue;
-			*v++ = '\0';
-			hv_strstrip(line);
-			v = hv_strstrip(v);
-			if (pass == 0 && !strcmp(sect, "global") && !strcmp(line, "default"))
-				snprintf(want, sizeof(want), "%s", v);
-			if (pass == 1 && want[0] && !strcmp(sect, want)) {
-				char **dst = !strcmp(line, "kernel") ? &kernel :
-					     !strcmp(line, "ramdisk") ? &ramdisk :
-					     !strcmp(line, "xsm") ? &xsm :
-					     !strcmp(line, "options") ? &opts : NULL;
-
-				if (dst) {
-					free(*dst);
-					*dst = strdup(v);
-				}
-			}
-		}
-		if (pass == 0 && want[0])
-			ei->xensect = strdup(want);
-	}
-	if (ei->xensect && kernel) {
-		size_t wl = strcspn(kernel, " \t");
-		const char *args = kernel + wl + strspn(kernel + wl, " \t");
+	if (xc.section[0])
+		ei->xensect = strdup(xc.section);
+	if (ei->xensect && xc.kernel) {
+		size_t wl = strcspn(xc.kernel, " \t");
+		const char *args = xc.kernel + wl + strspn(xc.kernel + wl, " \t");
 		struct file_info *fi = &ei->f[ei->nf];
 
 		ei->xen_kargs = strdup(args);
 		ei->kargs = ei->xen_kargs;
-		fi->path = hv_asprintf("%s/%.*s", dir, (int)wl, kernel);
+		fi->path = hv_asprintf("%s/%.*s", dir, (int)wl, xc.kernel);
 		fi->exists = -ENOENT;
 		if (fi->path)
-			look_at(st, fi, true);
+			look_at(st, fi, false);
 		ei->kernel = (int)ei->nf++;
 	}
-	if (ei->xensect && ramdisk && ei->nf < BOOT_MAX_LOADS) {
+	if (ei->xensect && xc.ramdisk && ei->nf < BOOT_MAX_LOADS) {
 		struct file_info *fi = &ei->f[ei->nf];
 
-		fi->path = hv_asprintf("%s/%s", dir, ramdisk);
+		fi->path = hv_asprintf("%s/%s", dir, xc.ramdisk);
 		fi->exists = -ENOENT;
 		if (fi->path)
 			look_at(st, fi, false);
 		ei->initrd[ei->ninitrd++] = (int)ei->nf++;
 	}
-	if (ei->xensect && xsm && ei->nf < BOOT_MAX_LOADS) {
+	if (ei->xensect && xc.xsm && ei->nf < BOOT_MAX_LOADS) {
 		struct file_info *fi = &ei->f[ei->nf];
 
-		fi->path = hv_asprintf("%s/%s", dir, xsm);
+		fi->path = hv_asprintf("%s/%s", dir, xc.xsm);
 		fi->exists = -ENOENT;
 		if (fi->path)
 			look_at(st, fi, false);
 		ei->nf++;
 	}
-	ei->xen_opts = opts;
-	ei->xargs = opts ? opts : "";
-	free(kernel);
-	free(ramdisk);
-	free(xsm);
+	ei->xen_opts = xc.options;
+	xc.options = NULL;
+	ei->xargs = ei->xen_opts ? ei->xen_opts : "";
+	boot_xencfg_clear(&xc);
 	free(dir);
 }
 
@@ -531,30 +488,6 @@ static struct entry_info *analyse(struct boot_state *st, size_t i)
 	if (ei->xargs && hv_startswith(ei->xargs, "placeholder"))
 		ei->xargs += strspn(ei->xargs + 11, " ") + 11;
 	return ei;
-}
-
-/* "root=" (or other @key) value from a command line into @out; false when absent. */
-static bool cmdline_get(const char *args, const char *key, char *out, size_t len)
-{
-	size_t kl = strlen(key);
-	const char *p = args;
-	bool found = false;
-
-	while (p && *p) {
-		size_t wl;
-
-		p += strspn(p, " ");
-		wl = strcspn(p, " ");
-		if (wl > kl && !strncmp(p, key, kl) && p[kl] == '=') {
-			snprintf(out, len, "%.*s", (int)(wl - kl - 1), p + kl + 1);
-			found = true;  /* the last one wins, as in the kernel */
-		} else if (wl == kl && !strncmp(p, key, kl)) {
-			out[0] = '\0';
-			found = true;
-		}
-		p += wl;
-	}
-	return found;
 }
 
 /* Report a PASS for the default entry, or count it for the summary. */
@@ -1023,7 +956,7 @@ static int chk_initrd(struct hv_check_ctx *ctx)
 			continue;  /* reported by boot.kernel */
 		rel = kernel_release(ei);
 		if (ei->ninitrd == 0) {
-			if (ei->kargs && cmdline_get(ei->kargs, "root", rootarg, sizeof(rootarg)) &&
+			if (ei->kargs && boot_cmdline_get(ei->kargs, "root", rootarg, sizeof(rootarg)) &&
 			    root_needs_initrd(rootarg)) {
 				f = efind(ctx, st, i, HV_SEV_FAIL,
 					  "no initrd, but root=%s needs one to be found", rootarg);
@@ -1467,7 +1400,7 @@ static int chk_rootdev(struct hv_check_ctx *ctx)
 		ei = analyse(st, i);
 		if (e->loader == BOOT_LDR_CHAIN && (!ei->xen_efi || ei->kernel < 0))
 			continue;
-		if (!ei->kargs || !cmdline_get(ei->kargs, "root", rootarg, sizeof(rootarg))) {
+		if (!ei->kargs || !boot_cmdline_get(ei->kargs, "root", rootarg, sizeof(rootarg))) {
 			if (ei->kernel >= 0)
 				efind(ctx, st, i, HV_SEV_INFO,
 				      "no root= on the kernel command line (the initrd decides)");
@@ -1498,41 +1431,11 @@ static int chk_rootdev(struct hv_check_ctx *ctx)
 
 /* ---- Xen command line ---- */
 
-/* Xen's parse_size_and_unit(): digits with an optional K/M/G/T (B) suffix, or N%. */
-static bool xen_size_ok(const char *s, size_t n, uint64_t *bytes)
-{
-	uint64_t v = 0;
-	size_t i = 0;
-
-	if (!n || !isdigit((unsigned char)s[0]))
-		return false;
-	while (i < n && isdigit((unsigned char)s[i])) {
-		v = v * 10 + (uint64_t)(s[i] - '0');
-		if (v > (1ull << 50))
-			return false;
-		i++;
-	}
-	if (i == n) {
-		*bytes = v << 10;  /* no unit: KiB */
-		return true;
-	}
-	switch (toupper((unsigned char)s[i])) {
-	case 'B': *bytes = v; break;
-	case 'K': *bytes = v << 10; break;
-	case 'M': *bytes = v << 20; break;
-	case 'G': *bytes = v << 30; break;
-	case 'T': *bytes = v << 40; break;
-	case '%': *bytes = 0; return i + 1 == n && v <= 100;
-	default: return false;
-	}
-	i++;
-	return i == n || (i + 1 == n && toupper((unsigned char)s[i]) == 'B');
-}
-
 static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 {
 	struct boot_state *st = ctx->data;
 	struct pass_sum ps = { 0 };
+	struct boot_xen_issue is[BOOT_XEN_MAX_ISSUES];
 	size_t i, k;
 
 	if (!st->cfg)
@@ -1540,122 +1443,28 @@ static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 	for (i = 0; i < st->cfg->nentries; i++) {
 		struct entry_info *ei;
 		struct hv_finding *f;
-		char v[256];
-		int bad = 0;
 		bool has_policy = false;
+		int n, j, bad = 0;
 
 		if (!checkable(st, i))
 			continue;
 		ei = analyse(st, i);
 		if (ei->hv < 0)
 			continue;
-		if (cmdline_get(ei->xargs, "dom0_mem", v, sizeof(v))) {
-			char *save = NULL, *tok;
-			uint64_t b, amount = 0, max = 0;
-			bool has_max = false, okv = true;
-
-			for (tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				const char *val = tok;
-
-				if (hv_startswith(tok, "min:"))
-					val = tok + 4;
-				else if (hv_startswith(tok, "max:")) {
-					val = tok + 4;
-					has_max = true;
-				}
-				if (!xen_size_ok(val, strlen(val), &b)) {
-					okv = false;
-					break;
-				}
-				if (val == tok)
-					amount = b;
-				else if (has_max && val == tok + 4 && tok[1] == 'a')
-					max = b;
-			}
-			if (!okv) {
-				f = efind(ctx, st, i, HV_SEV_FAIL,
-					  "dom0_mem: cannot parse '%s' (forms: 4G, min:1G,max:4G, 4G,max:4G)",
-					  v);
-				bad++;
-			} else {
-				if (amount && amount < (256ull << 20)) {
-					efind(ctx, st, i, HV_SEV_WARN,
-					      "dom0_mem gives dom0 only %llu MiB", (unsigned long long)(amount >> 20));
-					bad++;
-				}
-				if (amount && max && max < amount) {
-					efind(ctx, st, i, HV_SEV_FAIL,
-					      "dom0_mem: max (%llu MiB) is below the amount (%llu MiB)",
-					      (unsigned long long)(max >> 20),
-					      (unsigned long long)(amount >> 20));
-					bad++;
-				}
-				if (amount && !has_max) {
-					f = efind(ctx, st, i, HV_SEV_INFO,
-						  "dom0_mem without max: dom0 may balloon up at boot");
-					hv_finding_hint(f, "Xen's advice: dom0_mem=X,max:X");
-				}
-			}
-		}
-		if (cmdline_get(ei->xargs, "dom0_max_vcpus", v, sizeof(v))) {
-			char *dash = strchr(v, '-');
-			uint64_t a, b2;
-
-			if (dash)
-				*dash = '\0';
-			if (hv_parse_u64(v, 10, &a) < 0 || a == 0 ||
-			    (dash && dash[1] && (hv_parse_u64(dash + 1, 10, &b2) < 0 || b2 < a))) {
-				efind(ctx, st, i, HV_SEV_FAIL,
-				      "dom0_max_vcpus: expected N or MIN-MAX (MIN >= 1)");
-				bad++;
-			}
-		}
-		if (cmdline_get(ei->xargs, "iommu", v, sizeof(v))) {
-			static const char *const known[] = {
-				"0", "1", "on", "off", "true", "false", "yes", "no", "enable",
-				"disable", "force", "required", "verbose", "debug", "dom0-strict",
-				"dom0-passthrough", "sharept", "snoop", "qinval", "intremap",
-				"intpost", "crash-disable", "quarantine", "amd-iommu-perdev-intremap",
-				"igfx", "superpages", "dom0-iommu", "no-igfx", "no-intremap",
-				"no-qinval", "no-snoop", "no-sharept", "no-intpost", "no-superpages",
-				"scratch-page", "quarantine=scratch-page", "no-quarantine",
-			};
-			char *save = NULL, *tok;
-
-			for (tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				for (k = 0; k < HV_ARRAY_SIZE(known); k++)
-					if (!strcmp(tok, known[k]))
-						break;
-				if (k == HV_ARRAY_SIZE(known)) {
-					efind(ctx, st, i, HV_SEV_WARN, "iommu=: unknown option '%s'",
-					      tok);
-					bad++;
-				}
-			}
-			if (cmdline_get(ei->xargs, "iommu", v, sizeof(v)) &&
-			    (!strcmp(v, "0") || !strcmp(v, "off") || !strcmp(v, "false") ||
-			     !strcmp(v, "no"))) {
-				f = efind(ctx, st, i, HV_SEV_WARN,
-					  "iommu=%s: no device passthrough, DMA from guests' devices "
-					  "is not contained", v);
-				bad++;
-			}
-		}
 		for (k = 0; k < ei->nf; k++)
 			if ((int)k != ei->hv && ei->f[k].is_policy)
 				has_policy = true;
-		if (cmdline_get(ei->xargs, "flask", v, sizeof(v)) && !strcmp(v, "enforcing") &&
-		    !has_policy) {
-			f = efind(ctx, st, i, HV_SEV_FAIL,
-				  "flask=enforcing but no XSM policy module is loaded: Xen will "
-				  "not start dom0");
-			hv_finding_hint(f, "add 'module /boot/xenpolicy-<version>' after the initrd");
-			bad++;
+		n = boot_xen_cmdline_lint(ei->xargs, has_policy, is);
+		for (j = 0; j < n; j++) {
+			f = efind(ctx, st, i, is[j].sev, "%s", is[j].msg);
+			if (is[j].hint[0])
+				hv_finding_hint(f, "%s", is[j].hint);
+			if (is[j].sev == HV_SEV_WARN || is[j].sev == HV_SEV_FAIL)
+				bad++;
 		}
-		if (!bad) {
+		if (!bad)
 			pass_or_count(ctx, st, i, &ps, &f, "Xen command line: %s",
 				      ei->xargs && ei->xargs[0] ? ei->xargs : "(empty)");
-		}
 	}
 	pass_summary(ctx, &ps, "the Xen command line is sane");
 	return 0;

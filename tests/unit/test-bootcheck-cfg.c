@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "bootcheck/boot-cfg.h"
+#include "bootcheck/boot-xen.h"
 
 static struct boot_cfg *grub2(const char *s, const struct boot_env *env)
 {
@@ -252,6 +253,36 @@ static void test_oversized(void **state)
 	assert_null(c);
 }
 
+static void test_xen(void **state)
+{
+	struct boot_xen_issue is[BOOT_XEN_MAX_ISSUES];
+	struct boot_xencfg xc;
+	const char *cfg = "[debian]\nkernel=vmlinuz root=/dev/sda1 ro\noptions = dom0_mem=2G\n"
+			  "ramdisk=initrd.img\n# comment\n[global]\ndefault=debian\n";
+	char v[32];
+
+	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=4G,max:4G dom0_max_vcpus=1-4", false, is), 0);
+	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=1024M", false, is), 1);
+	assert_int_equal(is[0].sev, HV_SEV_INFO);
+	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=4G,max:2G", false, is), 1);
+	assert_int_equal(is[0].sev, HV_SEV_FAIL);
+	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=lots dom0_max_vcpus=0", false, is), 2);
+	assert_int_equal(boot_xen_cmdline_lint("iommu=off flask=enforcing", false, is), 2);
+	assert_int_equal(boot_xen_cmdline_lint("flask=enforcing", true, is), 0);
+	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=128M,max:128M", false, is), 1);
+	assert_int_equal(is[0].sev, HV_SEV_WARN);
+	assert_true(boot_cmdline_get("a=1 root=/dev/x b root=/dev/y", "root", v, sizeof(v)));
+	assert_string_equal(v, "/dev/y");
+	assert_false(boot_cmdline_get("rootwait", "root", v, sizeof(v)));
+	assert_int_equal(boot_xencfg_parse(cfg, strlen(cfg), &xc), 0);
+	assert_string_equal(xc.section, "debian");
+	assert_string_equal(xc.kernel, "vmlinuz root=/dev/sda1 ro");
+	assert_string_equal(xc.options, "dom0_mem=2G");
+	assert_string_equal(xc.ramdisk, "initrd.img");
+	assert_null(xc.xsm);
+	boot_xencfg_clear(&xc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_nesting_limit),
 		cmocka_unit_test(test_legacy),
 		cmocka_unit_test(test_oversized),
+		cmocka_unit_test(test_xen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
