@@ -326,6 +326,41 @@ static void print_wrapped(FILE *out, const char *text, int col, int width)
 			continue;
 		}
 		wl = (int)strcspn(p, " \n");
+		if (wl > width - col) {
+			/*
+			 * A word wider than the column (a long path) is cut: after the
+			 * last '/' that fits, else at the edge.
+			 */
+			int room = width - pos - (first ? 0 : 1), cut = 0;
+
+			if (room < 8) {
+				fprintf(out, "\n%*s", col, "");
+				pos = col;
+				first = true;
+				room = width - col;
+			}
+			for (int k = 0; k < room && k < wl; k++)
+				if (p[k] == '/' && k > 0)
+					cut = k + 1;
+			if (cut == 0)
+				cut = room;
+			if (!first)
+				fputc(' ', out);
+			fwrite(p, 1, (size_t)cut, out);
+			fprintf(out, "\n%*s", col, "");
+			pos = col;
+			first = true;
+			p += cut;
+			/* the rest of the word continues on the new line with no space */
+			wl = (int)strcspn(p, " \n");
+			if (wl <= width - col) {
+				fwrite(p, 1, (size_t)wl, out);
+				pos += wl;
+				first = false;
+				p += wl;
+			}
+			continue;
+		}
 		if (!first && pos + 1 + wl > width) {
 			fprintf(out, "\n%*s", col, "");
 			pos = col;
