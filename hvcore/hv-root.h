@@ -26,6 +26,11 @@
  *               Error values are negative errno numbers (open=-2: no /dev/kvm).
  *   .vhv/dmesg  the kernel log as text.
  *   .vhv/clock  "REALTIME_NS MONOTONIC_NS".
+ *
+ * Device nodes cannot live in git: in a fixture root a regular file stands for
+ * one. It may hold one line "c MAJOR:MINOR MODE" (e.g. "c 10:200 0666"), or
+ * "b ..." for a block device; an empty file is a character device whose
+ * numbers are unknown. S_ISCHR and st_rdev are checked only on the live root.
  */
 #include <dirent.h>
 #include <stdbool.h>
