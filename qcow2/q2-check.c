@@ -718,6 +718,13 @@ static int walk_l1(struct ck *c, const struct l1ctx *lc, uint64_t l1_off, uint32
 	while (i < nrefs) {
 		size_t j = i + 1, k;
 
+		/* a table wholly past the end of the file reads as zeros: nothing to walk
+		 * (and a hostile L1 full of such entries costs no I/O) */
+		if (refs[i].off >= img->file_size) {
+			i++;
+			continue;
+		}
+
 		if (!(refs[i].off & (cs - 1))) {
 			while (j < nrefs &&
 			       (refs[j].off == refs[j - 1].off || refs[j].off == refs[j - 1].off + cs) &&
