@@ -952,6 +952,8 @@ static void map_vcpus(const struct hv_root *r, struct proc_ent *e, const struct 
 		vm_add_vcpu(vm, idx, e->tids[i], HV_VCPU_SRC_COMM);
 		if (strcmp(accel, "TCG") == 0)
 			vm->accel = HV_ACCEL_TCG;
+		else if (strcmp(accel, "KVM") == 0)
+			vm->accel = HV_ACCEL_KVM;
 		vm->debug_threads = true;
 	}
 	if (fi && fi->nvcpu > (int)vm->nvcpus) {
@@ -1010,6 +1012,7 @@ static int examine(const struct hv_root *r, struct proc_ent *e)
 	struct hv_qemu_cmdline qc;
 	struct hv_stat st;
 	struct fdinfo fi;
+	bool fds_hidden;
 	ssize_t clen;
 	int rc;
 
@@ -1018,7 +1021,10 @@ static int examine(const struct hv_root *r, struct proc_ent *e)
 		return rc;
 	if (st.flags & HV_PF_KTHREAD)
 		return 0;
-	if (scan_fds(r, e->pid, &fi) < 0)
+	rc = scan_fds(r, e->pid, &fi);
+	/* Another user's process (not root): its fds are hidden, its command line is not. */
+	fds_hidden = rc == -EACCES || rc == -EPERM;
+	if (rc < 0)
 		memset(&fi, 0, sizeof(fi));
 	/* Without a kvm-vm fd, only a QEMU process can be a (TCG) guest: check its comm first. */
 	if (!fi.kvm_vm && !hv_startswith(st.comm, "qemu"))
@@ -1027,13 +1033,14 @@ static int examine(const struct hv_root *r, struct proc_ent *e)
 	hv_parse_qemu_cmdline(clen > 0 ? cmdline : "", clen > 0 ? (size_t)clen : 0, &qc);
 	if (!fi.kvm_vm && !qc.is_qemu)
 		return 0;
-	if (!fi.kvm_vm && qc.accel_kvm)
+	if (!fi.kvm_vm && qc.accel_kvm && !fds_hidden)
 		return 0;  /* a KVM qemu before KVM_CREATE_VM (or after failing): not a guest yet */
 
 	hv_vm_clear(&e->vm);
 	e->vm.pid = e->pid;
 	e->vm.starttime = st.starttime;
-	e->vm.accel = fi.kvm_vm ? HV_ACCEL_KVM : HV_ACCEL_TCG;
+	/* QEMU's default accelerator is TCG; thread names ("CPU N/KVM") correct it below. */
+	e->vm.accel = fi.kvm_vm || (fds_hidden && qc.accel_kvm) ? HV_ACCEL_KVM : HV_ACCEL_TCG;
 	e->vm.nvcpu_fds = fi.kvm_vm ? fi.nvcpu : -1;
 	e->vm.debug_threads = qc.debug_threads;
 	e->vm.hugetlb = qc.mem_hugetlb;
@@ -1093,7 +1100,7 @@ static void refresh_vm(const struct hv_root *r, struct proc_ent *e)
 	free(e->tids);
 	e->tids = tids;
 	e->ntids = n;
-	if (e->vm.accel == HV_ACCEL_KVM) {
+	if (e->vm.nvcpu_fds >= 0) {  /* its fds were readable */
 		if (scan_fds(r, e->pid, &fi) < 0 || !fi.kvm_vm) {
 			/* exiting (a zombie has no fds left): no longer a VM */
 			e->is_vm = false;
@@ -1103,7 +1110,7 @@ static void refresh_vm(const struct hv_root *r, struct proc_ent *e)
 		e->vm.nvcpu_fds = fi.nvcpu;
 	}
 	have_lv = hv_libvirt_find_pid(r, e->pid, &lv) == 0;
-	map_vcpus(r, e, e->vm.accel == HV_ACCEL_KVM ? &fi : NULL, have_lv ? &lv : NULL);
+	map_vcpus(r, e, e->vm.nvcpu_fds >= 0 ? &fi : NULL, have_lv ? &lv : NULL);
 	hv_libvirt_dom_clear(&lv);
 }
 
