@@ -287,8 +287,10 @@ static void action(struct tui *t, int key)
 			return;
 		}
 		snprintf(q, sizeof(q), "Renice %s to %d? [y/N] ", what, v);
-		if (!confirm(q))
-			return set_status(t, "renice cancelled");
+		if (!confirm(q)) {
+			set_status(t, "renice cancelled");
+			return;
+		}
 		rc = top_act_renice(t->root, r, v);
 		if (rc < 0)
 			set_status(t, "renice failed: %s", strerror(-rc));
@@ -298,8 +300,10 @@ static void action(struct tui *t, int key)
 		if (!prompt("CPU list (e.g. 0-3,6): ", arg, sizeof(arg)) || !arg[0])
 			return;
 		snprintf(q, sizeof(q), "Pin %s to CPUs %s? [y/N] ", what, arg);
-		if (!confirm(q))
-			return set_status(t, "pin cancelled");
+		if (!confirm(q)) {
+			set_status(t, "pin cancelled");
+			return;
+		}
 		rc = top_act_pin(t->root, r, arg);
 		if (rc < 0)
 			set_status(t, "pin failed: %s", strerror(-rc));
@@ -314,8 +318,10 @@ static void action(struct tui *t, int key)
 			return;
 		}
 		snprintf(q, sizeof(q), "Send signal %d (%s) to %s? [y/N] ", v, strsignal(v), what);
-		if (!confirm(q))
-			return set_status(t, "signal cancelled");
+		if (!confirm(q)) {
+			set_status(t, "signal cancelled");
+			return;
+		}
 		rc = top_act_signal(t->root, r, v);
 		if (rc < 0)
 			set_status(t, "signal failed: %s", strerror(-rc));
