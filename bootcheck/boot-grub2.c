@@ -157,7 +157,7 @@ struct word {
 	struct sbuf s;
 	bool unknown;      /* expanded a variable whose value is not known statically */
 	bool quoted;
-	char firstvar[32]; /* first variable expanded in it */
+	char firstvar[64]; /* first variable expanded in it (as long as a name) */
 };
 
 struct cmd {

@@ -531,6 +531,20 @@ static bool checkable(const struct boot_state *st, size_t i)
 	return !e->unresolved && e->nloads > 0;
 }
 
+/* A "path" field built with printf. */
+static void boot_field_pathf(struct hv_finding *f, const char *fmt, ...) HV_PRINTF(2, 3);
+
+static void boot_field_pathf(struct hv_finding *f, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	hv_finding_str(f, "path", buf);
+}
+
 static void file_fields(struct hv_finding *f, const struct file_info *fi)
 {
 	if (fi->path)
@@ -1179,7 +1193,7 @@ static void check_one_module(struct hv_check_ctx *ctx, struct boot_state *st, si
 	if (rc < 0) {
 		f = efind(ctx, st, i, HV_SEV_FAIL, "module %s: %s has no vermagic (%s)", name, rpath,
 			  rc == -EINVAL ? "not an ELF module" : "no .modinfo");
-		hv_finding_str(f, "path", NULL);
+		boot_field_pathf(f, "/lib/modules/%s/%s", rel, rpath);
 		hv_finding_str(f, "kernel", rel);
 		hv_finding_str(f, "module", name);
 		(*bad)++;
@@ -1262,7 +1276,7 @@ static int chk_modules(struct hv_check_ctx *ctx)
 		}
 		if (hv_root_statf(st->root, &sb, "/lib/modules/%s", rel) < 0 || !S_ISDIR(sb.st_mode)) {
 			f = efind(ctx, st, i, HV_SEV_FAIL, "/lib/modules/%s does not exist", rel);
-			hv_finding_str(f, "path", NULL);
+			boot_field_pathf(f, "/lib/modules/%s", rel);
 			hv_finding_str(f, "kernel", rel);
 			hv_finding_hint(f, "install the modules of %s (linux-image package)", rel);
 			continue;
@@ -1291,7 +1305,7 @@ static int chk_modules(struct hv_check_ctx *ctx)
 				f = efind(ctx, st, i, HV_SEV_FAIL,
 					  "%s is built without CONFIG_XEN_DOM0=y: it cannot run as dom0",
 					  rel);
-				hv_finding_str(f, "path", NULL);
+				boot_field_pathf(f, "/boot/config-%s", rel);
 				hv_finding_str(f, "kernel", rel);
 				bad++;
 			}
