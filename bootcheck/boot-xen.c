@@ -98,7 +98,8 @@ static const char *const iommu_known[] = {
 	"no-force", "no-verbose", "no-debug", "no-dom0-strict", "no-crash-disable",
 };
 
-int boot_xen_cmdline_lint(const char *cmdline, bool has_policy, struct boot_xen_issue *out)
+int boot_xen_cmdline_lint(const char *cmdline, bool has_policy, int xsm,
+			  struct boot_xen_issue *out)
 {
 	char v[256];
 	int n = 0;
@@ -179,10 +180,17 @@ int boot_xen_cmdline_lint(const char *cmdline, bool has_policy, struct boot_xen_
 			      "iommu=%s: no device passthrough, DMA from guests' devices is not "
 			      "contained", whole);
 	}
-	if (boot_cmdline_get(cmdline, "flask", v, sizeof(v)) && !strcmp(v, "enforcing") &&
-	    !has_policy)
-		issue(out, &n, HV_SEV_FAIL, "add 'module /boot/xenpolicy-<version>' after the initrd",
-		      "flask=enforcing but no XSM policy module is loaded: Xen will not start dom0");
+	if (boot_cmdline_get(cmdline, "flask", v, sizeof(v)) && !strcmp(v, "enforcing")) {
+		if (xsm == 0)
+			issue(out, &n, HV_SEV_WARN, "rebuild Xen with CONFIG_XSM_FLASK=y, or drop flask=",
+			      "flask=enforcing is ignored: this Xen is built without XSM/FLASK");
+		else if (!has_policy)
+			/* xen-command-line.pandoc: enforcing needs a policy from the boot loader */
+			issue(out, &n, HV_SEV_FAIL,
+			      "add 'module /boot/xenpolicy-<version>' after the initrd",
+			      "flask=enforcing but no XSM policy module is loaded: Xen will not start "
+			      "dom0");
+	}
 	return n;
 }
 

@@ -27,10 +27,12 @@ bool boot_cmdline_get(const char *args, const char *key, char *out, size_t len);
 /*
  * Lint Xen's command line @cmdline: dom0_mem forms and amounts, dom0_max_vcpus,
  * iommu= options, flask=enforcing without a policy (@has_policy: an XSM policy
- * module is loaded). Writes at most BOOT_XEN_MAX_ISSUES issues to @out and
- * returns their number.
+ * module is loaded; @xsm: 1 when the hypervisor is built with XSM/FLASK, 0 when
+ * built without (flask= is then ignored), -1 unknown). Writes at most
+ * BOOT_XEN_MAX_ISSUES issues to @out and returns their number.
  */
-int boot_xen_cmdline_lint(const char *cmdline, bool has_policy, struct boot_xen_issue *out);
+int boot_xen_cmdline_lint(const char *cmdline, bool has_policy, int xsm,
+			  struct boot_xen_issue *out);
 
 /* xen.cfg: [global] default=SECTION, and that section's keys (malloc'd or NULL). */
 struct boot_xencfg {

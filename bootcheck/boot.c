@@ -1445,6 +1445,30 @@ static int chk_rootdev(struct hv_check_ctx *ctx)
 
 /* ---- Xen command line ---- */
 
+/*
+ * Is the hypervisor at @path built with XSM/FLASK? Debian installs its build
+ * configuration beside it (/boot/xen-4.17-amd64.config for xen-4.17-amd64.gz).
+ * 1 yes, 0 no, -1 unknown.
+ */
+static int xen_has_xsm(const struct boot_state *st, const char *path)
+{
+	_cleanup_free_ char *txt = NULL;
+	size_t l;
+
+	if (!path)
+		return -1;
+	l = strlen(path);
+	if (l > 3 && !strcmp(path + l - 3, ".gz"))
+		l -= 3;
+	else if (l > 4 && !strcmp(path + l - 4, ".efi"))
+		l -= 4;
+	if (hv_root_read_maxf(st->root, 1 << 20, &txt, "%.*s.config", (int)l, path) < 0)
+		return -1;
+	if (strstr(txt, "\nCONFIG_XSM_FLASK=y") || !strncmp(txt, "CONFIG_XSM_FLASK=y", 18))
+		return 1;
+	return strstr(txt, "# CONFIG_XSM is not set") || strstr(txt, "\nCONFIG_XSM=y") ? 0 : -1;
+}
+
 static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 {
 	struct boot_state *st = ctx->data;
@@ -1468,7 +1492,8 @@ static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 		for (k = 0; k < ei->nf; k++)
 			if ((int)k != ei->hv && ei->f[k].is_policy)
 				has_policy = true;
-		n = boot_xen_cmdline_lint(ei->xargs, has_policy, is);
+		n = boot_xen_cmdline_lint(ei->xargs, has_policy, xen_has_xsm(st, ei->f[ei->hv].path),
+					  is);
 		for (j = 0; j < n; j++) {
 			f = efind(ctx, st, i, is[j].sev, "%s", is[j].msg);
 			if (is[j].hint[0])

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int n, i;
 
 	if (line) {
-		n = boot_xen_cmdline_lint(line, size & 1, is);
+		n = boot_xen_cmdline_lint(line, size & 1, (int)(size % 3) - 1, is);
 		if (n < 0 || n > BOOT_XEN_MAX_ISSUES)
 			__builtin_trap();
 		for (i = 0; i < n; i++)

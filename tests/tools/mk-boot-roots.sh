@@ -154,7 +154,7 @@ mkgrubcfg() {	# ROOT GRUB_DEFAULT  -> ROOT/boot/grub/grub.cfg
 		export GRUB_DEVICE=/dev/vda1 GRUB_DEVICE_UUID='"$UUID"' GRUB_DEVICE_BOOT=/dev/vda1
 		export GRUB_DEVICE_BOOT_UUID='"$UUID"' GRUB_FS=ext2 GRUB_DISTRIBUTOR=Debian
 		export GRUB_DEFAULT="$3" GRUB_TIMEOUT=5 GRUB_CMDLINE_LINUX_DEFAULT=quiet
-		export GRUB_CMDLINE_LINUX="" GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=4G,max:4G dom0_max_vcpus=4"
+		export GRUB_CMDLINE_LINUX="" GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=4G,max:4G dom0_max_vcpus=4${4:+ $4}"
 		export GRUB_DISABLE_OS_PROBER=true
 		# the default grub-mkconfig sets for the early initrds to look for
 		export GRUB_EARLY_INITRD_LINUX_STOCK="intel-uc.img intel-ucode.img amd-uc.img amd-ucode.img early_ucode.cpio microcode.cpio"
@@ -164,7 +164,7 @@ mkgrubcfg() {	# ROOT GRUB_DEFAULT  -> ROOT/boot/grub/grub.cfg
 			/etc/grub.d/$s
 			echo "### END /etc/grub.d/$s ###"
 			echo
-		done' sh "$r" "$fakebin" "$def" >"$r/boot/grub/grub.cfg.new" 2>"$out/.grub.err" ||
+		done' sh "$r" "$fakebin" "$def" "${GRUB_XEN_EXTRA:-}" >"$r/boot/grub/grub.cfg.new" 2>"$out/.grub.err" ||
 		skip "running /etc/grub.d scripts failed: $(tail -n 3 "$out/.grub.err")"
 	mv "$r/boot/grub/grub.cfg.new" "$r/boot/grub/grub.cfg"
 }
@@ -270,6 +270,17 @@ assert len(old) == len(new) and old in b
 open(p, "wb").write(b.replace(old, new))
 EOF
 mkgrubcfg "$out/boot-vermagic" 0
+
+variant boot-no-moddir "/lib/modules/<release> removed (the kernel package half-removed)"
+rm -rf "$out/boot-no-moddir/lib/modules/$rel"
+
+variant boot-no-dom0 "config-<release> without CONFIG_XEN_DOM0 (a kernel that cannot be dom0)"
+sed 's/^CONFIG_XEN_DOM0=y/# CONFIG_XEN_DOM0 is not set/' "$base/boot/config-$rel" \
+	>"$out/boot-no-dom0/boot/config-$rel.new"
+mv "$out/boot-no-dom0/boot/config-$rel.new" "$out/boot-no-dom0/boot/config-$rel"
+
+variant boot-flask "GRUB_CMDLINE_XEN_DEFAULT has flask=enforcing (Debian's Xen is built without XSM)"
+GRUB_XEN_EXTRA="flask=enforcing" mkgrubcfg "$out/boot-flask" "Debian GNU/Linux, with Xen hypervisor"
 
 variant boot-efi-multiboot "default is Debian 12's generated entry for xen-4.17-amd64.efi" "$base"
 python3 - "$out/boot-efi-multiboot/boot/grub/grub.cfg" <<'EOF'

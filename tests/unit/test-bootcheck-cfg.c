@@ -261,15 +261,17 @@ static void test_xen(void **state)
 			  "ramdisk=initrd.img\n# comment\n[global]\ndefault=debian\n";
 	char v[32];
 
-	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=4G,max:4G dom0_max_vcpus=1-4", false, is), 0);
-	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=1024M", false, is), 1);
+	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=4G,max:4G dom0_max_vcpus=1-4", false, -1, is), 0);
+	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=1024M", false, -1, is), 1);
 	assert_int_equal(is[0].sev, HV_SEV_INFO);
-	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=4G,max:2G", false, is), 1);
+	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=4G,max:2G", false, -1, is), 1);
 	assert_int_equal(is[0].sev, HV_SEV_FAIL);
-	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=lots dom0_max_vcpus=0", false, is), 2);
-	assert_int_equal(boot_xen_cmdline_lint("iommu=off flask=enforcing", false, is), 2);
-	assert_int_equal(boot_xen_cmdline_lint("flask=enforcing", true, is), 0);
-	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=128M,max:128M", false, is), 1);
+	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=lots dom0_max_vcpus=0", false, -1, is), 2);
+	assert_int_equal(boot_xen_cmdline_lint("iommu=off flask=enforcing", false, -1, is), 2);
+	assert_int_equal(boot_xen_cmdline_lint("flask=enforcing", true, -1, is), 0);
+	assert_int_equal(boot_xen_cmdline_lint("flask=enforcing", false, 0, is), 1);
+	assert_int_equal(is[0].sev, HV_SEV_WARN);  /* ignored: no XSM in this Xen */
+	assert_int_equal(boot_xen_cmdline_lint("dom0_mem=128M,max:128M", false, -1, is), 1);
 	assert_int_equal(is[0].sev, HV_SEV_WARN);
 	assert_true(boot_cmdline_get("a=1 root=/dev/x b root=/dev/y", "root", v, sizeof(v)));
 	assert_string_equal(v, "/dev/y");

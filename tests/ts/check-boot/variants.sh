@@ -29,10 +29,17 @@ expect no-kvm boot.modules 'module kvm is neither built into'
 expect vermagic boot.modules 'module kvm-intel was built for .*, not '
 expect efi-multiboot boot.hypervisor 'xen-4\.17-amd64\.efi is a PE/EFI image'
 expect ucode-early boot.initrd 'intel-ucode\.img holds no init and no modules: only early microcode'
+expect no-moddir boot.modules '/lib/modules/.* does not exist'
+expect no-dom0 boot.modules 'is built without CONFIG_XEN_DOM0=y'
 expect xen-efi-nocfg boot.hypervisor 'xen\.efi \(Xen 4\.17.*\) is chainloaded but has no xen\.cfg'
 for v in missing-xen xen-not-mb bzimage-as-xen initrd-other module-order stale-index \
-	stale-saved root-uuid no-kvm vermagic efi-multiboot xen-efi-nocfg ucode-early; do
+	stale-saved root-uuid no-kvm vermagic efi-multiboot xen-efi-nocfg ucode-early no-moddir \
+	no-dom0 flask; do
 	ts_golden "$v" vc --sysroot "$BR/boot-$v" boot -q
 	ts_golden "$v-json" vc --sysroot "$BR/boot-$v" boot -J -c boot.default,boot.hypervisor,boot.kernel,boot.initrd,boot.modules,boot.rootdev
 done
+# flask=enforcing on a Xen built without XSM (Debian's) is ignored: a warning, exit 3
+ts_run vhv-check --sysroot "$BR/boot-flask" boot -c boot.xen-cmdline -J
+ts_assert_eq "exit code for boot-flask" "$TS_RC" 3
+ts_assert_grep 'flask=enforcing is ignored: this Xen is built without XSM/FLASK' "$TS_OUT"
 ts_finalize
