@@ -353,7 +353,8 @@ ssize_t boot_decompress_all(enum boot_comp c, const uint8_t *in, size_t inlen, s
 	int rc = boot_decompress(c, in, inlen, max, mem_sink, &m, &used);
 
 	*out = NULL;
-	if (rc < 0) {
+	/* -EFBIG: keep the first @max bytes (headers live at the start) */
+	if (rc < 0 && !(rc == -EFBIG && m.len > 0)) {
 		free(m.p);
 		return rc;
 	}

@@ -43,7 +43,11 @@ const char *boot_comp_name(enum boot_comp c);
  */
 int boot_decompress(enum boot_comp c, const uint8_t *in, size_t inlen, size_t max,
 		    int (*sink)(void *ud, const uint8_t *p, size_t n), void *ud, size_t *consumed);
-/* Whole output in a new buffer (caller frees *out); returns the length or -errno. */
+/*
+ * Output in a new buffer (caller frees *out); returns the length or -errno.
+ * Output beyond @max is dropped: the first @max bytes are returned (headers
+ * are at the start), so only a corrupt or empty stream is an error.
+ */
 ssize_t boot_decompress_all(enum boot_comp c, const uint8_t *in, size_t inlen, size_t max,
 			    uint8_t **out);
 

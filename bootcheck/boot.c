@@ -229,9 +229,9 @@ static void look_at_uncached(const struct boot_state *st, struct file_info *fi, 
 		/* xen.gz: keep the first 64 MiB of the inflated image */
 		ssize_t d = boot_decompress_all(fi->comp, raw, len, BOOT_MAX_KERNEL_INFLATE, &dec);
 
-		if (d < 0 && d != -EFBIG) {
+		if (d < 0) {
 			fi->inflate_failed = true;
-		} else if (d >= 0) {
+		} else {
 			p = dec;
 			len = (size_t)d;
 		}
@@ -374,7 +374,7 @@ static void xen_efi_cfg(struct boot_state *st, struct entry_info *ei, const char
 	ei->xencfg = cfg;
 	if (xc.section[0])
 		ei->xensect = strdup(xc.section);
-	if (ei->xensect && xc.kernel) {
+	if (ei->xensect && xc.kernel && ei->nf < BOOT_MAX_LOADS) {
 		size_t wl = strcspn(xc.kernel, " \t");
 		const char *args = xc.kernel + wl + strspn(xc.kernel + wl, " \t");
 		struct file_info *fi = &ei->f[ei->nf];
