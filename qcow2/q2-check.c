@@ -438,6 +438,21 @@ static void for_each_refblock(struct ck *c, uint64_t n, rb_fn fn)
 	}
 }
 
+/* 16-bit refcounts of 1, big-endian: what a refcount block of a healthy image holds. */
+static const uint8_t be16_ones[32] = {
+	0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1,
+	0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1,
+};
+static const uint8_t zeros32[32];
+
+static inline uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 static void one_fill(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, uint64_t n)
 {
 	const struct q2_image *img = c->img;
@@ -446,7 +461,16 @@ static void one_fill(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, ui
 	if (!blk || err)
 		return; /* bits stay 0; errors are recognised from the reftable */
 	if (img->refcount_order == 4) {
-		for (i = 0; k < end; k++, i++)
+		/* refcount blocks start at multiples of 256 clusters: k is 8-aligned */
+		for (i = 0; k + 8 <= end; k += 8, i += 8) {
+			if (!memcmp(blk + 2 * i, be16_ones, 16))
+				c->one[k >> 3] = 0xff;
+			else if (memcmp(blk + 2 * i, zeros32, 16))
+				for (unsigned b = 0; b < 8; b++)
+					if (blk[2 * (i + b)] == 0 && blk[2 * (i + b) + 1] == 1)
+						c->one[k >> 3] |= (uint8_t)(1u << b);
+		}
+		for (; k < end; k++, i++)
 			if (blk[2 * i] == 0 && blk[2 * i + 1] == 1)
 				c->one[k >> 3] |= (uint8_t)(1u << (k & 7));
 		return;
@@ -457,6 +481,59 @@ static void one_fill(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, ui
 }
 
 /* ---- L1/L2 walk --------------------------------------------------------- */
+
+/*
+ * A run of @r L2 entries mapping the consecutive clusters @k0.. (preallocated
+ * and sequentially written images): count their references in bulk when every
+ * count is still 0 and, if @check is set, every on-disk refcount agrees with
+ * @copied. Returns false, changing nothing, when the run needs the per-entry
+ * path (which produces the exact messages).
+ */
+static bool run_bulk(struct ck *c, uint64_t k0, uint64_t r, bool check, bool copied)
+{
+	const struct q2_image *img = c->img;
+	uint64_t k, end = k0 + r, ri;
+	uint8_t want = copied ? 0xff : 0x00;
+
+	if (end > c->r.n)
+		return false;
+	/* all counts 0? (nibbles; head and tail may share a byte with others) */
+	for (k = k0; k < end && (k & 15); k++)
+		if (nib_get(&c->r, k))
+			return false;
+	for (; k + 16 <= end; k += 16)
+		if (load64(c->r.nib + k / 2))
+			return false;
+	for (; k < end; k++)
+		if (nib_get(&c->r, k))
+			return false;
+	if (check) {
+		if (end > c->one_n)
+			return false;
+		for (ri = k0 >> img->rb_bits; ri <= (end - 1) >> img->rb_bits; ri++)
+			if (ri < img->reftable_entries &&
+			    (img->reftable[ri] & Q2_REFT_OFFSET_MASK & (img->cluster_size - 1)))
+				return false;
+		for (k = k0; k < end && (k & 7); k++)
+			if (((c->one[k >> 3] >> (k & 7)) & 1) != copied)
+				return false;
+		for (; k + 8 <= end; k += 8)
+			if (c->one[k >> 3] != want)
+				return false;
+		for (; k < end; k++)
+			if (((c->one[k >> 3] >> (k & 7)) & 1) != copied)
+				return false;
+	}
+	for (k = k0; k < end && (k & 1); k++)
+		nib_set(&c->r, k, 1);
+	if (end - k >= 2) {
+		memset(c->r.nib + k / 2, 0x11, (end - k) / 2);
+		k += (end - k) & ~1ull;
+	}
+	for (; k < end; k++)
+		nib_set(&c->r, k, 1);
+	return true;
+}
 
 static void copied_mismatch(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t l2_off,
 			    uint64_t j, uint64_t e, int st)
@@ -509,8 +586,22 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 		if (fast && off && !(e & ~(Q2_OFLAG_COPIED | Q2_L2E_OFFSET_MASK)) && !(off & (cs - 1)) &&
 		    off + cs <= fsize) {
 			/* a plain allocated cluster inside the file: the hot path */
-			uint64_t k = off >> bits;
+			uint64_t k = off >> bits, r = 1;
 			unsigned v;
+
+			while (j + r < n && q2_be64(l2 + (j + r) * 8) == e + r * cs &&
+			       off + (r + 1) * cs <= fsize)
+				r++;
+			if (r >= 16 && run_bulk(c, k, r, copied, e & Q2_OFLAG_COPIED)) {
+				if (frag) {
+					c->res->allocated_clusters += r;
+					if (next_contig && off != next_contig)
+						c->res->fragmented_clusters++;
+					next_contig = off + r * cs;
+				}
+				j += r - 1;
+				continue;
+			}
 
 			if (frag) {
 				c->res->allocated_clusters++;
@@ -831,7 +922,23 @@ static void cmp_block(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, u
 	}
 	for (i = 0; k < end; k++, i++) {
 		uint64_t ondisk, computed;
-		unsigned nv = nib_get(&c->r, k);
+		unsigned nv;
+
+		/* 16 clusters at a time when they agree (k is 16-aligned here) */
+		if (!(i & 15) && end - k >= 16 && (img->refcount_order == 4 || !blk)) {
+			uint64_t w = load64(c->r.nib + k / 2);
+
+			if (w == 0 && (!blk || !memcmp(blk + 2 * i, zeros32, 32))) {
+				k += 15, i += 15;
+				continue;
+			}
+			if (w == 0x1111111111111111ull && blk && !memcmp(blk + 2 * i, be16_ones, 32)) {
+				k += 15, i += 15;
+				c->highest = k;
+				continue;
+			}
+		}
+		nv = nib_get(&c->r, k);
 
 		if (!blk)
 			ondisk = 0;

@@ -86,6 +86,19 @@ tx xl2-unalloc-bitmap poke_at 64 $((XL2 + 16 * 3 + 8)) 255
 tx xl2-compressed-bitmap bash -c "$(declare -f q2_poke q2_poke64); q2_poke64 \$0 $((XL2 + 48)) $(((1 << 62) | 0x10000)); q2_poke64 \$0 $((XL2 + 56)) 1"
 tx xl2-zero-flag-ignored poke_at 64 "$XL2" $(($(q2_hdr64 x.qcow2 "$XL2") | 1))
 
+# long runs of consecutive clusters (preallocation=metadata): the bulk paths
+qemu-img create -q -f qcow2 -o preallocation=metadata pm.qcow2 64M
+PL2=$(q2_l2_table pm.qcow2 0) PRB=$(q2_refblock pm.qcow2 0)
+pe=$(q2_hdr64 pm.qcow2 $((PL2 + 8 * 40)))
+tp() { local n=$1; shift; cp pm.qcow2 "$n.qcow2"; "$@" "$n.qcow2"; q2_oracle "$n" "$n.qcow2"; }
+tp run-clean true
+tp run-refcount-two poke_at 16 $((PRB + 2 * ((pe & 0xffffffffffff) >> 16))) 2
+tp run-refcount-zero poke_at 16 $((PRB + 2 * ((pe & 0xffffffffffff) >> 16))) 0
+tp run-copied-clear poke_at 64 $((PL2 + 8 * 40)) $((pe & ~(1 << 63)))
+tp run-duplicate poke_at 64 $((PL2 + 8 * 900)) "$pe"
+tp run-leak-after poke_at 16 $((PRB + 2 * 1500)) 1
+tp run-truncated truncate -s 40M
+
 # external data file
 qemu-img create -q -f qcow2 -o data_file=df.raw df.qcow2 16M
 qemu-io -c 'write -P 1 0 1M' df.qcow2 >/dev/null
