@@ -568,7 +568,7 @@ static int chk_config(struct hv_check_ctx *ctx)
 		return 0;
 	}
 	if (!st->cfg) {
-		if (st->cfg_err == -ENOENT) {
+		if (st->cfg_err == -ENOENT && !(st->opts && st->opts->config)) {
 			f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP,
 					  "no boot loader configuration found");
 			hv_finding_hint(f, "looked for /boot/grub/grub.cfg, /boot/grub2/grub.cfg, "
