@@ -159,6 +159,29 @@ static const char *root_mountpoint(const struct boot_state *st, const char *root
 	for (i = 0; i < st->nfstab; i++)
 		if (st->fstab[i].mnt[0] == '/' && spec_match(st->fstab[i].spec, root))
 			return st->fstab[i].mnt;
+	/* fstab names devices by path: on the live host, ask libblkid for their tags */
+	if (hv_root_is_live(st->root) && (hv_startswith(root, "uuid:") || hv_startswith(root, "label:"))) {
+		blkid_cache cache = NULL;
+		const char *want = strchr(root, ':') + 1;
+		const char *tag = root[0] == 'u' ? "UUID" : "LABEL";
+		const char *mnt = NULL;
+
+		/* "/dev/null" as the cache file: libblkid never writes one */
+		if (blkid_get_cache(&cache, "/dev/null") < 0)
+			return NULL;
+		for (i = 0; i < st->nfstab && !mnt; i++) {
+			char *v;
+
+			if (st->fstab[i].mnt[0] != '/' || !hv_startswith(st->fstab[i].spec, "/dev/"))
+				continue;
+			v = blkid_get_tag_value(cache, tag, st->fstab[i].spec);
+			if (v && (root[0] == 'u' ? !strcasecmp(v, want) : !strcmp(v, want)))
+				mnt = st->fstab[i].mnt;
+			free(v);
+		}
+		blkid_put_cache(cache);
+		return mnt;
+	}
 	return NULL;
 }
 
