@@ -20,7 +20,7 @@
 #include "hvcore/hv-util.h"
 
 /* One coalesced metadata read is at most this big. */
-#define BATCH_BYTES (2u << 20)
+#define BATCH_BYTES (1u << 20)
 
 enum ctype { CT_UNALLOC, CT_ZERO_PLAIN, CT_ZERO_ALLOC, CT_NORMAL, CT_COMPRESSED };
 
@@ -272,21 +272,6 @@ static inline enum ctype cluster_type(const struct ck *c, uint64_t e)
 	if (!(e & Q2_L2E_OFFSET_MASK))
 		return (c->data_file && (e & Q2_OFLAG_COPIED)) ? CT_NORMAL : CT_UNALLOC;
 	return CT_NORMAL;
-}
-
-struct l2ref {
-	uint64_t off;           /* L2 table offset (masked) */
-	uint32_t l1i;           /* index in its L1 table */
-	bool copied;            /* check its entries' COPIED flags */
-};
-
-static int cmp_l2ref(const void *a, const void *b)
-{
-	const struct l2ref *x = a, *y = b;
-
-	if (x->off != y->off)
-		return x->off < y->off ? -1 : 1;
-	return x->l1i < y->l1i ? -1 : x->l1i > y->l1i;
 }
 
 /* "guest 1 GiB..1.5 GiB" for L1 entry @l1i */
@@ -732,14 +717,28 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 	return 0;
 }
 
+static int cmp_l1idx(const void *a, const void *b, void *l1p)
+{
+	const uint64_t *l1 = l1p;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t ox = l1[x] & Q2_L1E_OFFSET_MASK, oy = l1[y] & Q2_L1E_OFFSET_MASK;
+
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
 /* check_refcounts_l1(), plus the L1 half of check_oflag_copied() for the active table. */
-static int walk_l1(struct ck *c, const struct l1ctx *lc, uint64_t l1_off, uint32_t l1_size)
+static int walk_l1(struct ck *c, const struct l1ctx *lc, uint64_t l1_off, uint32_t l1_size,
+		   const uint64_t *l1_mem)
 {
 	struct q2_image *img = c->img;
 	const uint64_t cs = img->cluster_size;
-	uint8_t *raw = NULL;
-	struct l2ref *refs = NULL;
-	size_t nrefs = 0, i;
+	uint64_t *own = NULL, prev = 0;
+	const uint64_t *l1 = l1_mem;
+	uint32_t *idx = NULL;   /* nonzero entries, in the order their tables are read */
+	size_t n = 0, i;
+	bool sorted = true;
 	char what[200];
 	int rc;
 
@@ -749,21 +748,31 @@ static int walk_l1(struct ck *c, const struct l1ctx *lc, uint64_t l1_off, uint32
 	rc = inc_region(c, l1_off, (uint64_t)l1_size * 8, what);
 	if (rc < 0)
 		return rc;
-	raw = malloc((size_t)l1_size * 8); /* callers bound l1_size to 32 MiB of entries */
-	refs = malloc((size_t)l1_size * sizeof(*refs));
-	if (!raw || !refs) {
+	/* the active L1 is already in memory (the same bytes qemu reads again) */
+	if (!l1) {
+		own = malloc((size_t)l1_size * 8); /* callers bound l1_size to 32 MiB of entries */
+		if (!own) {
+			c->res->check_errors++;
+			return -ENOMEM;
+		}
+		rc = q2_pread(img, own, (size_t)l1_size * 8, l1_off);
+		if (rc < 0) {
+			msg(c, Q2_MSG_CHECK_ERROR, "%s at 0x%llx: read error: %s", what,
+			    (unsigned long long)l1_off, strerror(-rc));
+			goto out;
+		}
+		for (i = 0; i < l1_size; i++)
+			own[i] = q2_be64(&own[i]);
+		l1 = own;
+	}
+	idx = malloc((size_t)l1_size * sizeof(*idx));
+	if (!idx) {
 		c->res->check_errors++;
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = q2_pread(img, raw, (size_t)l1_size * 8, l1_off);
-	if (rc < 0) {
-		msg(c, Q2_MSG_CHECK_ERROR, "%s at 0x%llx: read error: %s", what,
-		    (unsigned long long)l1_off, strerror(-rc));
-		goto out;
-	}
 	for (i = 0; i < l1_size; i++) {
-		uint64_t e = q2_be64(raw + i * 8), l2_off;
+		uint64_t e = l1[i], l2_off;
 		char gr[80];
 
 		if (!e)
@@ -782,65 +791,65 @@ static int walk_l1(struct ck *c, const struct l1ctx *lc, uint64_t l1_off, uint32
 			    "%s at 0x%llx is not cluster aligned; L1 entry corrupted", what,
 			    (unsigned long long)l2_off);
 		snprintf(what, sizeof(what), "%s L1 table", lc->label);
-		refs[nrefs].off = l2_off;
-		refs[nrefs].l1i = (uint32_t)i;
-		refs[nrefs].copied = false;
 		/* check_oflag_copied(): the L2 table's own refcount must be 1 iff COPIED */
 		if (lc->copied && l2_off) {
 			int st = state_of(c, l2_off >> img->cluster_bits);
 
-			if (st != ST_ERR) {
-				refs[nrefs].copied = true;
-				if (st != !!(e & Q2_OFLAG_COPIED))
-					msg(c, Q2_MSG_CORRUPTION,
-					    "active L1 table, entry %zu (%s): COPIED flag is %s but the L2 table's refcount is %s1",
-					    i, gr, (e & Q2_OFLAG_COPIED) ? "set" : "clear",
-					    st == ST_ONE ? "" : "not ");
-			}
+			if (st != ST_ERR && st != !!(e & Q2_OFLAG_COPIED))
+				msg(c, Q2_MSG_CORRUPTION,
+				    "active L1 table, entry %zu (%s): COPIED flag is %s but the L2 table's refcount is %s1",
+				    i, gr, (e & Q2_OFLAG_COPIED) ? "set" : "clear",
+				    st == ST_ONE ? "" : "not ");
 		}
-		nrefs++;
+		if (l2_off < prev)
+			sorted = false;
+		prev = l2_off;
+		idx[n++] = (uint32_t)i;
 	}
-	free(raw);
-	raw = NULL;
 
 	/* Read the L2 tables in offset order, coalescing adjacent ones into one read. */
-	qsort(refs, nrefs, sizeof(*refs), cmp_l2ref);
+	if (!sorted)
+		qsort_r(idx, n, sizeof(*idx), cmp_l1idx, (void *)l1);
+#define OFF(p) (l1[idx[p]] & Q2_L1E_OFFSET_MASK)
 	i = 0;
-	while (i < nrefs) {
+	while (i < n) {
+		uint64_t first = OFF(i);
 		size_t j = i + 1, k;
 
 		/* a table wholly past the end of the file reads as zeros: nothing to walk
 		 * (and a hostile L1 full of such entries costs no I/O) */
-		if (refs[i].off >= img->file_size) {
+		if (first >= img->file_size) {
 			i++;
 			continue;
 		}
-
-		if (!(refs[i].off & (cs - 1))) {
-			while (j < nrefs &&
-			       (refs[j].off == refs[j - 1].off || refs[j].off == refs[j - 1].off + cs) &&
-			       !(refs[j].off & (cs - 1)) && refs[j].off + cs - refs[i].off <= c->buf_len)
+		if (!(first & (cs - 1))) {
+			while (j < n && (OFF(j) == OFF(j - 1) || OFF(j) == OFF(j - 1) + cs) &&
+			       !(OFF(j) & (cs - 1)) && OFF(j) + cs - first <= c->buf_len)
 				j++;
 		}
-		rc = q2_pread(img, c->buf, refs[j - 1].off + cs - refs[i].off, refs[i].off);
+		rc = q2_pread(img, c->buf, OFF(j - 1) + cs - first, first);
 		if (rc < 0) {
 			msg(c, Q2_MSG_CHECK_ERROR, "%s L2 table at 0x%llx: read error: %s", lc->label,
-			    (unsigned long long)refs[i].off, strerror(-rc));
+			    (unsigned long long)first, strerror(-rc));
 			goto out;
 		}
 		for (k = i; k < j; k++) {
-			rc = walk_l2(c, lc, refs[k].l1i, refs[k].off,
-				     c->buf + (refs[k].off - refs[i].off), refs[k].copied);
+			uint64_t off = OFF(k);
+			/* qemu skips a table whose own refcount cannot be read */
+			bool copied = lc->copied && off && state_of(c, off >> img->cluster_bits) != ST_ERR;
+
+			rc = walk_l2(c, lc, idx[k], off, c->buf + (off - first), copied);
 			if (rc < 0)
 				goto out;
 		}
 		progress(c, j - i);
 		i = j;
 	}
+#undef OFF
 	rc = 0;
 out:
-	free(raw);
-	free(refs);
+	free(own);
+	free(idx);
 	return rc;
 }
 
@@ -1051,7 +1060,7 @@ static int calculate_refcounts(struct ck *c)
 	rc = inc_region(c, 0, img->cluster_size, "header");
 	if (rc < 0)
 		return rc;
-	rc = walk_l1(c, &active, img->l1_offset, img->l1_size);
+	rc = walk_l1(c, &active, img->l1_offset, img->l1_size, img->l1);
 	if (rc < 0)
 		return rc;
 	if (c->data_file && img->n_snapshots_loaded)
@@ -1076,7 +1085,7 @@ static int calculate_refcounts(struct ck *c)
 			    label, sn->l1_size);
 			continue;
 		}
-		rc = walk_l1(c, &lc, sn->l1_offset, sn->l1_size);
+		rc = walk_l1(c, &lc, sn->l1_offset, sn->l1_size, NULL);
 		if (rc < 0)
 			return rc;
 	}

@@ -37,6 +37,13 @@ for ct in zlib zstd; do
 	io -c 'write -c -P 3 0 64k' -c 'write -c -P 4 128k 64k' -c 'write -P 5 1M 64k' z$ct.qcow2
 	q2_oracle compressed-$ct z$ct.qcow2
 done
+# L2 tables allocated in reverse guest order (the reader sorts them by offset)
+mk -o cluster_size=4k rev.qcow2 16M
+io -c 'write -P 1 14M 8k' -c 'write -P 2 9M 8k' -c 'write -P 3 5M 4k' -c 'write -P 4 0 4k' rev.qcow2
+q2_oracle reverse-l2 rev.qcow2
+qemu-img snapshot -c s1 rev.qcow2
+io -c 'write -P 5 13M 4k' -c 'write -P 6 3M 4k' rev.qcow2
+q2_oracle reverse-l2-snapshot rev.qcow2
 # internal snapshots, with copy-on-write between them
 mk sn.qcow2 16M
 io -c 'write -P 1 0 1M' sn.qcow2
