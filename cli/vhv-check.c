@@ -155,10 +155,17 @@ int main(int argc, char **argv)
 		rc = probe_run(root, rep, (const char *const *)only);
 	if (rc >= 0 && do_boot)
 		rc = boot_run(root, rep, (const char *const *)only, &bopts);
-	if (rc < 0)
-		cli_die("checks could not run: %s", strerror(-rc));
-	if (only && hv_report_count(rep) == 0)
-		cli_usage_error("no check matches '--checks'; see --list-checks");
+	if (rc < 0) {
+		cli_error("checks could not run: %s", strerror(-rc));
+		ec = CLI_EXIT_ERROR;
+		goto out;
+	}
+	if (only && hv_report_count(rep) == 0) {
+		cli_error("no check matches '--checks'; see --list-checks");
+		fprintf(stderr, "Try '%s --help' for more information.\n", cli_prog());
+		ec = CLI_EXIT_ERROR;
+		goto out;
+	}
 
 	if (output == CLI_OUTPUT_JSON) {
 		rc = hv_report_print_json(rep, stdout, NULL);
@@ -169,14 +176,18 @@ int main(int argc, char **argv)
 			flags |= HV_REPORT_COLOR;
 		rc = hv_report_print_human(rep, stdout, flags, 80);
 	}
-	if (rc < 0 || fflush(stdout) != 0)
-		cli_die("cannot write the report: %s", strerror(rc < 0 ? -rc : errno));
-	if (prom) {
-		rc = hv_report_write_prometheus(rep, prom, "vhv_check");
-		if (rc < 0)
-			cli_die("cannot write %s: %s", prom, strerror(-rc));
-	}
 	ec = hv_report_exit_code(rep);
+	if (rc < 0 || fflush(stdout) != 0) {
+		cli_error("cannot write the report: %s", strerror(rc < 0 ? -rc : errno));
+		ec = CLI_EXIT_ERROR;
+	} else if (prom) {
+		rc = hv_report_write_prometheus(rep, prom, "vhv_check");
+		if (rc < 0) {
+			cli_error("cannot write %s: %s", prom, strerror(-rc));
+			ec = CLI_EXIT_ERROR;
+		}
+	}
+out:
 	hv_report_free(rep);
 	hv_root_free(root);
 	cli_free_list(only);
