@@ -201,3 +201,13 @@ void cli_free_list(char **v)
 		free(*p);
 	free(v);
 }
+
+int cli_columns(void)
+{
+	const char *c = getenv("COLUMNS");
+	uint64_t v;
+
+	if (c && hv_parse_u64(c, 10, &v) == 0 && v >= 40 && v <= 1000)
+		return (int)v;
+	return 80;
+}

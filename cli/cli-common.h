@@ -53,6 +53,12 @@ enum cli_output cli_parse_output(const char *arg);
 /* --color=auto|always|never for @fp; NO_COLOR always wins over auto. */
 bool cli_parse_color(const char *when, FILE *fp);
 
+/*
+ * Width for human output: $COLUMNS when it holds a number from 40 to 1000
+ * (as ls(1) honours it, terminal or not), else 80.
+ */
+int cli_columns(void);
+
 /* Open the sysroot (NULL: the live host) or die with a clear message. */
 struct hv_root *cli_open_root(const char *sysroot);
 

@@ -174,7 +174,7 @@ int main(int argc, char **argv)
 
 		if (cli_parse_color(color, stdout))
 			flags |= HV_REPORT_COLOR;
-		rc = hv_report_print_human(rep, stdout, flags, 80);
+		rc = hv_report_print_human(rep, stdout, flags, cli_columns());
 	}
 	ec = hv_report_exit_code(rep);
 	if (rc < 0 || fflush(stdout) != 0) {

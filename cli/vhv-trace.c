@@ -346,7 +346,7 @@ static void summary_human(struct live *lv, const struct vbpf_trace_snapshot *s, 
 		if (note)
 			printf("  %-24s not attached: %s\n", vbpf_src_name(src), note);
 		else if (!s->events[src] && src == VBPF_SRC_KVM_EXIT)
-			printf("  %-24s attached, no events (it does not fire on PVM hosts)\n",
+			printf("  %-24s attached, no events (never fires on PVM hosts)\n",
 			       vbpf_src_name(src));
 		else
 			printf("  %-24s %" PRIu64 " events\n", vbpf_src_name(src), s->events[src]);
