@@ -107,6 +107,7 @@ run_one_ts() {	# BUILD LABEL SCRIPT OUTFILE
 		export VHV_SRC=$src VHV_BUILD=$b TS_NAME=$rel TS_TMP=$tmp
 		export TS_ROOTS=$b/tests/roots TS_EXPECTED=$src/tests/expected/$rel
 		export TS_LABEL=$label PATH=$b:$PATH LC_ALL=C.UTF-8 NO_COLOR=1
+		unset COLUMNS LINES  # goldens are rendered at the default width
 		[ "$label" = san ] && export VHV_SAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 		cd "$tmp" && timeout "${TS_TIMEOUT:-600}" bash "$s"
