@@ -748,6 +748,14 @@ static int walk_l1(struct ck *c, const struct l1ctx *lc, uint64_t l1_off, uint32
 	rc = inc_region(c, l1_off, (uint64_t)l1_size * 8, what);
 	if (rc < 0)
 		return rc;
+	/* entries past the end of the file read as zeros: only the rest is walked, so a
+	 * hostile table (or thousands of snapshots pointing past the end) costs nothing */
+	if (!l1_mem)
+		l1_size = l1_off >= img->file_size ? 0
+			  : (uint32_t)HV_MIN((uint64_t)l1_size,
+					     HV_DIV_ROUND_UP(img->file_size - l1_off, 8));
+	if (!l1_size)
+		return 0;
 	/* the active L1 is already in memory (the same bytes qemu reads again) */
 	if (!l1) {
 		own = malloc((size_t)l1_size * 8); /* callers bound l1_size to 32 MiB of entries */
@@ -1025,6 +1033,15 @@ static int check_bitmaps(struct ck *c)
 
 /* ---- beyond qemu-img ---------------------------------------------------- */
 
+static int cmp_snap_id(const void *a, const void *b)
+{
+	const struct q2_snapshot *x = *(const struct q2_snapshot *const *)a;
+	const struct q2_snapshot *y = *(const struct q2_snapshot *const *)b;
+	int r = strcmp(x->id, y->id);
+
+	return r ? r : (x < y ? -1 : x > y);
+}
+
 static void header_warnings(struct ck *c)
 {
 	struct q2_image *img = c->img;
@@ -1041,11 +1058,26 @@ static void header_warnings(struct ck *c)
 			msg(c, Q2_MSG_WARNING,
 			    "bitmap '%s': left in use (not saved cleanly; its content is inconsistent)",
 			    img->bitmaps[i].name);
-	for (i = 0; i < img->n_snapshots_loaded; i++)
-		for (j = i + 1; j < img->n_snapshots_loaded; j++)
-			if (!strcmp(img->snapshots[i].id, img->snapshots[j].id))
-				msg(c, Q2_MSG_WARNING, "snapshots %u and %u share the id '%s'", i, j,
-				    img->snapshots[i].id);
+	/* duplicate snapshot ids: sort, then one warning per shared id (n log n) */
+	if (img->n_snapshots_loaded > 1) {
+		const struct q2_snapshot **v = malloc(img->n_snapshots_loaded * sizeof(*v));
+
+		if (!v)
+			return;
+		for (i = 0; i < img->n_snapshots_loaded; i++)
+			v[i] = &img->snapshots[i];
+		qsort(v, img->n_snapshots_loaded, sizeof(*v), cmp_snap_id);
+		for (i = 0; i < img->n_snapshots_loaded; i = j) {
+			for (j = i + 1; j < img->n_snapshots_loaded && !strcmp(v[i]->id, v[j]->id); j++)
+				;
+			if (j - i > 1)
+				msg(c, Q2_MSG_WARNING,
+				    "snapshot table: %u snapshots share the id '%s' (entries %u and %u, ...)",
+				    j - i, v[i]->id, (unsigned)(v[i] - img->snapshots),
+				    (unsigned)(v[i + 1] - img->snapshots));
+		}
+		free(v);
+	}
 }
 
 /* ---- driver ------------------------------------------------------------- */
