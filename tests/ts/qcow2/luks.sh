@@ -9,12 +9,12 @@ ts_need_cmd qemu-img qemu-io
 cd "$TS_TMP" || exit 1
 
 # qemu's LUKS iteration calibration can fail on a loaded machine: retry
-for it in 1000 2000 1000 3000 2000; do
+for it in 1000 2000 1000 2000 1000 2000 1000 2000 1000 2000 1000 2000; do
 	qemu-img create -q -f qcow2 --object secret,id=s0,data=pw \
 		-o encrypt.format=luks,encrypt.key-secret=s0,encrypt.iter-time=$it luks.qcow2 16M \
 		2>/dev/null && break
 	rm -f luks.qcow2
-	sleep 1
+	sleep 0.2
 done
 [ -f luks.qcow2 ] || ts_skip "qemu-img could not create a LUKS image (iteration calibration failed)"
 OPTS=(driver=qcow2,file.filename=luks.qcow2,encrypt.key-secret=s0 --object secret,id=s0,data=pw --image-opts)
