@@ -1009,10 +1009,11 @@ static int check_bitmaps(struct ck *c)
 				rc = -EINVAL;
 		}
 		if (rc < 0) {
+			/* qemu: a corruption, and the check stops (bitmap_table_load fails) */
 			free(tab);
 			msg(c, Q2_MSG_CORRUPTION, "%s at 0x%llx has an invalid entry", what,
 			    (unsigned long long)bm->table_offset);
-			break;
+			return -EINVAL;
 		}
 		for (i = 0; i < bm->table_size; i++) {
 			uint64_t off = q2_be64(tab + (size_t)i * 8) & Q2_BME_TABLE_OFFSET_MASK;

@@ -745,6 +745,37 @@ int q2_image_load_bitmaps(struct q2_image *img, char *why, size_t why_len)
 		}
 		off += ent_len;
 	}
+	/*
+	 * QEMU loads every bitmap not marked in use when it opens the image, and
+	 * refuses the image when a bitmap table entry is invalid
+	 * (qcow2-bitmap.c bitmap_table_load/check_table_entry).
+	 */
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct q2_bitmap *bm = &img->bitmaps[i];
+		uint8_t *tab;
+		uint32_t j;
+
+		if (bm->flags & Q2_BME_FLAG_IN_USE)
+			continue;
+		tab = malloc((size_t)bm->table_size * 8); /* <= Q2_MAX_BITMAP_TABLE_BYTES */
+		if (!tab) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = q2_pread(img, tab, (size_t)bm->table_size * 8, bm->table_offset);
+		for (j = 0; rc == 0 && j < bm->table_size; j++) {
+			uint64_t e = q2_be64(tab + (size_t)j * 8), o = e & Q2_BME_TABLE_OFFSET_MASK;
+
+			if ((e & Q2_BME_TABLE_RESERVED_MASK) ||
+			    (o && ((e & Q2_BME_TABLE_ALL_ONES) || (o & (img->cluster_size - 1))))) {
+				why_set(why, why_len,
+					"Could not read bitmap_table table from image for bitmap '%s': Invalid argument",
+					bm->name);
+				rc = -EINVAL;
+			}
+		}
+		free(tab);
+	}
 out:
 	free(dir);
 	return rc;

@@ -99,6 +99,29 @@ tp run-duplicate poke_at 64 $((PL2 + 8 * 900)) "$pe"
 tp run-leak-after poke_at 16 $((PRB + 2 * 1500)) 1
 tp run-truncated truncate -s 40M
 
+# persistent bitmaps: directory and tables
+qemu-img create -q -f qcow2 bm.qcow2 16M
+qemu-io -c 'write -P 1 0 1M' bm.qcow2 >/dev/null
+qemu-img bitmap --add bm.qcow2 b0
+qemu-img bitmap --add -g 512 bm.qcow2 b1
+qemu-io -c 'write 0 64k' bm.qcow2 >/dev/null 2>&1
+BD=$(vhv-qcow2 info --output=json bm.qcow2 | sed -n '/"bitmap-directory"/,/}/s/.*"offset": \([0-9]*\).*/\1/p')
+BT=$(q2_hdr64 bm.qcow2 "$BD") bte=$(q2_hdr64 bm.qcow2 "$(q2_hdr64 bm.qcow2 "$BD")")
+tb() { local n=$1; shift; cp bm.qcow2 "$n.qcow2"; "$@" "$n.qcow2"; q2_oracle "$n" "$n.qcow2"; }
+tb bm-clean true
+tb bm-in-use poke_at 32 $((BD + 12)) 3
+tb bm-entry-reserved poke_at 64 "$BT" $((bte | 2))
+tb bm-entry-unaligned poke_at 64 "$BT" $((bte + 512))
+tb bm-entry-all-ones poke_at 64 "$BT" $((bte | 1))
+tb bm-entry-zeroed poke_at 64 "$BT" 0
+tb bm-in-use-bad-entry bash -c "$(declare -f q2_poke q2_poke32 q2_poke64); q2_poke32 \$0 $((BD + 12)) 3; q2_poke64 \$0 $BT $((bte | 2))"
+tb bm-table-unaligned poke_at 64 "$BD" $((BT + 512))
+tb bm-flags-reserved poke_at 32 $((BD + 12)) 256
+tb bm-granularity poke_at 8 $((BD + 17)) 40
+tb bm-type poke_at 8 $((BD + 16)) 2
+tb bm-autoclear-clear poke_at 64 88 0
+tb bm-table-size-0 poke_at 32 $((BD + 8)) 0
+
 # external data file
 qemu-img create -q -f qcow2 -o data_file=df.raw df.qcow2 16M
 qemu-io -c 'write -P 1 0 1M' df.qcow2 >/dev/null
