@@ -83,4 +83,25 @@ q2_poke16 h.qcow2 $(($(q2_refblock h.qcow2 0) + 2 * 200)) 1
 ts_golden human vhv-qcow2 verify h.qcow2
 ts_golden human-quiet vhv-qcow2 verify -q --max-messages 1 h.qcow2
 
+
+# 6. only the named image: neither the backing file nor the data file is needed
+qemu-img create -q -f qcow2 base.qcow2 16M
+qemu-img create -q -f qcow2 -b base.qcow2 -F qcow2 top.qcow2
+qemu-io -c 'write -P 2 1M 64k' top.qcow2 >/dev/null
+qemu-img create -q -f qcow2 -o data_file=df.raw df.qcow2 16M
+qemu-io -c 'write -P 1 0 1M' df.qcow2 >/dev/null
+rm -f base.qcow2 df.raw
+ts_expect_rc 0 vhv-qcow2 verify top.qcow2
+ts_expect_rc 0 vhv-qcow2 verify df.qcow2
+ts_expect_rc 0 vhv-qcow2 info df.qcow2
+
+# 7. progress only on a terminal
+ts_run vhv-qcow2 verify b.qcow2
+grep -q '/100%)' "$TS_ERR" && ts_fail "progress printed to a non-terminal"
+if command -v script >/dev/null; then
+	script -qc "vhv-qcow2 verify b.qcow2" /dev/null >pty.out 2>&1
+	grep -q '/100%)' pty.out || ts_fail "no progress on a terminal"
+	script -qc "vhv-qcow2 verify --no-progress b.qcow2" /dev/null >pty.out 2>&1
+	grep -q '/100%)' pty.out && ts_fail "progress despite --no-progress"
+fi
 ts_finalize
