@@ -541,6 +541,46 @@ static char *full_backing(const char *image, const char *backing)
 	return xasprintf("%.*s/%s", (int)(slash - image), image, backing);
 }
 
+/* qemu's QCryptoBlockInfoLUKS keys (crypto/block-luks.c), from the plain LUKS header. */
+static void luks_json(struct jn *enc, const struct q2_luks *lk)
+{
+	char mode[33], *ivgen, *ivhash, alg[48];
+	struct jn *slots;
+	int i;
+
+	snprintf(mode, sizeof(mode), "%s", lk->cipher_mode);
+	ivgen = strchr(mode, '-');
+	if (ivgen)
+		*ivgen++ = '\0';
+	ivhash = ivgen ? strchr(ivgen, ':') : NULL;
+	if (ivhash)
+		*ivhash++ = '\0';
+	/* xts uses two keys of half the size */
+	snprintf(alg, sizeof(alg), "%s-%u", lk->cipher_name,
+		 (strcmp(mode, "xts") ? lk->key_bytes : lk->key_bytes / 2) * 8);
+	jstr(enc, "cipher-alg", alg);
+	jstr(enc, "cipher-mode", mode);
+	if (ivgen)
+		jstr(enc, "ivgen-alg", ivgen);
+	if (ivhash)
+		jstr(enc, "ivgen-hash-alg", ivhash);
+	jstr(enc, "hash-alg", lk->hash_spec);
+	jstr(enc, "uuid", lk->uuid);
+	juint(enc, "payload-offset", (uint64_t)lk->payload_offset * 512);
+	juint(enc, "master-key-iters", lk->mk_iters);
+	slots = jadd(enc, "slots", jnew(J_ARR));
+	for (i = 0; i < 8; i++) {
+		struct jn *sl = jadd(slots, NULL, jnew(J_OBJ));
+
+		jbool(sl, "active", lk->slots[i].active);
+		if (lk->slots[i].active) {
+			juint(sl, "iters", lk->slots[i].iters);
+			juint(sl, "stripes", lk->slots[i].stripes);
+		}
+		juint(sl, "key-offset", (uint64_t)lk->slots[i].key_offset * 512);
+	}
+}
+
 static void fmt_date(uint32_t sec, char *buf, size_t len)
 {
 	time_t t = sec;
@@ -700,8 +740,11 @@ static int cmd_info(int argc, char **argv)
 		}
 		if (img->crypt_method) {
 			struct jn *enc = jadd(data, "encrypt", jnew(J_OBJ));
+			struct q2_luks lk;
 
 			jstr(enc, "format", img->crypt_method == Q2_CRYPT_LUKS ? "luks" : "aes");
+			if (q2_image_read_luks(img, &lk) == 0)
+				luks_json(enc, &lk);
 		}
 
 		/* vhv additions: the raw header and its extensions */
@@ -812,9 +855,21 @@ static int cmd_info(int argc, char **argv)
 				printf("  feature %-12s bit %-2u %s\n",
 				       img->features[e].type < 3 ? feat_kind[img->features[e].type] : "?",
 				       img->features[e].bit, img->features[e].name);
-			if (img->has_crypto_ext)
+			if (img->has_crypto_ext) {
+				struct q2_luks lk;
+
 				printf("  encryption header: %" PRIu64 " bytes at 0x%" PRIx64 "\n",
 				       img->crypto_length, img->crypto_offset);
+				if (q2_image_read_luks(img, &lk) == 0) {
+					int n = 0;
+
+					for (int k = 0; k < 8; k++)
+						n += lk.slots[k].active;
+					printf("  LUKS%u: %s-%s, %u-byte key, hash %s, uuid %s, %d of 8 key slots active\n",
+					       lk.version, lk.cipher_name, lk.cipher_mode, lk.key_bytes,
+					       lk.hash_spec, lk.uuid, n);
+				}
+			}
 			if (img->has_bitmaps_ext && !img->nb_bitmaps)
 				printf("  bitmaps extension ignored: autoclear bit clear (bitmaps are stale)\n");
 		}

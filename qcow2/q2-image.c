@@ -780,3 +780,36 @@ out:
 	free(dir);
 	return rc;
 }
+
+int q2_image_read_luks(const struct q2_image *img, struct q2_luks *out)
+{
+	uint8_t h[592];
+	int rc, i;
+
+	memset(out, 0, sizeof(*out));
+	if (img->crypt_method != Q2_CRYPT_LUKS || !img->has_crypto_ext)
+		return -ENOENT;
+	rc = q2_pread(img, h, sizeof(h), img->crypto_offset);
+	if (rc < 0)
+		return rc;
+	/* LUKS1 on-disk format: "LUKS\xba\xbe", then fixed-size fields */
+	if (memcmp(h, "LUKS\xba\xbe", 6) != 0)
+		return -EINVAL;
+	out->version = q2_be16(h + 6);
+	memcpy(out->cipher_name, h + 8, 32);
+	memcpy(out->cipher_mode, h + 40, 32);
+	memcpy(out->hash_spec, h + 72, 32);
+	out->payload_offset = q2_be32(h + 104);
+	out->key_bytes = q2_be32(h + 108);
+	out->mk_iters = q2_be32(h + 164);
+	memcpy(out->uuid, h + 168, 40);
+	for (i = 0; i < 8; i++) {
+		const uint8_t *k = h + 208 + 48 * i;
+
+		out->slots[i].active = q2_be32(k) == 0x00ac71f3u;
+		out->slots[i].iters = q2_be32(k + 4);
+		out->slots[i].key_offset = q2_be32(k + 40);
+		out->slots[i].stripes = q2_be32(k + 44);
+	}
+	return 0;
+}

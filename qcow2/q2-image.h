@@ -145,6 +145,24 @@ int q2_image_load_bitmaps(struct q2_image *img, char *why, size_t why_len);
 /* Read @len bytes at @off; bytes past the end of the file read as zeros (as QEMU). 0 or -errno. */
 int q2_pread(const struct q2_image *img, void *buf, size_t len, uint64_t off);
 
+/* The LUKS1 header of an encrypted image (not encrypted itself; no key needed). */
+struct q2_luks {
+	char cipher_name[33], cipher_mode[33], hash_spec[33], uuid[41];
+	uint16_t version;
+	uint32_t payload_offset;  /* sectors */
+	uint32_t key_bytes;
+	uint32_t mk_iters;
+	struct {
+		bool active;
+		uint32_t iters, key_offset, stripes;  /* key_offset in sectors */
+	} slots[8];
+};
+/*
+ * Read the LUKS header the encryption header extension points to.
+ * Returns 0, or -ENOENT (no LUKS header extension), -EINVAL (bad magic), -errno.
+ */
+int q2_image_read_luks(const struct q2_image *img, struct q2_luks *out);
+
 /* Name of a feature bit (@type 0/1/2), from the image's table or the spec; NULL if unknown. */
 const char *q2_feature_name(const struct q2_image *img, int type, int bit);
 /* Does the image use an external data file? */
