@@ -19,6 +19,7 @@ param() {	# MODULE NAME VALUE ("-" removes it)
 	if [ "$3" = - ]; then rm -f "$p"; else mkdir -p "${p%/*}" && echo "$3" >"$p"; fi
 }
 milan() {	# SEV leaf of an EPYC 7xx3: SME SEV ES SNP ..., C-bit 51, 509 guests, ES ASIDs 1..99
+	sed -i '/ 0x8000001f /d' "$v/.vhv/cpuid"	# replaces the root's own leaf (ES ASIDs 0)
 	echo "   0x8000001f 0x00: eax=0x0101fdff ebx=0x00004173 ecx=0x000001fd edx=0x00000064" \
 		>>"$v/.vhv/cpuid"
 }
