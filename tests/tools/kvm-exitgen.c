@@ -21,6 +21,12 @@
  * Exit status: 0 when every vCPU exited as designed, 1 on an error, 2 when an
  * unexpected exit reason came back (printed), 77 when /dev/kvm cannot be used.
  *
+ * Backends: checked on KVM's PVM backend (kvm_pvm, Linux 6.18, no VMX/SVM):
+ * both real mode and long mode run, and every `out` and unbacked store is an
+ * exit to user space (about 9 us each there). On VMX/SVM hosts they would also
+ * show as hardware exits (IO_INSTRUCTION, EPT_VIOLATION/EPT_MISCONFIG; io, npf):
+ * not tested here, as this host has no VMX/SVM.
+ *
  * Guest layout (one 64 KiB memory slot at GPA 0):
  *   0x0500 u32 PIO count, 0x0504 u32 MMIO count (read by vCPU k's code)
  *   0x1000 code (below), 0x2000 GDT, 0x3000 PML4, 0x4000 PDPT, 0x5000 PD
