@@ -60,6 +60,38 @@ ts_assert_eq "exit code without --strict" "$Q2_RC" 0
 ts_golden warn-strict vhv-qcow2 verify --strict --output=json w.qcow2
 ts_golden warn-human vhv-qcow2 verify w.qcow2
 
+# every kind of warning, each alone: exit 0 (qemu's counts), exit 2 with --strict
+warn_case() {	# NAME PATTERN IMG
+	q2_oracle "$1" "$3"
+	ts_assert_eq "$1: exit code without --strict" "$Q2_RC" 0
+	ts_expect_rc 2 vhv-qcow2 verify --strict --output=json "$3"
+	ts_assert_grep "$2" "$TS_OUT" "$1: --strict warnings"
+}
+qemu-img create -q -f qcow2 -o compat=0.10 v2.qcow2 16M
+qemu-io -c 'write -P 1 0 64k' v2.qcow2 >/dev/null
+q2_poke64 v2.qcow2 $(($(q2_l2_table v2.qcow2 0) + 8 * 5)) 1
+warn_case v2-zero-flag "zero flag set in a version 2 image" v2.qcow2
+cp b.qcow2 dirty.qcow2
+q2_poke64 dirty.qcow2 72 1
+warn_case dirty-no-lazy "dirty bit set but lazy refcounts are not enabled" dirty.qcow2
+qemu-img create -q -f qcow2 sn.qcow2 16M
+qemu-img snapshot -c a sn.qcow2
+qemu-img snapshot -c b sn.qcow2
+so=$(q2_snap_offset sn.qcow2)
+# entry 2 starts 8-aligned after entry 1 (40 + 24 extra + id "1" + name "a" = 66 -> 72)
+q2_poke sn.qcow2 $((so + 72 + 40 + 24)) 31
+warn_case duplicate-snapshot-id "2 snapshots share the id '1'" sn.qcow2
+qemu-img create -q -f qcow2 bm.qcow2 16M
+qemu-img bitmap --add bm.qcow2 b0
+bd=$(vhv-qcow2 info --output=json bm.qcow2 | sed -n '/"bitmap-directory"/,/}/s/.*"offset": \([0-9]*\).*/\1/p')
+q2_poke32 bm.qcow2 $((bd + 12)) 3
+warn_case bitmap-in-use "bitmap 'b0': left in use" bm.qcow2
+qemu-img create -q -f qcow2 -o data_file=dfr.raw,data_file_raw=on dfr.qcow2 16M
+qemu-io -c 'write -P 1 0 256k' dfr.qcow2 >/dev/null
+dl2=$(q2_l2_table dfr.qcow2 0)
+q2_poke64 dfr.qcow2 $((dl2 + 24)) "$(q2_hdr64 dfr.qcow2 $((dl2 + 8)))"
+warn_case raw-data-file-offset "raw external data file, but host offset" dfr.qcow2
+
 # 4. --deep: a compressed cluster whose data is garbage
 cp b.qcow2 d.qcow2
 coff=$(($(q2_hdr64 d.qcow2 $((L2 + 16 * 8))) & ((1 << 54) - 1)))
