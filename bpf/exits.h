@@ -6,13 +6,18 @@
  */
 #include <linux/types.h>
 
-/* Threads tracked at once; the map is an LRU, so dead threads age out. */
-#define EXITS_MAX_THREADS 16384
+/*
+ * Per-thread counters live in an array indexed by tid % EXITS_SLOTS and tagged
+ * with the thread's pid/tid: the program's lookup is inlined by the verifier
+ * (no hashing), and user space reads the whole array through mmap. A thread
+ * finding another's tag in its slot takes it over (the other's counts are
+ * dropped: it shows as gone), which needs two busy threads whose ids are equal
+ * modulo 65536.
+ */
+#define EXITS_SLOTS 65536
 
-/* Value per host thread id (per CPU; user space sums the CPUs). */
 struct exits_val {
-	__u32 pid;   /* tgid of the thread: the VMM process */
-	__u32 pad;
+	__u64 tag;   /* bpf_get_current_pid_tgid() of the owner: pid << 32 | tid; 0: free */
 	__u64 user;  /* kvm:kvm_userspace_exit: KVM_RUN returned to the VMM */
 	__u64 hw;    /* kvm:kvm_exit: hardware VM exits (VMX/SVM; silent on PVM) */
 };

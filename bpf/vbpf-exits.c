@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -22,17 +23,20 @@
 
 struct vbpf_exits {
 	struct exits_bpf *skel;
-	int ncpus;
+	const volatile struct exits_val *vals;  /* the map, mmap'd read-only */
+	size_t map_len;
 	bool has_hw;          /* sticky: a kvm_exit event was seen */
-	struct exits_val *vals; /* ncpus slots, reused by every lookup */
 };
+
+#define MAP_BYTES (sizeof(struct exits_val) * EXITS_SLOTS)
 
 void vbpf_exits_close(struct vbpf_exits *ex)
 {
 	if (!ex)
 		return;
+	if (ex->vals)
+		munmap((void *)ex->vals, ex->map_len);
 	exits_bpf__destroy(ex->skel);
-	free(ex->vals);
 	free(ex);
 }
 
@@ -51,15 +55,6 @@ int vbpf_exits_open(const struct hv_root *root, struct vbpf_exits **out, char **
 		goto out;
 	ex = calloc(1, sizeof(*ex));
 	if (!ex) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	rc = vbpf_ncpus();
-	if (rc < 0)
-		goto out;
-	ex->ncpus = rc;
-	ex->vals = calloc((size_t)ex->ncpus, sizeof(*ex->vals));
-	if (!ex->vals) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -84,6 +79,16 @@ int vbpf_exits_open(const struct hv_root *root, struct vbpf_exits **out, char **
 	rc = exits_bpf__load(ex->skel);
 	if (rc < 0) {
 		why = vbpf_load_error(root, rc, "loading the BPF programs");
+		goto out;
+	}
+	/* Reads are plain memory loads: no syscall per thread per tick. */
+	ex->map_len = MAP_BYTES;
+	ex->vals = mmap(NULL, ex->map_len, PROT_READ, MAP_SHARED,
+			bpf_map__fd(ex->skel->maps.exits), 0);
+	if (ex->vals == MAP_FAILED) {
+		ex->vals = NULL;
+		rc = -errno;
+		why = vbpf_load_error(root, rc, "mapping the counters");
 		goto out;
 	}
 	/* Links go into the skeleton, so exits_bpf__destroy() detaches them. */
@@ -112,26 +117,31 @@ out:
 	return rc;
 }
 
-static void sum(const struct vbpf_exits *ex, uint32_t tid, struct vbpf_exit_count *c)
+/* A consistent copy of slot @i (re-read when the owner changed meanwhile). */
+static bool read_slot(const struct vbpf_exits *ex, uint32_t i, struct vbpf_exit_count *c)
 {
-	memset(c, 0, sizeof(*c));
-	c->tid = tid;
-	for (int i = 0; i < ex->ncpus; i++) {
-		if (ex->vals[i].pid)
-			c->pid = ex->vals[i].pid;
-		c->user_exits += ex->vals[i].user;
-		c->hw_exits += ex->vals[i].hw;
+	for (int tries = 0; tries < 3; tries++) {
+		uint64_t tag = ex->vals[i].tag;
+
+		if (!tag)
+			return false;
+		c->user_exits = ex->vals[i].user;
+		c->hw_exits = ex->vals[i].hw;
+		if (ex->vals[i].tag == tag) {
+			c->pid = (uint32_t)(tag >> 32);
+			c->tid = (uint32_t)tag;
+			return true;
+		}
 	}
+	return false;
 }
 
 int vbpf_exits_lookup(struct vbpf_exits *ex, uint32_t tid, struct vbpf_exit_count *out)
 {
 	if (!ex || !out)
 		return -EINVAL;
-	if (bpf_map__lookup_elem(ex->skel->maps.exits, &tid, sizeof(tid), ex->vals,
-				 sizeof(*ex->vals) * (size_t)ex->ncpus, 0) < 0)
-		return errno == ENOENT ? -ENOENT : -errno;
-	sum(ex, tid, out);
+	if (!read_slot(ex, tid & (EXITS_SLOTS - 1), out) || out->tid != tid)
+		return -ENOENT;
 	if (out->hw_exits)
 		ex->has_hw = true;
 	return 0;
@@ -139,23 +149,18 @@ int vbpf_exits_lookup(struct vbpf_exits *ex, uint32_t tid, struct vbpf_exit_coun
 
 int vbpf_exits_read(struct vbpf_exits *ex, struct vbpf_exit_count **out, size_t *n)
 {
-	struct vbpf_exit_count *v = NULL, *nv;
+	struct vbpf_exit_count *v = NULL, *nv, c;
 	size_t len = 0, cap = 0;
-	uint32_t key, next;
-	void *prev = NULL;
-	int rc;
 
 	if (!ex || !out || !n)
 		return -EINVAL;
 	*out = NULL;
 	*n = 0;
-	while (bpf_map__get_next_key(ex->skel->maps.exits, prev, &next, sizeof(next)) == 0) {
-		key = next;
-		prev = &key;
+	for (uint32_t i = 0; i < EXITS_SLOTS; i++) {
+		if (!read_slot(ex, i, &c))
+			continue;
 		if (len == cap) {
 			cap = cap ? cap * 2 : 64;
-			if (cap > EXITS_MAX_THREADS * 2) /* the map cannot hold more; a bug otherwise */
-				break;
 			nv = realloc(v, cap * sizeof(*v));
 			if (!nv) {
 				free(v);
@@ -163,18 +168,11 @@ int vbpf_exits_read(struct vbpf_exits *ex, struct vbpf_exit_count **out, size_t 
 			}
 			v = nv;
 		}
-		rc = vbpf_exits_lookup(ex, key, &v[len]);
-		if (rc == -ENOENT) /* aged out between the two calls */
-			continue;
-		if (rc < 0) {
-			free(v);
-			return rc;
-		}
-		len++;
+		if (c.hw_exits)
+			ex->has_hw = true;
+		v[len++] = c;
 	}
-	*out = len ? v : NULL;
-	if (!len)
-		free(v);
+	*out = v;
 	*n = len;
 	return 0;
 }

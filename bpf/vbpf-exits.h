@@ -27,9 +27,12 @@
  *	...
  *	vbpf_exits_close(ex);    // detaches; NULL is fine
  *
- * Cost: one raw-tracepoint program and one per-CPU map update per exit
- * (measured in bench/trace-overhead.sh). Threads age out of an LRU map of
- * 16384 entries, so a long-running vhv-top never fills it.
+ * Cost: one raw-tracepoint program per exit doing one inlined array lookup
+ * and an add. Threads live in 65536 slots indexed by tid and tagged with it;
+ * user space reads them through mmap (no syscall per thread). A thread whose
+ * slot is taken by another with the same tid modulo 65536 disappears from
+ * the reads (as if it had exited); a dead thread stays until its slot is
+ * reused. Counts are per thread, so tid reuse starts from zero.
  *
  * Built with BPF=0, every function returns -EOPNOTSUPP with a reason.
  */

@@ -4,7 +4,8 @@
  *
  *   kvm-exitgen [-c VCPUS] [-k VCPU] [-n PIO] [-m MMIO] [--mode real|long] [-q]
  *
- * Creates a VM with VCPUS vCPUs, each run by its own thread. vCPU k executes
+ * Creates a VM with VCPUS vCPUs, each run by its own thread (named "CPU N/KVM"
+ * as QEMU names them). vCPU k executes
  * exactly PIO `out %al, $0x10` instructions, then exactly MMIO byte stores to an
  * address no memory slot backs, then HLT; the other vCPUs only HLT. With no
  * in-kernel irqchip every one of these leaves KVM_RUN: vCPU k makes PIO
@@ -375,8 +376,14 @@ int main(int argc, char **argv)
 
 	t0 = ts_ns(CLOCK_PROCESS_CPUTIME_ID);
 	w0 = ts_ns(CLOCK_MONOTONIC);
-	for (int i = 0; i < nvcpus; i++)
+	for (int i = 0; i < nvcpus; i++) {
+		char tname[16];
+
 		pthread_create(&vcpus[i].thread, NULL, vcpu_thread, &vcpus[i]);
+		/* QEMU's vCPU thread names (debug-threads=on), which vhv-top understands. */
+		snprintf(tname, sizeof(tname), "CPU %d/KVM", i);
+		pthread_setname_np(vcpus[i].thread, tname);
+	}
 	for (int i = 0; i < nvcpus; i++)
 		pthread_join(vcpus[i].thread, NULL);
 	t0 = ts_ns(CLOCK_PROCESS_CPUTIME_ID) - t0;
