@@ -3,6 +3,7 @@
 #include "bpf/vbpf-record.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,14 +192,30 @@ static char *xdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* Does table @name exist? (Asked first: preparing on a missing table logs an error.) */
+static bool has_table(struct hv_store *st, const char *name)
+{
+	struct hv_stmt *s = NULL;
+	bool yes = false;
+
+	if (hv_stmt_new(st, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", &s) < 0)
+		return false;
+	if (hv_stmt_bind_text(s, 1, name) == 0)
+		yes = hv_stmt_step(s) == 1;
+	hv_stmt_free(s);
+	return yes;
+}
+
 static int load_meta(struct hv_store *st, struct vbpf_rec_data *d)
 {
 	struct hv_stmt *s = NULL;
 	int rc;
 
+	if (!has_table(st, "meta"))
+		return 0;  /* optional */
 	rc = hv_stmt_new(st, "SELECT key, value FROM meta", &s);
 	if (rc < 0)
-		return 0;  /* optional */
+		return rc;
 	while ((rc = hv_stmt_step(s)) == 1) {
 		const char *k = hv_stmt_col_text(s, 0), *v = hv_stmt_col_text(s, 1);
 		uint64_t u;
@@ -224,9 +241,11 @@ static int load_vms(struct hv_store *st, struct vbpf_rec_data *d)
 	size_t cap = 0;
 	int rc;
 
+	if (!has_table(st, "vms"))
+		return 0;  /* optional */
 	rc = hv_stmt_new(st, "SELECT pid, name FROM vms ORDER BY pid", &s);
 	if (rc < 0)
-		return 0;
+		return rc;
 	while ((rc = hv_stmt_step(s)) == 1) {
 		if (d->nvms == cap) {
 			struct vbpf_rec_vm *nv;
@@ -266,13 +285,17 @@ int vbpf_rec_load(const char *path, struct vbpf_rec_data *d)
 	rc = hv_store_open(path, NULL, HV_STORE_RDONLY, &st);
 	if (rc < 0)
 		return rc;
+	if (!has_table(st, "samples")) {
+		rc = -EINVAL;
+		goto out;
+	}
 	rc = hv_stmt_new(st,
 			 "SELECT t_ns, interval_ns, pid, vcpu, kind, reason, count, lat_count, "
 			 "lat_sum_ns, lat_max_ns, hist FROM samples "
 			 "ORDER BY t_ns, pid, vcpu, kind, reason",
 			 &s);
 	if (rc < 0) {
-		rc = -EINVAL;
+		rc = -EINVAL;  /* a samples table of another shape */
 		goto out;
 	}
 	while ((rc = hv_stmt_step(s)) == 1) {
