@@ -37,6 +37,14 @@ struct refs {
 	size_t ov_cap, ov_n;
 };
 
+/* A cluster referenced more often than its refcount says, and who references it. */
+#define REFD_WHO 3
+struct refd {
+	uint64_t k, ondisk, computed;
+	char *who[REFD_WHO];
+	unsigned nwho, more;
+};
+
 struct ck {
 	struct q2_image *img;
 	const struct q2_check_opts *opts;
@@ -48,6 +56,8 @@ struct ck {
 	uint8_t *one;           /* bit k: on-disk refcount of cluster k is 1 */
 	uint64_t one_n;         /* clusters covered by @one */
 	uint64_t highest;       /* highest cluster in use (compare_refcounts) */
+	struct refd *refd;      /* over-referenced clusters whose referrers we name */
+	size_t n_refd;
 	uint64_t work_done, work_total;
 	unsigned max_msgs;
 	bool data_file;
@@ -912,12 +922,20 @@ static void cmp_one(struct ck *c, uint64_t k, uint64_t ondisk, uint64_t computed
 {
 	const uint64_t cs = c->img->cluster_size;
 
-	if (ondisk < computed)
+	if (ondisk < computed) {
+		/* described once we know who references it (name_referrers) */
+		if (c->n_refd < c->max_msgs) {
+			struct refd *r = &c->refd[c->n_refd++];
+
+			memset(r, 0, sizeof(*r));
+			r->k = k, r->ondisk = ondisk, r->computed = computed;
+			return;
+		}
 		msg(c, Q2_MSG_CORRUPTION,
 		    "cluster %llu (host 0x%llx): refcount %llu but referenced %llu times",
 		    (unsigned long long)k, (unsigned long long)(k * cs),
 		    (unsigned long long)ondisk, (unsigned long long)computed);
-	else
+	} else
 		msg(c, Q2_MSG_LEAK,
 		    "cluster %llu (host 0x%llx): leaked, refcount %llu but referenced %llu times",
 		    (unsigned long long)k, (unsigned long long)(k * cs),
@@ -1081,6 +1099,188 @@ static void header_warnings(struct ck *c)
 	}
 }
 
+/* ---- naming who references an over-referenced cluster ------------------ */
+
+static struct refd *refd_find(struct ck *c, uint64_t k)
+{
+	size_t lo = 0, hi = c->n_refd;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c->refd[mid].k == k)
+			return &c->refd[mid];
+		if (c->refd[mid].k < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void refd_add(struct ck *c, uint64_t first, uint64_t last, const char *fmt, ...)
+	HV_PRINTF(4, 5);
+static void refd_add(struct ck *c, uint64_t first, uint64_t last, const char *fmt, ...)
+{
+	uint64_t k;
+
+	for (k = first; k <= last; k++) {
+		struct refd *r = refd_find(c, k);
+		va_list ap;
+		char *t;
+
+		if (!r)
+			continue;
+		if (r->nwho >= REFD_WHO) {
+			r->more++;
+			continue;
+		}
+		va_start(ap, fmt);
+		if (vasprintf(&t, fmt, ap) >= 0)
+			r->who[r->nwho++] = t;
+		va_end(ap);
+	}
+}
+
+static void refd_region(struct ck *c, uint64_t off, uint64_t len, const char *what)
+{
+	if (!len || off + len < off)
+		return;
+	refd_add(c, off >> c->img->cluster_bits, (off + len - 1) >> c->img->cluster_bits, "%s",
+		 what);
+}
+
+/* Walk one L1 table again, only to find references to the clusters in c->refd. */
+static void refd_l1(struct ck *c, const char *label, uint64_t l1_off, uint32_t l1_size,
+		    const uint64_t *l1_mem)
+{
+	struct q2_image *img = c->img;
+	const unsigned bits = img->cluster_bits;
+	uint8_t *l2 = malloc(img->cluster_size);
+	uint64_t *own = NULL;
+	uint32_t i;
+
+	if (!l1_mem && l1_off < img->file_size) {
+		l1_size = (uint32_t)HV_MIN((uint64_t)l1_size,
+					   HV_DIV_ROUND_UP(img->file_size - l1_off, 8));
+		own = malloc((size_t)l1_size * 8 + 1);
+		if (own && q2_pread(img, own, (size_t)l1_size * 8, l1_off) == 0)
+			for (i = 0; i < l1_size; i++)
+				own[i] = q2_be64(&own[i]);
+		else
+			l1_size = 0;
+		l1_mem = own;
+	} else if (!l1_mem) {
+		l1_size = 0;
+	}
+	for (i = 0; l2 && i < l1_size; i++) {
+		uint64_t l2_off = l1_mem[i] & Q2_L1E_OFFSET_MASK, j;
+
+		if (!l1_mem[i])
+			continue;
+		refd_add(c, l2_off >> bits, l2_off >> bits, "%s L1 entry %u (its L2 table)", label, i);
+		if (l2_off >= img->file_size || q2_pread(img, l2, img->cluster_size, l2_off) < 0)
+			continue;
+		for (j = 0; j < img->l2_entries; j++) {
+			uint64_t e = q2_be64(l2 + j * img->l2_entry_size), off;
+			uint64_t guest = ((uint64_t)i * img->l2_entries + j) << bits;
+			enum ctype t;
+
+			if (!e)
+				continue;
+			t = cluster_type(c, e);
+			if (t == CT_COMPRESSED && !c->data_file) {
+				off = e & img->coffset_mask;
+				uint64_t csize = (((e >> img->csize_shift) & img->csize_mask) + 1) *
+						 Q2_COMPRESSED_SECTOR - (off & (Q2_COMPRESSED_SECTOR - 1));
+				refd_add(c, off >> bits, (off + csize - 1) >> bits,
+					 "%s L2 table at 0x%llx entry %llu (guest 0x%llx, compressed)",
+					 label, (unsigned long long)l2_off, (unsigned long long)j,
+					 (unsigned long long)guest);
+			} else if ((t == CT_NORMAL || t == CT_ZERO_ALLOC) && !c->data_file) {
+				off = e & Q2_L2E_OFFSET_MASK;
+				refd_add(c, off >> bits, off >> bits,
+					 "%s L2 table at 0x%llx entry %llu (guest 0x%llx)", label,
+					 (unsigned long long)l2_off, (unsigned long long)j,
+					 (unsigned long long)guest);
+			}
+		}
+	}
+	free(l2);
+	free(own);
+}
+
+static int cmp_refd(const void *a, const void *b)
+{
+	const struct refd *x = a, *y = b;
+
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/*
+ * Describe each over-referenced cluster with the structures that reference
+ * it (a second walk, only when there are such clusters). The counts were
+ * final already; this only builds the messages.
+ */
+static void name_referrers(struct ck *c)
+{
+	struct q2_image *img = c->img;
+	uint64_t i;
+	size_t n;
+
+	qsort(c->refd, c->n_refd, sizeof(*c->refd), cmp_refd);
+	refd_region(c, 0, img->cluster_size, "the header");
+	refd_l1(c, "active", img->l1_offset, img->l1_size, img->l1);
+	refd_region(c, img->l1_offset, (uint64_t)img->l1_size * 8, "the active L1 table");
+	for (i = 0; i < img->n_snapshots_loaded; i++) {
+		const struct q2_snapshot *sn = &img->snapshots[i];
+		char label[160];
+
+		snprintf(label, sizeof(label), "snapshot %s (%s)", sn->id, sn->name);
+		if (sn->l1_offset & (img->cluster_size - 1) || (uint64_t)sn->l1_size > Q2_MAX_L1_BYTES / 8)
+			continue;
+		refd_l1(c, label, sn->l1_offset, sn->l1_size, NULL);
+		strncat(label, " L1 table", sizeof(label) - strlen(label) - 1);
+		refd_region(c, sn->l1_offset, (uint64_t)sn->l1_size * 8, label);
+	}
+	refd_region(c, img->snapshots_offset, img->snapshots_size, "the snapshot table");
+	refd_region(c, img->reftable_offset, img->reftable_entries * 8, "the refcount table");
+	for (i = 0; i < img->reftable_entries; i++) {
+		uint64_t off = img->reftable[i] & Q2_REFT_OFFSET_MASK;
+		char what[64];
+
+		if (off && !(img->reftable[i] & Q2_REFT_RESERVED_MASK)) {
+			snprintf(what, sizeof(what), "refcount block %llu", (unsigned long long)i);
+			refd_region(c, off, img->cluster_size, what);
+		}
+	}
+	if (img->has_crypto_ext)
+		refd_region(c, img->crypto_offset, img->crypto_length, "the encryption header");
+	if (img->nb_bitmaps)
+		refd_region(c, img->bitmap_dir_offset, img->bitmap_dir_size, "the bitmap directory");
+
+	for (n = 0; n < c->n_refd; n++) {
+		struct refd *r = &c->refd[n];
+		char who[600] = "";
+		size_t used = 0;
+		unsigned w;
+
+		for (w = 0; w < r->nwho; w++)
+			used += (size_t)snprintf(who + used, used < sizeof(who) ? sizeof(who) - used : 0,
+						 "%s%s", w ? "; " : "", r->who[w]);
+		if (r->more && used < sizeof(who))
+			snprintf(who + used, sizeof(who) - used, "; and %u more", r->more);
+		msg(c, Q2_MSG_CORRUPTION,
+		    "cluster %llu (host 0x%llx): refcount %llu but referenced %llu time%s%s%s",
+		    (unsigned long long)r->k, (unsigned long long)(r->k << img->cluster_bits),
+		    (unsigned long long)r->ondisk, (unsigned long long)r->computed,
+		    r->computed == 1 ? "" : "s", r->nwho ? ", by " : "", who);
+		for (w = 0; w < r->nwho; w++)
+			free(r->who[w]);
+	}
+	c->n_refd = 0;
+}
+
 /* ---- driver ------------------------------------------------------------- */
 
 static int calculate_refcounts(struct ck *c)
@@ -1203,13 +1403,25 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 	rc = calculate_refcounts(&c);
 	if (rc < 0)
 		goto fatal;
+	c.refd = calloc(c.max_msgs, sizeof(*c.refd));
+	if (!c.refd) {
+		res->check_errors++;
+		rc = -ENOMEM;
+		goto fatal;
+	}
 	for_each_refblock(&c, c.r.n, cmp_block);
+	if (c.n_refd)
+		name_referrers(&c);
 	res->image_end_offset = (c.highest + 1) * img->cluster_size;
 	rc = 0;
 	goto out;
 fatal:
 	res->fatal = rc;
 out:
+	for (size_t n = 0; n < c.n_refd; n++)
+		for (unsigned w = 0; w < c.refd[n].nwho; w++)
+			free(c.refd[n].who[w]);
+	free(c.refd);
 	free(c.r.nib);
 	free(c.r.ov_key);
 	free(c.r.ov_val);

@@ -114,6 +114,12 @@ q2_poke64 h.qcow2 $((L2 + 8 * 3)) $(((1 << 63) | 0x10000000))
 q2_poke16 h.qcow2 $(($(q2_refblock h.qcow2 0) + 2 * 200)) 1
 ts_golden human vhv-qcow2 verify h.qcow2
 ts_golden human-quiet vhv-qcow2 verify -q --max-messages 1 h.qcow2
+# an over-referenced cluster is described with whatever references it
+cp b.qcow2 r.qcow2
+q2_poke64 r.qcow2 $((L2 + 8 * 9)) "$(q2_hdr64 r.qcow2 "$L2")"
+q2_poke16 r.qcow2 $(($(q2_refblock r.qcow2 0) + 2 * 6)) 0
+q2_oracle referrers r.qcow2
+ts_golden human-referrers vhv-qcow2 verify r.qcow2
 
 
 # 6. only the named image: neither the backing file nor the data file is needed
