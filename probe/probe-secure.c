@@ -120,9 +120,26 @@ static int check_sev(struct hv_check_ctx *ctx, const struct sev_kind *k)
 		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
 				  "the CPU offers %s but kvm_amd has it off (%s=N)", k->name,
 				  k->param);
-		hv_finding_hint(f, "enable SME/SEV%s in the firmware setup, boot with "
-				   "mem_encrypt=on kvm_amd.%s=1, and check `dmesg | grep -i sev`",
-				k->bit == SEV_BIT_SNP ? "-SNP and SNP memory coverage" : "", k->param);
+		/*
+		 * KVM needs SME and SEV enabled in the firmware (SYSCFG
+		 * MemEncryptionModeEn), not SME in the host kernel: no
+		 * mem_encrypt=on. Since Linux 5.13 kvm_amd turns them on by
+		 * itself when supported. SEV-ES and SNP guests use ASIDs
+		 * 1..EDX-1: with EDX <= 1 the firmware left them none.
+		 */
+		if (k->bit != SEV_BIT_SEV && from_cpuid && leaf[3] <= 1)
+			hv_finding_hint(f, "the firmware gives %s guests no ASIDs (CPUID 0x8000001f "
+					   "EDX = %u): enable SME and SEV%s in the firmware setup "
+					   "and raise its SEV-ES ASID space limit, then check "
+					   "`dmesg | grep -i sev`",
+					k->name, leaf[3],
+					k->bit == SEV_BIT_SNP ? "-SNP with SNP memory coverage" : "");
+		else
+			hv_finding_hint(f, "enable SME and SEV%s in the firmware setup (kernels "
+					   "before 5.13 also need kvm_amd.%s=1), then check `dmesg | "
+					   "grep -i sev`",
+					k->bit == SEV_BIT_SNP ? "-SNP with SNP memory coverage" : "",
+					k->param);
 	} else if (param == -EINVAL) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
 				  "the CPU offers %s but /sys/module/kvm_amd/parameters/%s is not "
