@@ -924,8 +924,24 @@ static void usage(void)
 	       " -h, --help              display this help\n"
 	       " -V, --version           display version\n"
 	       "\n"
-	       "Run '%1$s info --help' or '%1$s verify --help' for the options of each.\n"
-	       "See vhv-qcow2(8).\n",
+	       "verify options:\n"
+	       " -o, --output <fmt>      human (default) or json (qemu-img check's JSON)\n"
+	       " -J, --json              same as --output=json\n"
+	       " -f, --format <fmt>      image format (only qcow2)\n"
+	       "     --strict            count the warnings too\n"
+	       "     --deep              also decompress every compressed cluster\n"
+	       " -U, --force-share       verify even if a running QEMU holds the image\n"
+	       "     --max-messages <n>  problems listed per kind\n"
+	       "     --no-progress       no progress line on a terminal\n"
+	       " -q, --quiet             print only the problems and the summary\n"
+	       "\n"
+	       "info options:\n"
+	       " -o, --output <fmt>      human (default) or json (qemu-img info's keys)\n"
+	       " -J, --json              same as --output=json\n"
+	       " -U, --force-share       read even if a running QEMU holds the image\n"
+	       "\n"
+	       "Exit status: 0 clean, 1 check not completed or check errors, 2 corruptions,\n"
+	       "3 leaks only, 63 not a qcow2 image. See vhv-qcow2(8).\n",
 	       cli_prog());
 }
 
