@@ -55,6 +55,13 @@ t truncated-100 trunc 100
 t truncated-48 trunc 48
 t empty trunc 0
 t tiny trunc 3
+# more host clusters than QEMU handles (INT_MAX): "Check failed: File too large"
+qemu-img create -q -f qcow2 -o cluster_size=512 huge.qcow2 1M
+truncate -s 2T huge.qcow2
+q2_oracle file-too-large huge.qcow2
+ts_assert_eq "file too large exit code" "$Q2_RC" 1
+ts_assert_grep "File too large" "$TS_TMP/file-too-large.vhv.err"
+rm -f huge.qcow2
 ts_run vhv-qcow2 verify no-such-file.qcow2
 ts_assert_eq "missing file exit code" "$TS_RC" 1
 sed "s|$TS_TMP|@TMP@|g" results >results.f
