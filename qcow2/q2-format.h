@@ -30,8 +30,10 @@
 #define Q2_MAX_BITMAPS 65535u
 #define Q2_MAX_BITMAP_DIR_BYTES (1024u * Q2_MAX_BITMAPS)
 #define Q2_MAX_BITMAP_NAME 1023u
-/* spec: bitmap table size is bounded by the image; QEMU: 64 MiB of entries */
-#define Q2_MAX_BITMAP_TABLE_BYTES (64u << 20)
+/* QEMU (qcow2-bitmap.c): at most 0x8000000 table entries and 512 MiB of bitmap
+ * data, so a table holds at most 512 MiB / cluster size entries (<= 8 MiB). */
+#define Q2_BME_MAX_TABLE_SIZE 0x8000000u
+#define Q2_BME_MAX_PHYS_SIZE 0x20000000ull
 #define Q2_MAX_BACKING_NAME 1023u
 /* QEMU refuses images whose host file has more clusters than INT_MAX. */
 #define Q2_MAX_HOST_CLUSTERS 0x7fffffffLL

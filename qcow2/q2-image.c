@@ -705,7 +705,7 @@ int q2_image_load_bitmaps(struct q2_image *img, char *why, size_t why_len)
 		goto out;
 	for (i = 0; i < n; i++) {
 		struct q2_bitmap *bm = &img->bitmaps[i];
-		uint64_t ent_len;
+		uint64_t ent_len, phys;
 
 		if (img->bitmap_dir_size - off < Q2_BME_DIR_ENTRY_LEN) {
 			why_set(why, why_len, "Broken bitmap directory");
@@ -732,18 +732,29 @@ int q2_image_load_bitmaps(struct q2_image *img, char *why, size_t why_len)
 			goto out;
 		}
 		memcpy(bm->name, dir + off + Q2_BME_DIR_ENTRY_LEN + bm->extra_size, bm->name_size);
-		/* qcow2-bitmap.c check_dir_entry() */
-		if (bm->table_size == 0 || (uint64_t)bm->table_size * 8 > Q2_MAX_BITMAP_TABLE_BYTES ||
+		/* qcow2-bitmap.c check_dir_entry(): the table must also be able to hold
+		 * a bitmap of the whole disk, unless the bitmap is marked in use */
+		phys = (uint64_t)bm->table_size << img->cluster_bits;
+		if (bm->table_size == 0 || bm->table_offset == 0 ||
+		    bm->table_size > Q2_BME_MAX_TABLE_SIZE || phys > Q2_BME_MAX_PHYS_SIZE ||
 		    bm->granularity_bits > Q2_BME_MAX_GRANULARITY_BITS ||
 		    bm->granularity_bits < Q2_BME_MIN_GRANULARITY_BITS ||
 		    (bm->flags & Q2_BME_RESERVED_FLAGS) || bm->name_size > Q2_MAX_BITMAP_NAME ||
-		    bm->name_size == 0 || (bm->table_offset & (img->cluster_size - 1)) ||
-		    bm->type != 1) {
-			why_set(why, why_len, "Bitmap directory entry %u is invalid", i);
+		    (bm->table_offset & (img->cluster_size - 1)) || bm->type != 1 ||
+		    (!(bm->flags & Q2_BME_FLAG_IN_USE) &&
+		     img->size > ((phys * 8) << bm->granularity_bits))) {
+			why_set(why, why_len, "Bitmap directory entry %u ('%s') is invalid", i,
+				bm->name);
 			rc = -EINVAL;
 			goto out;
 		}
 		off += ent_len;
+	}
+	/* the entries must fill the directory exactly ("Broken bitmap directory") */
+	if (off != img->bitmap_dir_size) {
+		why_set(why, why_len, "Broken bitmap directory");
+		rc = -EINVAL;
+		goto out;
 	}
 	/*
 	 * QEMU loads every bitmap not marked in use when it opens the image, and
@@ -757,7 +768,7 @@ int q2_image_load_bitmaps(struct q2_image *img, char *why, size_t why_len)
 
 		if (bm->flags & Q2_BME_FLAG_IN_USE)
 			continue;
-		tab = malloc((size_t)bm->table_size * 8); /* <= Q2_MAX_BITMAP_TABLE_BYTES */
+		tab = malloc((size_t)bm->table_size * 8); /* <= 8 MiB: Q2_BME_MAX_PHYS_SIZE */
 		if (!tab) {
 			rc = -ENOMEM;
 			break;

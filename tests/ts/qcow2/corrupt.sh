@@ -4,7 +4,7 @@
 # every case must give qemu-img check's exact JSON and exit code.
 . "$VHV_SRC/tests/lib.sh"
 . "$VHV_SRC/tests/images/q2lib.sh"
-ts_need_cmd qemu-img qemu-io
+ts_need_cmd qemu-img qemu-io python3
 cd "$TS_TMP" || exit 1
 
 qemu-img create -q -f qcow2 b.qcow2 16M
@@ -121,6 +121,14 @@ tb bm-granularity poke_at 8 $((BD + 17)) 40
 tb bm-type poke_at 8 $((BD + 16)) 2
 tb bm-autoclear-clear poke_at 64 88 0
 tb bm-table-size-0 poke_at 32 $((BD + 8)) 0
+tb bm-table-offset-0 poke_at 64 "$BD" 0
+tb bm-table-size-huge poke_at 32 $((BD + 8)) $((0x9000000))
+tb bm-table-size-2 poke_at 32 $((BD + 8)) 2
+tb bm-extra-data poke_at 32 $((BD + 20)) 8
+BX=$(vhv-qcow2 info --output=json bm.qcow2 | python3 -c 'import json, sys; print([e for e in json.load(sys.stdin)["extensions"] if e["name"] == "bitmaps"][0]["offset"])')
+tb bm-dir-size-big poke_at 64 $((BX + 8)) 128
+tb bm-count-low poke_at 32 "$BX" 1
+tb bm-count-high poke_at 32 "$BX" 3
 
 # external data file
 qemu-img create -q -f qcow2 -o data_file=df.raw df.qcow2 16M
