@@ -84,8 +84,11 @@ MISSING_PKGS := $(strip $(foreach p,$(ALL_PKGS) $(if $(filter check tests,$(MAKE
 ifneq ($(MISSING_PKGS),)
 $(error pkg-config cannot find: $(MISSING_PKGS); run scripts/install-deps.sh as root, or use make run / make check)
 endif
-endif
 PKG_CFLAGS  := $(call pkg_cflags,$(ALL_PKGS))
+else
+# run/check/deps only start sub-makes: don't ask a pkg-config that deps has yet to install.
+PKG_CFLAGS   = $(call pkg_cflags,$(ALL_PKGS))
+endif
 ALL_CFLAGS   = $(BASE_CFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS  = $(SANFLAGS) $(LDFLAGS) $(EXTRA_LDFLAGS)
 
@@ -150,9 +153,11 @@ print-deps-%:
 print-ldlibs-%:
 	@echo $(call mod_ldlibs,$*)
 
+# DEPS_WHAT comes from run/check/bench (target-specific, inherited); a plain
+# `make deps` installs the build group. (A `deps: DEPS_WHAT ?= build` would
+# override the inherited value: make resolves ?= when it reads the line.)
 deps:
-	@if [ "$$(id -u)" = 0 ]; then scripts/install-deps.sh $(DEPS_WHAT); fi
-deps: DEPS_WHAT ?= build
+	@if [ "$$(id -u)" = 0 ]; then scripts/install-deps.sh $(or $(DEPS_WHAT),build); fi
 
 # make run: set up, build, and check this host.
 run: DEPS_WHAT = build
