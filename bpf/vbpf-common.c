@@ -72,10 +72,7 @@ int vbpf_check_env(const struct hv_root *root, char **reason)
 {
 	char *xen;
 
-	if (!hv_root_is_live(root)) {
-		*reason = hv_asprintf("BPF tracing needs the live host, not a --sysroot");
-		return -EOPNOTSUPP;
-	}
+	/* First, as it holds for a captured root of a Xen host too. */
 	xen = xen_type(root);
 	if (xen && !strcmp(xen, "xen") && hv_root_existsf(root, "/proc/xen") == 0) {
 		free(xen);
@@ -84,6 +81,10 @@ int vbpf_check_env(const struct hv_root *root, char **reason)
 		return -EOPNOTSUPP;
 	}
 	free(xen);
+	if (!hv_root_is_live(root)) {
+		*reason = hv_asprintf("BPF tracing needs the live host, not a --sysroot");
+		return -EOPNOTSUPP;
+	}
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_get_caps_process() == 0 &&
 	    !capng_have_capability(CAPNG_EFFECTIVE, CAP_SYS_ADMIN) &&
