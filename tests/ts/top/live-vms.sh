@@ -68,9 +68,13 @@ grep -q '"source":"syscall"' "$TS_TMP/top.json" || ts_fail "vt-nodbg's vCPUs wer
 ts_run vhv-top -b -n 1 -d 0.2 --no-bpf -f vt-tcg
 ts_assert_grep 'vt-tcg \[TCG\]' "$TS_OUT"
 
-# EXITS/s from BPF: a number per vCPU when BPF loads, else hidden with a note
-ts_run vhv-top -J -n 1 -d 1 -c pid,exits,name
-python3 - "$TS_OUT" <<'PY' || ts_fail "EXITS/s in JSON"
+# EXITS/s from BPF: a number per vCPU when BPF loads, else hidden with a note.
+# Guests without a disk exit in bursts (SeaBIOS boot tries, idle between them):
+# sample again while a whole second shows none.
+ok=0
+for try in 1 2 3 4 5 6; do
+	ts_run vhv-top -J -n 1 -d 1 -c pid,exits,name
+	python3 - "$TS_OUT" >"$TS_TMP/exits.txt" 2>&1 <<'PY' && { ok=1; break; }
 import json, sys
 doc = json.loads(open(sys.argv[1]).read().splitlines()[-1])
 vms = {v["name"]: v for v in doc["vms"]}
@@ -86,6 +90,9 @@ for name in ("vt-dbg", "vt-nodbg"):
 print("exits/s of the KVM guests:", total)
 assert total > 0, "no exits counted for two running KVM guests"
 PY
+done
+cat "$TS_TMP/exits.txt"
+[ "$ok" = 1 ] || ts_fail "EXITS/s in JSON"
 
 # A VM that exits during a refresh: vhv-top keeps going and stops showing it.
 start vt-gone kvm guest=vt-gone,debug-threads=on
