@@ -482,6 +482,16 @@ static int parse(struct q2_image *img, enum q2_open_status *status, char *why, s
 			img->reftable[i] = q2_be64(raw + i * 8);
 	}
 
+	/* qcow2_do_open(): the external data file flags must be consistent */
+	if ((img->incompat & Q2_INCOMPAT_DATA_FILE) && !img->data_file) {
+		why_set(why, why_len, "'data-file' is required for this image");
+		return -EINVAL;
+	}
+	if ((img->autoclear & Q2_AUTOCLEAR_DATA_FILE_RAW) && !(img->incompat & Q2_INCOMPAT_DATA_FILE)) {
+		why_set(why, why_len, "data-file-raw requires a data file");
+		return -EINVAL;
+	}
+
 	/* backing file name */
 	if (img->backing_offset) {
 		uint64_t len = img->backing_size;

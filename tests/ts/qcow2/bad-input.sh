@@ -51,6 +51,8 @@ t snapshots-offset-wraps bash -c "$(declare -f q2_poke q2_poke64 q2_poke32); q2_
 t extension-too-long bash -c "$(declare -f q2_poke q2_poke32); q2_poke32 \$0 112 0x6803f857; q2_poke32 \$0 116 0x7fffffff"
 t bitmaps-ext-bad-len bash -c "$(declare -f q2_poke q2_poke32 q2_poke64); q2_poke64 \$0 88 1; q2_poke32 \$0 112 0x23852875; q2_poke32 \$0 116 16"
 t size-huge p64 24 0x7fffffffffffffff
+t data-file-bit-no-name p64 72 4
+t data-file-raw-no-file p64 88 2
 t truncated-100 trunc 100
 t truncated-48 trunc 48
 t empty trunc 0
