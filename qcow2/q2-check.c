@@ -1377,7 +1377,7 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 		rc = -EFBIG;
 		goto fatal;
 	}
-	res->total_clusters = HV_DIV_ROUND_UP(HV_DIV_ROUND_UP(img->size, 512) * 512,
+	res->total_clusters = HV_DIV_ROUND_UP(img->size / 512 * 512, /* total_sectors truncates */
 					      img->cluster_size);
 	/* memory: nb_clusters/2 (counts) + nb_clusters/8 (refcount==1 bits), bounded above */
 	rc = refs_grow(&c.r, nb_clusters + 2);

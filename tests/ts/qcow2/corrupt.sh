@@ -137,4 +137,11 @@ DL2=$(q2_l2_table df.qcow2 0) de=$(q2_hdr64 df.qcow2 "$(q2_l2_table df.qcow2 0)"
 td() { local n=$1; shift; cp df.qcow2 "$n.qcow2"; "$@" "$n.qcow2"; q2_oracle "$n" "$n.qcow2"; }
 td df-copied-clear poke_at 64 $((DL2 + 24)) $((de & ~(1 << 63)))
 td df-compressed poke_at 64 $((DL2 + 8 * 40)) $(((1 << 62) | 0x10000))
+
+# virtual sizes QEMU never creates: not a multiple of 512, and 0
+for sz in 1000 0; do
+	qemu-img create -q -f qcow2 -o cluster_size=512 odd$sz.qcow2 1M
+	q2_poke64 odd$sz.qcow2 24 $sz
+	q2_oracle virtual-size-$sz odd$sz.qcow2
+done
 ts_finalize
