@@ -5,8 +5,9 @@
  * numbers equal `qemu-img check`'s; the implementation is ours and built for
  * speed: metadata is read in big sequential batches (adjacent L2 tables and
  * refcount blocks coalesced into one pread), and the computed refcounts live
- * in a 4-bit-per-cluster array (values >= 15 spill into a small hash), i.e.
- * a quarter of what qemu-img keeps with 16-bit refcounts.
+ * in a 4-bit-per-cluster array (values >= 15 spill into 16-bit chunks allocated
+ * where needed, and a hash beyond), i.e. a quarter of what qemu-img keeps with
+ * 16-bit refcounts.
  */
 #include "qcow2/q2-check.h"
 
@@ -32,10 +33,18 @@ struct refs {
 	uint8_t *nib;           /* two 4-bit counts per byte; 15 = look in the hash */
 	uint64_t n;             /* clusters covered (qemu's nb_clusters) */
 	uint64_t cap;           /* clusters allocated */
-	uint64_t *ov_key;       /* open addressing, key+1 (0 = empty) */
+	/* counts >= 15: 16-bit chunks of WIDE_CHUNK clusters, allocated where needed
+	 * (images with many internal snapshots: about qemu-img's 2 bytes/cluster) */
+	uint16_t **wide;
+	uint64_t n_wide;        /* chunk pointers allocated */
+	uint64_t *ov_key;       /* counts >= 15 + 0xffff: open addressing, key+1 (0 = empty) */
 	uint64_t *ov_val;
 	size_t ov_cap, ov_n;
 };
+
+#define WIDE_BITS 12
+#define WIDE_CHUNK (1u << WIDE_BITS)
+#define WIDE_MAX 0xffffu        /* in a chunk: count - 15, or WIDE_MAX = in the hash */
 
 /* A cluster referenced more often than its refcount says, and who references it. */
 #define REFD_WHO 3
@@ -193,13 +202,50 @@ static inline void nib_set(struct refs *r, uint64_t k, unsigned v)
 static uint64_t refs_get(const struct refs *r, uint64_t k)
 {
 	unsigned v;
+	uint16_t w;
 
 	if (k >= r->n)
 		return 0;
 	v = nib_get(r, k);
 	if (v < 15)
 		return v;
+	w = r->wide[k >> WIDE_BITS][k & (WIDE_CHUNK - 1)];
+	if (w < WIDE_MAX)
+		return 15 + (uint64_t)w;
 	return r->ov_val[ov_slot(r, k)];
+}
+
+/* Store a count >= 15 for cluster @k. 0 or -ENOMEM. */
+static int refs_set_wide(struct refs *r, uint64_t k, uint64_t v)
+{
+	uint64_t ci = k >> WIDE_BITS;
+	uint16_t *chunk;
+
+	if (ci >= r->n_wide) {
+		uint64_t want = HV_MAX(ci + 1, r->cap >> WIDE_BITS) + 1, i;
+		uint16_t **p = realloc(r->wide, want * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		for (i = r->n_wide; i < want; i++)
+			p[i] = NULL;
+		r->wide = p;
+		r->n_wide = want;
+	}
+	chunk = r->wide[ci];
+	if (!chunk) {
+		chunk = calloc(WIDE_CHUNK, sizeof(*chunk));
+		if (!chunk)
+			return -ENOMEM;
+		r->wide[ci] = chunk;
+	}
+	nib_set(r, k, 15);
+	if (v - 15 < WIDE_MAX) {
+		chunk[k & (WIDE_CHUNK - 1)] = (uint16_t)(v - 15);
+		return 0;
+	}
+	chunk[k & (WIDE_CHUNK - 1)] = WIDE_MAX;
+	return ov_set(r, k, v);
 }
 
 /*
@@ -254,8 +300,7 @@ static int inc_region(struct ck *c, uint64_t offset, uint64_t size, const char *
 
 			if (cur == img->refcount_max)
 				goto overflow;
-			nib_set(&c->r, k, 15);
-			rc = ov_set(&c->r, k, cur + 1);
+			rc = refs_set_wide(&c->r, k, cur + 1);
 			if (rc < 0) {
 				c->res->check_errors++;
 				return rc;
@@ -1422,6 +1467,9 @@ out:
 		for (unsigned w = 0; w < c.refd[n].nwho; w++)
 			free(c.refd[n].who[w]);
 	free(c.refd);
+	for (uint64_t w = 0; w < c.r.n_wide; w++)
+		free(c.r.wide[w]);
+	free(c.r.wide);
 	free(c.r.nib);
 	free(c.r.ov_key);
 	free(c.r.ov_val);

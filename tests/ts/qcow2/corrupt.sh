@@ -138,6 +138,32 @@ td() { local n=$1; shift; cp df.qcow2 "$n.qcow2"; "$@" "$n.qcow2"; q2_oracle "$n
 td df-copied-clear poke_at 64 $((DL2 + 24)) $((de & ~(1 << 63)))
 td df-compressed poke_at 64 $((DL2 + 8 * 40)) $(((1 << 62) | 0x10000))
 
+# one data cluster referenced 73728 times (9 L1 entries x 8192 L2 entries):
+# 16-bit refcounts overflow (one corruption per excess reference), 64-bit ones do not
+for rb in 16 64; do
+	qemu-img create -q -f qcow2 -o refcount_bits=$rb hot$rb.qcow2 8G
+	qemu-io -c 'write -P 1 0 64k' hot$rb.qcow2 >/dev/null
+	python3 - hot$rb.qcow2 "$(q2_l1_offset hot$rb.qcow2)" "$(q2_l2_table hot$rb.qcow2 0)" <<'PY'
+import struct, sys
+f, l1, l2 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+with open(f, "r+b") as fh:
+    fh.seek(l1); l1e = fh.read(8)
+    fh.seek(l2); l2e = fh.read(8)
+    fh.seek(l2); fh.write(l2e * 8192)
+    fh.seek(l1); fh.write(l1e * 9)
+PY
+	q2_oracle hot-cluster-$rb hot$rb.qcow2
+done
+
+# many internal snapshots: every count above 15
+qemu-img create -q -f qcow2 many.qcow2 16M
+qemu-io -c 'write -P 1 0 2M' many.qcow2 >/dev/null
+for i in $(seq 20); do qemu-img snapshot -c s$i many.qcow2; done
+qemu-io -c 'write -P 2 0 64k' many.qcow2 >/dev/null
+q2_oracle many-snapshots many.qcow2
+q2_poke16 many.qcow2 $(($(q2_refblock many.qcow2 0) + 2 * 12)) 3
+q2_oracle many-snapshots-refcount many.qcow2
+
 # virtual sizes QEMU never creates: not a multiple of 512, and 0
 for sz in 1000 0; do
 	qemu-img create -q -f qcow2 -o cluster_size=512 odd$sz.qcow2 1M
