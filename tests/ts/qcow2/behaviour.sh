@@ -31,8 +31,11 @@ ts_expect_rc 2 vhv-qcow2 verify ro.qcow2
 cp b.qcow2 lk.qcow2
 qemu-io -c 'sleep 20000' lk.qcow2 >/dev/null 2>&1 &
 qpid=$!
+# Wait for its OFD locks in /proc/locks: polling with qemu-img check would take
+# a lock itself and could make qemu-io fail to open the image (no writer at all).
+ino=$(stat -c %i lk.qcow2)
 for _ in $(seq 50); do
-	qemu-img check lk.qcow2 >/dev/null 2>&1 || break
+	grep -q ":$ino " /proc/locks && break
 	sleep 0.1
 done
 ts_expect_rc 1 vhv-qcow2 verify lk.qcow2
