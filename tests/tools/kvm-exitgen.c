@@ -381,7 +381,7 @@ int main(int argc, char **argv)
 
 		pthread_create(&vcpus[i].thread, NULL, vcpu_thread, &vcpus[i]);
 		/* QEMU's vCPU thread names (debug-threads=on), which vhv-top understands. */
-		snprintf(tname, sizeof(tname), "CPU %d/KVM", i);
+		snprintf(tname, sizeof(tname), "CPU %u/KVM", (unsigned short)i);  /* fits 16 bytes */
 		pthread_setname_np(vcpus[i].thread, tname);
 	}
 	for (int i = 0; i < nvcpus; i++)
