@@ -2,69 +2,82 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bench/trace-overhead.sh: what tracing VM exits costs the guest's host thread.
 #
-#   bench/trace-overhead.sh [-b BUILD] [-n EXITS] [-r RUNS]
+#   bench/trace-overhead.sh [-b BUILD] [-r ROUNDS] [-p SECS] [-c CPU] [-n EXITS]
 #
-# Runs tests/tools/kvm-exitgen (EXITS port-I/O exits on one vCPU) in RUNS paired rounds
-# (alone, then under each tracer) and reports its CPU time per exit side by side:
-#   none         no tracer
-#   vhv-trace    vhv-trace with its default sources and latency histograms
-#   vhv-nolat    vhv-trace --no-latency (counts only: one program per exit)
+# One long run of tests/tools/kvm-exitgen (port-I/O exits on one vCPU, pinned to
+# CPU -c, default 0) reports the thread's CPU time for every block of 10000
+# exits. While it runs, each tracer in turn is started, measured for -p seconds
+# (default 3) and stopped, with an untraced phase of the same length between
+# every two, in -r rounds (default 5):
+#   vhv-trace    vhv-trace as it runs by default: every exit counted, latency
+#                histograms from sampled exits (--latency=sampled)
+#   vhv-all      vhv-trace --latency=all: every exit timed
+#   vhv-nolat    vhv-trace --latency=off (counts only: one program per exit)
 #   vhv-ports    vhv-trace --ports (kvm_pio and kvm_mmio too)
 #   bpftrace     bpftrace counting kvm:kvm_userspace_exit per pid
-#   perf-stat    perf stat -e kvm:kvm_userspace_exit on the generator
+#   perf-stat    perf stat -e kvm:kvm_userspace_exit -p on the generator
+# A phase's figure is the median CPU time per exit of the blocks inside it; a
+# tracer's added cost in a round is its phase's figure minus the mean of the
+# untraced phases just before and after. The same process and VM throughout,
+# pinned, and phases that alternate: on a shared VM host, separate runs of
+# the generator differ by hundreds of ns per exit, blocks of one run by tens.
 # The generator's CPU time includes the BPF programs and perf's counting,
-# which run in its context. Minimums are the figures that matter on a shared
-# host (noise only ever adds time); medians are shown for a feel of the spread.
-# It also checks that vhv-trace lost no event: its count for every generator
-# run must equal the exits the generator made. Needs root, /dev/kvm, a build
-# (make tests) and, for the comparisons, bpftrace and perf
+# which run in its context, and the interruptions each tracer causes (IPIs
+# when vhv-trace attaches or detaches its sampling programs).
+#
+# Then it checks that vhv-trace loses no event (separate runs of -n EXITS,
+# default 200000, whose counts must equal the generator's), and reports the
+# time spent inside each tracer's BPF programs as the kernel accounts it
+# (kernel.bpf_stats_enabled, on only for that part). Needs root, /dev/kvm, a
+# build (make tests) and, for the comparisons, bpftrace and perf
 # (scripts/install-deps.sh bench). No timed assertion: figures only.
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=$src/build runs=5 n=200000
-while getopts "b:n:r:h" o; do
+build=$src/build rounds=5 phase=3 cpu=0 n=200000 block=10000
+while getopts "b:r:p:c:n:h" o; do
 	case $o in
 	b) build=$(cd "$OPTARG" && pwd) ;;
+	r) rounds=$OPTARG ;;
+	p) phase=$OPTARG ;;
+	c) cpu=$OPTARG ;;
 	n) n=$OPTARG ;;
-	r) runs=$OPTARG ;;
-	*) sed -n '3,21p' "$0"; exit 0 ;;
+	*) sed -n '3,33p' "$0"; exit 0 ;;
 	esac
 done
 gen=$build/tests/tools/kvm-exitgen
 trace=$build/vhv-trace
 [ "$(id -u)" = 0 ] || { echo "trace-overhead: needs root" >&2; exit 1; }
 [ -x "$gen" ] && [ -x "$trace" ] || { echo "trace-overhead: build first: make O=$build tests" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "trace-overhead: needs python3" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/vhv-bench.XXXXXX)
-tracer=
+tracer= genpid=
 cleanup() {
 	[ -n "$tracer" ] && kill -INT "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
+	[ -n "$genpid" ] && kill "$genpid" 2>/dev/null && wait "$genpid" 2>/dev/null
 	[ -n "${old_stats:-}" ] && sysctl -q -w kernel.bpf_stats_enabled="$old_stats" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-# gen_once FILE-PREFIX [WRAPPER...]: one generator run; appends its ns/exit and pid.
-gen_once() {
-	local name=$1
-	shift
-	"$@" "$gen" -c 1 -k 0 -n "$n" -m 0 --mode long >"$tmp/gen.out" 2>&1 ||
-		{ echo "trace-overhead: generator failed: $(tail -n 2 "$tmp/gen.out")" >&2; exit 1; }
-	GEN_NS=$(sed -n 's/.*ns_per_exit=\([0-9.]*\).*/\1/p' "$tmp/gen.out")
-	GEN_PID=$(sed -n 's/^pid=\([0-9]*\).*/\1/p' "$tmp/gen.out")
-	echo "$GEN_NS" >>"$tmp/$name.ns"
-}
-
-# start_tracer READY-REGEX CMD...: background tracer, wait until READY-REGEX shows.
+# start_tracer READY CMD...: a background tracer; wait until READY (an ERE) shows
+# in its output, or for a second when READY is "-" (perf stat prints nothing).
 start_tracer() {
 	local ready=$1 i
 	shift
 	"$@" >"$tmp/tracer.out" 2>"$tmp/tracer.err" &
 	tracer=$!
-	for ((i = 0; i < 600; i++)); do
-		grep -qE "$ready" "$tmp/tracer.err" "$tmp/tracer.out" 2>/dev/null && { sleep 0.5; return 0; }
-		kill -0 "$tracer" 2>/dev/null || { echo "trace-overhead: $1 failed: $(head -n 3 "$tmp/tracer.err")" >&2; tracer=; return 1; }
-		sleep 0.1
-	done
+	if [ "$ready" = - ]; then
+		sleep 1
+		kill -0 "$tracer" 2>/dev/null && return 0
+	else
+		for ((i = 0; i < 600; i++)); do
+			grep -qE "$ready" "$tmp/tracer.err" "$tmp/tracer.out" 2>/dev/null && return 0
+			kill -0 "$tracer" 2>/dev/null || break
+			sleep 0.1
+		done
+	fi
+	echo "trace-overhead: $1 did not start: $(head -n 3 "$tmp/tracer.err")" >&2
+	stop_tracer
 	return 1
 }
 
@@ -74,84 +87,141 @@ stop_tracer() {
 	tracer=
 }
 
-# vhv-trace must have counted every exit of the run: N port I/O + 1 HLT.
-check_lost() {	# NAME PID
-	python3 - "$tmp/tracer.out" "$2" "$n" >>"$tmp/$1.lost" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-pid, want = int(sys.argv[2]), int(sys.argv[3]) + 1
-got = sum(e["count"] for e in doc["exits"] if e["pid"] == pid)
-print("ok" if got == want and doc["lost"] == 0 else "MISMATCH: %d of %d, drops %d" % (got, want, doc["lost"]))
-PY
+mark() {	# NAME ROUND begin|end
+	echo "$1 $2 $3 $(date +%s%N)" >>"$tmp/phases"
 }
 
-# run_traced NAME READY CMD...: a paired round: the generator alone, then under the tracer.
-run_traced() {
-	local name=$1 ready=$2 base
-	shift 2
-	gen_once "none"
-	base=$GEN_NS
-	if [ "$ready" = - ]; then
-		gen_once "$name" "$@"
-	else
-		start_tracer "$ready" "$@" || return 1
-		gen_once "$name"
-		stop_tracer
-		case $name in vhv*) check_lost "$name" "$GEN_PID" ;; esac
-	fi
-	awk -v a="$GEN_NS" -v b="$base" 'BEGIN {printf "%.1f\n", a - b}' >>"$tmp/$name.diff"
+untraced() {	# ROUND
+	mark none "$1" begin
+	sleep "$phase"
+	mark none "$1" end
 }
 
-stats() {	# FILE -> "min median"
-	sort -n "$1" | awk '{v[NR]=$1} END {if (NR) printf "%.1f %.1f", v[1], v[int((NR+1)/2)]; else print "- -"}'
+traced() {	# NAME ROUND READY CMD...
+	local name=$1 r=$2 ready=$3
+	shift 3
+	start_tracer "$ready" "$@" || return
+	sleep 0.5	# let the tracer's start-up work settle
+	mark "$name" "$r" begin
+	sleep "$phase"
+	mark "$name" "$r" end
+	stop_tracer
 }
 
-echo "kvm-exitgen: $n port-I/O exits per run, $runs paired rounds per tracer ($(uname -r), $(nproc) CPUs)"
+echo "kvm-exitgen: one run, blocks of $block port-I/O exits on CPU $cpu; $rounds rounds of" \
+	"${phase} s phases ($(uname -r), $(nproc) CPUs)"
 have_bpftrace=0 have_perf=0
 command -v bpftrace >/dev/null && have_bpftrace=1 || echo "bpftrace: not installed (scripts/install-deps.sh bench)"
 command -v perf >/dev/null && have_perf=1 || echo "perf: not installed (scripts/install-deps.sh bench)"
-: >"$tmp/none.ns"
-for ((r = 0; r < runs; r++)); do
-	run_traced vhv-trace 'tracing VM exits' "$trace" -J
-	run_traced vhv-nolat 'tracing VM exits' "$trace" -J --no-latency
-	run_traced vhv-ports 'tracing VM exits' "$trace" -J --ports
-	[ $have_bpftrace = 1 ] && run_traced bpftrace 'Attaching' \
-		bpftrace -e 'tracepoint:kvm:kvm_userspace_exit { @[pid] = count(); }'
-	[ $have_perf = 1 ] && run_traced perf-stat - perf stat -e kvm:kvm_userspace_exit -x, -o "$tmp/perf.out" --
-done
 
-for t in vhv-trace vhv-nolat vhv-ports; do
-	[ -s "$tmp/$t.lost" ] || continue
-	if grep -qv '^ok$' "$tmp/$t.lost"; then
-		echo "$t: $(grep -v '^ok$' "$tmp/$t.lost" | head -n 1)"
-	else
-		echo "$t: lost no event ($(wc -l <"$tmp/$t.lost") runs, every exit counted)"
+taskset -c "$cpu" "$gen" -c 1 -k 0 -n 4000000000 -m 0 --mode long -b "$block" \
+	>"$tmp/blocks" 2>"$tmp/gen.err" &
+genpid=$!
+sleep 1
+kill -0 "$genpid" 2>/dev/null || { echo "trace-overhead: generator failed: $(cat "$tmp/gen.err")" >&2; exit 1; }
+: >"$tmp/phases"
+for ((r = 0; r < rounds; r++)); do
+	untraced "$r"
+	traced vhv-trace "$r" 'tracing VM exits' "$trace" -J
+	untraced "$r"
+	traced vhv-all "$r" 'tracing VM exits' "$trace" -J --latency=all
+	untraced "$r"
+	traced vhv-nolat "$r" 'tracing VM exits' "$trace" -J --latency=off
+	untraced "$r"
+	traced vhv-ports "$r" 'tracing VM exits' "$trace" -J --ports
+	if [ $have_bpftrace = 1 ]; then
+		untraced "$r"
+		traced bpftrace "$r" 'Attaching' \
+			bpftrace -e 'tracepoint:kvm:kvm_userspace_exit { @[pid] = count(); }'
+	fi
+	if [ $have_perf = 1 ]; then
+		untraced "$r"
+		traced perf-stat "$r" - perf stat -e kvm:kvm_userspace_exit -x, -o "$tmp/perf.out" -p "$genpid"
 	fi
 done
-read -r base_min base_med < <(stats "$tmp/none.ns")
-echo
-printf '%-10s %11s %11s %14s %11s\n' TRACER "MIN ns/exit" "MEDIAN" "ADDED(paired)" "ADDED(min)"
-printf '%-10s %11.1f %11.1f %14s %11s\n' none "$base_min" "$base_med" - -
-for t in vhv-trace vhv-nolat vhv-ports bpftrace perf-stat; do
-	[ -s "$tmp/$t.ns" ] || continue
-	read -r mn md < <(stats "$tmp/$t.ns")
-	read -r _ dmed < <(stats "$tmp/$t.diff")
-	awk -v t="$t" -v mn="$mn" -v md="$md" -v d="$dmed" -v b="$base_min" \
-		'BEGIN {printf "%-10s %11.1f %11.1f %+14.1f %+11.1f\n", t, mn, md, d, mn - b}'
-done
-echo
-echo "ADDED(paired): median over rounds of (traced run - the untraced run just before it)."
+untraced "$rounds"
+kill "$genpid" 2>/dev/null
+wait "$genpid" 2>/dev/null
+genpid=
 
-# The noise of a shared host hides differences of ~100 ns above. The kernel's own
-# accounting of BPF run time (kernel.bpf_stats_enabled, on only for this part)
-# is steadier: time inside each tracer's programs per exit. It includes two
-# clock reads per program run that the stats add, and excludes the dispatch.
+python3 - "$tmp/blocks" "$tmp/phases" "$block" <<'PY'
+import statistics as st, sys
+blocks = []  # (start, end, ns per exit)
+for line in open(sys.argv[1]):
+    kv = dict(f.split("=") for f in line.split()[1:])
+    end, cpu = int(kv["t_ns"]), int(kv["cpu_ns"])
+    blocks.append((end - cpu, end, cpu / int(sys.argv[3])))
+phases, open_ = [], {}
+for line in open(sys.argv[2]):
+    name, r, what, t = line.split()
+    if what == "begin":
+        open_[name] = int(t)
+    else:
+        inside = [b[2] for b in blocks if b[0] >= open_[name] and b[1] <= int(t)]
+        if inside:
+            phases.append((name, st.median(inside)))
+added, per = {}, {}
+for i, (name, v) in enumerate(phases):
+    per.setdefault(name, []).append(v)
+    if name == "none":
+        continue
+    before = next((p[1] for p in reversed(phases[:i]) if p[0] == "none"), None)
+    after = next((p[1] for p in phases[i + 1:] if p[0] == "none"), None)
+    if before is not None and after is not None:
+        added.setdefault(name, []).append(v - (before + after) / 2)
+def q(v):
+    v = sorted(v)
+    return v[(len(v) - 1) // 4], st.median(v), v[(3 * len(v)) // 4]
+print()
+print("%-10s %11s %14s %21s" % ("TRACER", "ns/exit", "ADDED ns", "(quartiles, rounds)"))
+print("%-10s %11.1f %14s" % ("none", st.median(per.get("none", [0])), "-"))
+for name in ("vhv-trace", "vhv-all", "vhv-nolat", "vhv-ports", "bpftrace", "perf-stat"):
+    if name not in added:
+        continue
+    lo, mid, hi = q(added[name])
+    print("%-10s %11.1f %+14.1f   (%+.1f .. %+.1f, %d)" % (name, st.median(per[name]), mid, lo, hi,
+                                                      len(added[name])))
+print()
+print("ns/exit: median over phases of the median block; ADDED: median over rounds of")
+print("(traced phase - mean of the untraced phases around it).")
+PY
+
+# vhv-trace must count every exit of a run: N port I/O + 1 HLT.
+echo
+lost_check() {	# NAME ARGS...
+	local name=$1 pid
+	shift
+	start_tracer 'tracing VM exits' "$trace" -J "$@" || return
+	taskset -c "$cpu" "$gen" -c 1 -k 0 -n "$n" -m 0 --mode long >"$tmp/gen.out" 2>&1
+	stop_tracer
+	pid=$(sed -n 's/^pid=\([0-9]*\).*/\1/p' "$tmp/gen.out")
+	python3 - "$tmp/tracer.out" "$pid" "$n" "$name" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+pid, want, name = int(sys.argv[2]), int(sys.argv[3]) + 1, sys.argv[4]
+got = sum(e["count"] for e in doc["exits"] if e["pid"] == pid)
+timed = sum(e["latency_ns"]["measured"] for e in doc["exits"] if e["pid"] == pid)
+if got == want and doc["lost"] == 0:
+    print("%-10s lost no event: %d of %d exits counted, %d timed" % (name, got, want, timed))
+else:
+    print("%-10s MISMATCH: %d of %d exits counted, %d lost" % (name, got, want, doc["lost"]))
+PY
+}
+lost_check vhv-trace
+lost_check vhv-all --latency=all
+lost_check vhv-nolat --latency=off
+lost_check vhv-ports --ports
+
+# The kernel's own accounting of BPF run time: time inside each tracer's
+# programs per exit. It includes two clock reads per program run that the
+# stats add, and excludes the dispatch to the program.
 prog_time() {	# LABEL READY CMD...
 	local label=$1 ready=$2
 	shift 2
 	bpftool -j prog show >"$tmp/progs.before"
 	start_tracer "$ready" "$@" || return
-	gen_once stats
+	sleep 0.5
+	taskset -c "$cpu" "$gen" -c 1 -k 0 -n "$n" -m 0 --mode long >"$tmp/gen.out" 2>&1
 	bpftool -j prog show >"$tmp/progs.after"
 	stop_tracer
 	# The tracer's programs: those that appeared when it started.
@@ -164,15 +234,16 @@ names = []
 for p in json.load(open(sys.argv[2])):
     if p["id"] not in before and p.get("run_cnt"):
         t += p.get("run_time_ns", 0); c += p["run_cnt"]; names.append(p.get("name", "?"))
-print("%-10s %8.1f ns/exit, %.1f program runs per exit (%s)" % (label, t / exits, c / exits, ",".join(sorted(names))))
+print("%-10s %8.1f ns/exit, %.2f program runs per exit (%s)" % (label, t / exits, c / exits, ",".join(sorted(names))))
 PY
 }
 old_stats=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
-if sysctl -q -w kernel.bpf_stats_enabled=1 2>/dev/null; then
+if command -v bpftool >/dev/null && sysctl -q -w kernel.bpf_stats_enabled=1 2>/dev/null; then
 	echo
 	echo "In-kernel BPF program time per exit (bpf_stats):"
 	prog_time vhv-trace 'tracing VM exits' "$trace" -J
-	prog_time vhv-nolat 'tracing VM exits' "$trace" -J --no-latency
+	prog_time vhv-all 'tracing VM exits' "$trace" -J --latency=all
+	prog_time vhv-nolat 'tracing VM exits' "$trace" -J --latency=off
 	prog_time vhv-ports 'tracing VM exits' "$trace" -J --ports
 	[ $have_bpftrace = 1 ] && prog_time bpftrace 'Attaching' \
 		bpftrace -e 'tracepoint:kvm:kvm_userspace_exit { @[pid] = count(); }'

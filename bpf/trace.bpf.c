@@ -7,15 +7,25 @@
  * when a thread's exit reason changes.
  *
  * Sources (the loader turns off those whose tracepoint is missing):
- *   raw_tp/kvm_fpu            load=1 at each KVM_RUN entry: the VMM's handling
- *                             time of the thread's last user exit
  *   raw_tp/kvm_userspace_exit (reason, errno): counts user exits by KVM_EXIT_*;
  *                             learns the vCPU id from the KVM_RUN fd
  *   tracepoint/kvm/kvm_exit   classic record read with CO-RE: exit_reason, isa
- *   tracepoint/kvm/kvm_entry  closes a pending hardware exit
+ *   raw_tp/kvm_fpu            load=1 at each KVM_RUN entry: closes the timing
+ *                             of the thread's last user exit (the VMM's time)
+ *   raw_tp/kvm_entry          closes the timing of a hardware exit (no argument
+ *                             read)
  *   raw_tp/kvm_pio, kvm_mmio  ports and guest addresses (optional)
  * The raw_tp argument layouts are checked against kernel BTF by the loader
  * (a raw_tp that moved would read the wrong argument silently).
+ *
+ * Latency timing costs two more program runs per exit (kvm_fpu fires twice
+ * per KVM_RUN), so by default the loader samples it: it attaches the closing
+ * programs only during short windows sized to a number of timed exits per
+ * second, and marks them with lat_epoch (odd: exits are timed) and lat_kinds
+ * (which closers are attached: only those of the kinds of exits seen). An
+ * exit is stamped only in an odd epoch and closed only in that epoch or the
+ * even one after it (the grace the loader gives pending stamps before it
+ * detaches); a stamp older than that is stale and dropped.
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
@@ -31,6 +41,12 @@ char LICENSE[] SEC("license") = "GPL";
 /* Filters, set by the loader before load (libbpf-tools rodata). */
 const volatile __u32 targ_pid = 0;    /* 0: every process */
 const volatile __s32 targ_vcpu = -1;  /* -1: every vCPU */
+const volatile bool lat_sampled = false;  /* count pending stamps for the loader */
+
+/* Written by the loader through the mmap'ed .bss (see the top comment). */
+__u32 lat_epoch = 0;
+__u32 lat_kinds = 0;    /* LAT_USER, LAT_HW: whose closing program is attached */
+__s64 lat_pending = 0;  /* stamps of the current window not closed yet */
 
 /* arch/x86/entry/syscalls/syscall_64.tbl; include/uapi/linux/kvm.h _IO(KVMIO, 0x80) */
 #define NR_IOCTL_X86_64 16
@@ -198,8 +214,8 @@ static __always_inline struct trace_thread *thread_get(__u64 id)
 		return t;
 	task = bpf_get_current_task_btf();
 	t->tag = id;
-	t->user_pending = 0;
-	t->hw_pending = 0;
+	t->user_epoch = 0;
+	t->hw_epoch = 0;
 	t->user_slot = TRACE_NO_SLOT;
 	t->hw_slot = TRACE_NO_SLOT;
 	t->vcpu = -1;
@@ -246,8 +262,37 @@ static __always_inline struct trace_val *count_exit(const struct trace_key *k,
 	v = bpf_map_lookup_elem(&vals, &s);
 	if (!v)
 		return NULL;
-	__sync_fetch_and_add(&v->count, 1);
+	if (k->vcpu < 0)
+		__sync_fetch_and_add(&v->count, 1);  /* a key other threads may share */
+	else
+		v->count++;
 	return v;
+}
+
+/* Stamp an exit for timing when the loader is timing exits of its @kind (odd epoch). */
+static __always_inline void stamp(__u64 *ts, __u32 *epoch, __u32 kind)
+{
+	__u32 e = lat_epoch;
+
+	if (!(e & 1) || !(lat_kinds & kind))
+		return;
+	if (lat_sampled && *epoch != e)
+		__sync_fetch_and_add(&lat_pending, 1);
+	*ts = bpf_ktime_get_ns();
+	*epoch = e;
+}
+
+/* Close a stamp: its latency counts if it belongs to this window or its grace. */
+static __always_inline bool unstamp(__u32 *epoch)
+{
+	__u32 e = lat_epoch, se = *epoch;
+
+	*epoch = 0;
+	if (se != e && se + 1 != e)
+		return false;  /* stale: made in an earlier window */
+	if (lat_sampled)
+		__sync_fetch_and_add(&lat_pending, -1);
+	return true;
 }
 
 static __always_inline void slot_add_latency(__u32 s, __u64 ns)
@@ -273,15 +318,18 @@ SEC("raw_tp/kvm_fpu")
 int vhv_kvm_run(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct trace_thread *t;
+	__u64 now;
 
 	if (!(__u32)ctx->args[0])
 		return 0;
 	t = thread_find(bpf_get_current_pid_tgid());
-	if (!t || !t->user_pending)
+	if (!t || !t->user_epoch)
 		return 0;  /* not a traced thread (filters applied at its exits) */
-	t->user_pending = 0;
+	now = bpf_ktime_get_ns();
+	if (!unstamp(&t->user_epoch))
+		return 0;
 	stat_inc(TRACE_SRC_KVM_RUN);
-	slot_add_latency(t->user_slot, bpf_ktime_get_ns() - t->user_ts);
+	slot_add_latency(t->user_slot, now - t->user_ts);
 	return 0;
 }
 
@@ -309,10 +357,8 @@ int vhv_user_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (vcpu_filtered(k.vcpu))
 		return 0;
 	stat_inc(TRACE_SRC_USERSPACE_EXIT);
-	if (!count_exit(&k, &t->user_key, &t->user_slot))
-		return 0;
-	t->user_ts = bpf_ktime_get_ns();
-	t->user_pending = 1;
+	if (count_exit(&k, &t->user_key, &t->user_slot))
+		stamp(&t->user_ts, &t->user_epoch, TRACE_LAT_USER);
 	return 0;
 }
 
@@ -337,23 +383,25 @@ int vhv_hw_exit(struct trace_event_raw_kvm_exit *ctx)
 		return 0;
 	t->vcpu = k.vcpu;
 	stat_inc(TRACE_SRC_KVM_EXIT);
-	if (!count_exit(&k, &t->hw_key, &t->hw_slot))
-		return 0;
-	t->hw_ts = bpf_ktime_get_ns();
-	t->hw_pending = 1;
+	if (count_exit(&k, &t->hw_key, &t->hw_slot))
+		stamp(&t->hw_ts, &t->hw_epoch, TRACE_LAT_HW);
 	return 0;
 }
 
-SEC("tracepoint/kvm/kvm_entry")
-int vhv_hw_entry(struct trace_event_raw_kvm_entry *ctx)
+/* kvm_entry(vcpu, ...): back into the guest; no argument is read. */
+SEC("raw_tp/kvm_entry")
+int vhv_hw_entry(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct trace_thread *t = thread_find(bpf_get_current_pid_tgid());
+	__u64 now;
 
-	if (!t || !t->hw_pending)
+	if (!t || !t->hw_epoch)
 		return 0;
-	t->hw_pending = 0;
+	now = bpf_ktime_get_ns();
+	if (!unstamp(&t->hw_epoch))
+		return 0;
 	stat_inc(TRACE_SRC_KVM_ENTRY);
-	slot_add_latency(t->hw_slot, bpf_ktime_get_ns() - t->hw_ts);
+	slot_add_latency(t->hw_slot, now - t->hw_ts);
 	return 0;
 }
 

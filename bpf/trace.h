@@ -20,6 +20,10 @@
 #define TRACE_KIND_SVM 2         /* kvm_exit with isa == KVM_ISA_SVM */
 #define TRACE_REASON_ERRNO 0x80000000u
 
+/* lat_kinds bits: the closing program of these exits is attached. */
+#define TRACE_LAT_USER 1u        /* kvm_fpu closes user exits */
+#define TRACE_LAT_HW 2u          /* kvm_entry closes hardware exits */
+
 /* Event sources; the per-CPU "stats" array counts events per source. */
 enum trace_src {
 	TRACE_SRC_KVM_EXIT,
@@ -42,8 +46,10 @@ struct trace_key {
 
 /*
  * One value slot per key (a plain array, indexed through the keys hash map).
- * Only the thread running a vCPU updates that vCPU's keys, so plain stores
- * suffice; count is added atomically anyway (keys with vcpu -1 may be shared).
+ * Only the thread running a vCPU updates that vCPU's keys, and a thread's
+ * programs never run concurrently with each other, so plain stores suffice.
+ * Threads of one process share a key only when their vCPU id could not be
+ * read (-1): those counts are added atomically.
  * Latency: for user exits, from kvm_userspace_exit to the next KVM_RUN of that
  * thread (the VMM's handling time); for hardware exits, from kvm_exit to the
  * next kvm_entry (the kernel's handling time).
@@ -71,9 +77,9 @@ struct trace_thread {
 	__u32 user_slot;      /* ... and its value slot (TRACE_NO_SLOT: none) */
 	__u32 hw_slot;
 	__s32 vcpu;           /* -1 until known */
-	__u8 user_pending;    /* an exit waits for the next KVM_RUN */
-	__u8 hw_pending;      /* a hardware exit waits for the next VM entry */
-	__u16 pad;
+	__u32 user_epoch;     /* a timed user exit waits for the next KVM_RUN: its lat_epoch; 0 none */
+	__u32 hw_epoch;       /* a timed hardware exit waits for the next VM entry: ditto */
+	__u32 pad;
 };
 
 struct trace_comm {

@@ -161,7 +161,7 @@ bool vbpf_raw_tp_proto_ok(const struct btf *btf, const char *name, int nargs, co
 	if (!t || !btf_is_ptr(t))
 		return false;
 	t = btf__type_by_id(btf, t->type);
-	if (!t || !btf_is_func_proto(t) || btf_vlen(t) != nargs + 1)
+	if (!t || !btf_is_func_proto(t) || (nargs >= 0 && btf_vlen(t) != nargs + 1))
 		return false;
 	p = btf_params(t);
 	for (int i = 0; i < nargs; i++) {

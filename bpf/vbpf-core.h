@@ -10,7 +10,7 @@
  * Sources: include/linux/kvm_host.h (struct kvm_vcpu), include/linux/sched.h,
  * include/linux/fdtable.h, include/linux/fs.h (task -> fd table -> file),
  * arch/x86/include/asm/ptrace.h (struct pt_regs), arch/x86/kvm/trace.h
- * (kvm_exit, kvm_entry records; the classic tracepoint layout, as in
+ * (the kvm_exit record; the classic tracepoint layout, as in
  * /sys/kernel/tracing/events/kvm/kvm_exit/format).
  */
 #include <linux/types.h>
@@ -70,11 +70,4 @@ struct trace_event_raw_kvm_exit {
 	__u32 intr_info;
 	__u32 error_code;
 	unsigned int vcpu_id;
-} __VBPF_CORE_ATTR;
-
-/* arch/x86/kvm/trace.h TRACE_EVENT(kvm_entry). */
-struct trace_event_raw_kvm_entry {
-	struct trace_entry ent;
-	unsigned int vcpu_id;
-	unsigned long rip;
 } __VBPF_CORE_ATTR;

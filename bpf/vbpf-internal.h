@@ -36,7 +36,8 @@ bool vbpf_tp_exists(const struct hv_root *root, const struct btf *btf, const cha
 
 /*
  * The raw tracepoint @name takes @nargs arguments after the hidden context
- * pointer, of the byte sizes in @sizes (0: any). Checked against
+ * pointer, of the byte sizes in @sizes (0: any); @nargs -1: any number (a
+ * program that reads none). Checked against
  * btf_trace_@name's prototype; true when it matches or when @btf is NULL
  * (nothing to check against). A prototype that moved must not be read as if
  * it had not: raw_tp reads the wrong argument silently.

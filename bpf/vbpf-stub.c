@@ -82,6 +82,16 @@ const char *vbpf_trace_source_note(const struct vbpf_trace *t, unsigned int src)
 	return NO_BPF;
 }
 
+int vbpf_trace_wait(struct vbpf_trace *t, uint64_t ns)
+{
+	return -EOPNOTSUPP;
+}
+
+uint32_t vbpf_trace_lat_rate(const struct vbpf_trace *t)
+{
+	return 0;
+}
+
 int vbpf_trace_snapshot(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
 {
 	return -EOPNOTSUPP;

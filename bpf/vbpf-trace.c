@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -25,11 +26,29 @@
 _Static_assert(VBPF_HIST_SLOTS == TRACE_HIST_SLOTS, "histogram sizes differ");
 _Static_assert((int)VBPF_SRC_COUNT == (int)TRACE_SRC_COUNT, "source lists differ");
 
+/*
+ * Each attach or detach flips the tracepoint's static key and static call:
+ * text patching with IPIs to every CPU, which the vCPU threads pay for too
+ * (measured on a PVM host: ~90 ns per exit at 20 windows a second). Hence
+ * few, longer windows.
+ */
+#define PERIOD_NS 200000000ULL   /* sampling: one timing window per period ... */
+#define MIN_WINDOW_NS 1000000ULL /* ... of at least 1 ms ... */
+#define GRACE_NS 20000000ULL     /* ... after which pending stamps have 20 ms to close */
+
 struct vbpf_trace {
 	struct trace_bpf *skel;
 	int ncpus;
 	unsigned int sources;
 	const char *note[VBPF_SRC_COUNT];
+	/* Latency sampling (vbpf_trace_wait). */
+	enum vbpf_latency latency;
+	uint32_t lat_rate;
+	unsigned int closers;     /* the closing sources loaded (1 << VBPF_SRC_*) */
+	bool timing;              /* closers attached and lat_epoch odd */
+	bool lat_failed;          /* re-attaching failed: timing has stopped */
+	uint64_t last_exits, last_ns;  /* exit count and time at the last period */
+	uint64_t *cpu_vals;       /* ncpus values of a per-CPU map */
 };
 
 /* One row per source: tracepoint, how we attach, the raw_tp argument sizes we read. */
@@ -41,8 +60,8 @@ static const struct src_info {
 } srcs[VBPF_SRC_COUNT] = {
 	/* arch/x86/kvm/trace.h: TP_PROTO(struct kvm_vcpu *vcpu, u32 isa) */
 	[VBPF_SRC_KVM_EXIT] = { "kvm_exit", true, 2, { 8, 4 } },
-	/* TP_PROTO(struct kvm_vcpu *vcpu, bool force_immediate_exit) */
-	[VBPF_SRC_KVM_ENTRY] = { "kvm_entry", true, 0, { 0 } },
+	/* TP_PROTO(struct kvm_vcpu *vcpu, bool force_immediate_exit), (vcpu) before 6.9: none read */
+	[VBPF_SRC_KVM_ENTRY] = { "kvm_entry", false, -1, { 0 } },
 	/* include/trace/events/kvm.h: TP_PROTO(__u32 reason, int errno) */
 	[VBPF_SRC_USERSPACE_EXIT] = { "kvm_userspace_exit", false, 2, { 4, 4 } },
 	/* arch/x86/kvm/trace.h: TP_PROTO(int load) */
@@ -62,6 +81,8 @@ const char *vbpf_src_name(unsigned int src)
 
 	return src < VBPF_SRC_COUNT ? names[src] : "?";
 }
+
+static void timing_off(struct vbpf_trace *t, bool hurry);
 
 static struct bpf_program *src_prog(struct trace_bpf *skel, unsigned int src)
 {
@@ -93,7 +114,10 @@ void vbpf_trace_close(struct vbpf_trace *t)
 {
 	if (!t)
 		return;
+	if (t->skel)
+		timing_off(t, true);
 	trace_bpf__destroy(t->skel);
+	free(t->cpu_vals);
 	free(t);
 }
 
@@ -107,6 +131,186 @@ const char *vbpf_trace_source_note(const struct vbpf_trace *t, unsigned int src)
 	if (!t || src >= VBPF_SRC_COUNT)
 		return "unknown source";
 	return t->sources & (1u << src) ? NULL : t->note[src];
+}
+
+static int attach_src(struct vbpf_trace *t, unsigned int src)
+{
+	struct bpf_link **lp = src_link(t->skel, src);
+
+	if (*lp)
+		return 0;
+	*lp = bpf_program__attach(src_prog(t->skel, src));
+	if (!*lp)
+		return -errno;
+	t->sources |= 1u << src;
+	return 0;
+}
+
+static void detach_closers(struct vbpf_trace *t)
+{
+	for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++) {
+		struct bpf_link **lp = src_link(t->skel, s);
+
+		if (!(t->closers & (1u << s)) || !*lp)
+			continue;
+		bpf_link__destroy(*lp);
+		*lp = NULL;
+	}
+}
+
+/* The closer of each kind of exit, with the exit source whose events show that kind occurs. */
+static const struct closer {
+	unsigned int src, exit_src;
+	uint32_t kind;
+} closers[] = {
+	{ VBPF_SRC_KVM_RUN, VBPF_SRC_USERSPACE_EXIT, TRACE_LAT_USER },
+	{ VBPF_SRC_KVM_ENTRY, VBPF_SRC_KVM_EXIT, TRACE_LAT_HW },
+};
+
+/*
+ * Attach the closers of the kinds of exits seen so far (@seen: 1 << exit
+ * source; all when 0, before any exit), then stamp those exits: a new odd
+ * epoch. Closers of kinds no longer wanted are detached. 0 or -errno.
+ */
+static int timing_on(struct vbpf_trace *t, unsigned int seen)
+{
+	uint32_t e, kinds = 0;
+
+	if (t->lat_failed || !t->closers)
+		return 0;
+	for (size_t i = 0; i < sizeof(closers) / sizeof(closers[0]); i++) {
+		const struct closer *c = &closers[i];
+		struct bpf_link **lp = src_link(t->skel, c->src);
+		int rc;
+
+		if (!(t->closers & (1u << c->src)))
+			continue;
+		if (seen && !(seen & (1u << c->exit_src))) {
+			/* No such exits: save the text patching of attaching it. */
+			bpf_link__destroy(*lp);
+			*lp = NULL;
+			continue;
+		}
+		rc = attach_src(t, c->src);
+		if (rc < 0) {
+			hv_warn("latency timing stopped: cannot attach to %s again: %s",
+				vbpf_src_name(c->src), strerror(-rc));
+			t->lat_failed = true;
+			t->skel->bss->lat_kinds = 0;
+			detach_closers(t);
+			return rc;
+		}
+		kinds |= c->kind;
+	}
+	__atomic_store_n(&t->skel->bss->lat_kinds, kinds, __ATOMIC_SEQ_CST);
+	if (t->timing)
+		return 0;
+	__atomic_store_n(&t->skel->bss->lat_pending, 0, __ATOMIC_SEQ_CST);
+	e = __atomic_load_n(&t->skel->bss->lat_epoch, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&t->skel->bss->lat_epoch, (e | 1) + (e & 1 ? 2 : 0), __ATOMIC_SEQ_CST);
+	t->timing = true;
+	return 0;
+}
+
+/* Stop stamping (even epoch), let pending stamps close (unless @hurry), detach. */
+static void timing_off(struct vbpf_trace *t, bool hurry)
+{
+	uint64_t deadline;
+
+	if (!t->timing)
+		return;
+	__atomic_add_fetch(&t->skel->bss->lat_epoch, 1, __ATOMIC_SEQ_CST);
+	deadline = hv_now_ns() + GRACE_NS;
+	while (!hurry && __atomic_load_n(&t->skel->bss->lat_pending, __ATOMIC_SEQ_CST) > 0 &&
+	       hv_now_ns() < deadline) {
+		struct timespec ts = { 0, 1000000L };
+
+		if (nanosleep(&ts, NULL) < 0)
+			break;  /* a signal: stop waiting */
+	}
+	detach_closers(t);
+	t->timing = false;
+}
+
+/* Total exits counted so far; *seen gets 1 << source of each exit source that saw any. */
+static uint64_t exits_so_far(struct vbpf_trace *t, unsigned int *seen)
+{
+	static const uint32_t idx[] = { TRACE_SRC_USERSPACE_EXIT, TRACE_SRC_KVM_EXIT };
+	size_t size = sizeof(*t->cpu_vals) * (size_t)t->ncpus;
+	uint64_t total = 0;
+
+	*seen = 0;
+	for (size_t i = 0; i < sizeof(idx) / sizeof(idx[0]); i++) {
+		uint64_t sum = 0;
+
+		if (bpf_map__lookup_elem(t->skel->maps.stats, &idx[i], sizeof(idx[i]), t->cpu_vals,
+					 size, 0) < 0)
+			continue;
+		for (int c = 0; c < t->ncpus; c++)
+			sum += t->cpu_vals[c];
+		if (sum)
+			*seen |= 1u << idx[i];
+		total += sum;
+	}
+	return total;
+}
+
+/* Sleep until @until (hv_now_ns clock). 0, or -EINTR. */
+static int sleep_until(uint64_t until)
+{
+	uint64_t now = hv_now_ns();
+	struct timespec ts;
+
+	if (now >= until)
+		return 0;
+	ts.tv_sec = (time_t)((until - now) / 1000000000ULL);
+	ts.tv_nsec = (long)((until - now) % 1000000000ULL);
+	return nanosleep(&ts, NULL) < 0 ? -errno : 0;
+}
+
+uint32_t vbpf_trace_lat_rate(const struct vbpf_trace *t)
+{
+	return t && t->latency == VBPF_LAT_SAMPLED && t->closers && !t->lat_failed ? t->lat_rate : 0;
+}
+
+int vbpf_trace_wait(struct vbpf_trace *t, uint64_t ns)
+{
+	uint64_t now = hv_now_ns(), end = now + ns;
+
+	if (!t || t->latency != VBPF_LAT_SAMPLED || !t->closers || t->lat_failed)
+		return sleep_until(end);
+	/* Periods of up to PERIOD_NS, each sized from the exit rate of the one before. */
+	while (now < end) {
+		uint64_t pend = end - now > PERIOD_NS ? now + PERIOD_NS : end, exits, window;
+		unsigned int seen;
+		double rate;
+		bool known;
+		int rc;
+
+		exits = exits_so_far(t, &seen);
+		known = t->last_ns && now > t->last_ns;
+		rate = known ? (double)(exits - t->last_exits) * 1e9 / (double)(now - t->last_ns) : 0;
+		t->last_exits = exits;
+		t->last_ns = now;
+		timing_on(t, seen);
+		if (known && rate <= t->lat_rate) {
+			/* Few exits (or none): time them all, attached throughout. */
+			rc = sleep_until(pend);
+		} else {
+			/* Many exits, or the rate is not known yet (the first period). */
+			window = known ? (uint64_t)((double)PERIOD_NS * t->lat_rate / rate) : 0;
+			if (window < MIN_WINDOW_NS)
+				window = MIN_WINDOW_NS;
+			rc = sleep_until(now + window < pend ? now + window : pend);
+			timing_off(t, rc < 0);
+			if (rc == 0)
+				rc = sleep_until(pend);
+		}
+		if (rc < 0)
+			return rc;
+		now = hv_now_ns();
+	}
+	return 0;
 }
 
 /* Decide, per source, whether its program loads; fills t->note for those that do not. */
@@ -123,8 +327,8 @@ static unsigned int choose_sources(struct vbpf_trace *t, const struct hv_root *r
 			t->note[s] = "not requested (--ports)";
 			continue;
 		}
-		if ((s == VBPF_SRC_KVM_RUN || s == VBPF_SRC_KVM_ENTRY) && o->no_latency) {
-			t->note[s] = "not requested (--no-latency)";
+		if ((s == VBPF_SRC_KVM_RUN || s == VBPF_SRC_KVM_ENTRY) && o->latency == VBPF_LAT_OFF) {
+			t->note[s] = "not requested (--latency=off)";
 			continue;
 		}
 		if (!vbpf_tp_exists(root, btf, "kvm", si->name)) {
@@ -172,6 +376,11 @@ int vbpf_trace_open(const struct hv_root *root, const struct vbpf_trace_opts *o,
 	if (rc < 0)
 		goto out;
 	t->ncpus = rc;
+	t->cpu_vals = calloc((size_t)t->ncpus, sizeof(*t->cpu_vals));
+	if (!t->cpu_vals) {
+		rc = -ENOMEM;
+		goto out;
+	}
 
 	btf = vbpf_kernel_btf();
 	if (!btf) {
@@ -196,6 +405,10 @@ int vbpf_trace_open(const struct hv_root *root, const struct vbpf_trace_opts *o,
 	}
 	t->skel->rodata->targ_pid = o->pid;
 	t->skel->rodata->targ_vcpu = o->vcpu;
+	t->skel->rodata->lat_sampled = o->latency == VBPF_LAT_SAMPLED;
+	t->latency = o->latency;
+	t->lat_rate = o->lat_rate ? o->lat_rate : VBPF_LAT_RATE_DEFAULT;
+	t->closers = want & ((1u << VBPF_SRC_KVM_RUN) | (1u << VBPF_SRC_KVM_ENTRY));
 	for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++)
 		bpf_program__set_autoload(src_prog(t->skel, s), want & (1u << s));
 	rc = trace_bpf__load(t->skel);
@@ -203,21 +416,24 @@ int vbpf_trace_open(const struct hv_root *root, const struct vbpf_trace_opts *o,
 		why = vbpf_load_error(root, rc, "loading the BPF programs");
 		goto out;
 	}
+	/*
+	 * Every source is attached once, to report what cannot be; in sampled
+	 * mode the closers are then detached until the first timing window.
+	 */
 	for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++) {
-		struct bpf_link *l;
-
 		if (!(want & (1u << s)))
 			continue;
-		l = bpf_program__attach(src_prog(t->skel, s));
-		if (!l) {
-			rc = -errno;
+		rc = attach_src(t, s);
+		if (rc < 0) {
 			why = vbpf_load_error(root, rc, vbpf_src_name(s));
 			goto out;
 		}
-		*src_link(t->skel, s) = l;
-		t->sources |= 1u << s;
 		hv_dbg("attached to %s", vbpf_src_name(s));
 	}
+	if (t->latency == VBPF_LAT_ALL)
+		timing_on(t, 0);
+	else
+		detach_closers(t);
 	rc = 0;
 	*out = t;
 	t = NULL;

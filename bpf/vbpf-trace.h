@@ -6,7 +6,8 @@
  * histograms, and reads the cumulative aggregates back.
  *
  * Lifecycle (libbpf-tools): vbpf_trace_open() = open, set the rodata filters,
- * turn off programs whose tracepoint is missing, load, attach. Then call
+ * turn off programs whose tracepoint is missing, load, attach. Then wait with
+ * vbpf_trace_wait() (which runs the latency sampling) and call
  * vbpf_trace_snapshot() at each interval; vbpf_trace_close() detaches.
  */
 #include <stdbool.h>
@@ -32,11 +33,26 @@ enum vbpf_src {
 /* "kvm:kvm_exit", ... (static). */
 const char *vbpf_src_name(unsigned int src);
 
+/*
+ * Latency timing. Every exit is counted; timing one takes two more program
+ * runs (kvm_fpu twice per KVM_RUN, or kvm_entry), which cost more than the
+ * count itself. Sampled: the closing programs are attached only in windows
+ * sized so that about lat_rate exits per second are timed (all of them when
+ * the exit rate is lower).
+ */
+enum vbpf_latency {
+	VBPF_LAT_SAMPLED,  /* default */
+	VBPF_LAT_ALL,      /* time every exit */
+	VBPF_LAT_OFF,      /* counts only: kvm_fpu and kvm_entry not loaded */
+};
+#define VBPF_LAT_RATE_DEFAULT 2000  /* timed exits per second when sampled */
+
 struct vbpf_trace_opts {
 	uint32_t pid;    /* trace only this process; 0: all */
 	int32_t vcpu;    /* trace only this vCPU id; -1: all */
 	bool ports;      /* also count ports and MMIO addresses (kvm_pio, kvm_mmio) */
-	bool no_latency; /* counts only: leave out kvm_fpu and kvm_entry (cheaper) */
+	enum vbpf_latency latency;
+	uint32_t lat_rate;  /* VBPF_LAT_SAMPLED: timed exits per second (0: the default) */
 };
 
 /* struct vbpf_exit_stat (one aggregate, cumulative since open) is in vbpf-stats.h. */
@@ -76,6 +92,20 @@ void vbpf_trace_close(struct vbpf_trace *t);
 unsigned int vbpf_trace_sources(const struct vbpf_trace *t);
 /* Why a source is not attached (static string), or NULL when it is. */
 const char *vbpf_trace_source_note(const struct vbpf_trace *t, unsigned int src);
+
+/*
+ * Sleep @ns (a tick of the caller's loop), timing exits as the latency mode
+ * says: in sampled mode a window at the start of the tick, sized from the
+ * exit rate of the previous tick, with the closing programs attached and the
+ * exits stamped, then a grace of up to 20 ms for pending stamps, then
+ * detached. 0, or -EINTR when a signal cut the sleep short (the window is
+ * closed first). A failure to re-attach is reported once (hv_warn) and ends
+ * the timing; counting goes on.
+ */
+int vbpf_trace_wait(struct vbpf_trace *t, uint64_t ns);
+
+/* Timed exits per second the sampling aims at; 0 when not sampling. */
+uint32_t vbpf_trace_lat_rate(const struct vbpf_trace *t);
 
 /*
  * Read every aggregate (CPU slots summed). Fills *snap (free its arrays with

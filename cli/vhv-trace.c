@@ -29,7 +29,10 @@
 #include "hvcore/hv-root.h"
 #include "hvcore/hv-util.h"
 
-enum { OPT_RECORD = 256, OPT_PROMETHEUS, OPT_PORTS, OPT_NO_LATENCY, OPT_VERBOSE, OPT_BY };
+enum {
+	OPT_RECORD = 256, OPT_PROMETHEUS, OPT_PORTS, OPT_LATENCY, OPT_LATENCY_RATE, OPT_NO_LATENCY,
+	OPT_VERBOSE, OPT_BY,
+};
 
 #define TICK_MS 200          /* snapshot cadence of the interval loop */
 #define NAME_MAX_LEN 16
@@ -60,7 +63,9 @@ static void usage(void)
 	       "     --record <db>       record every interval into this SQLite file\n"
 	       "     --prometheus <file> write counters as a node_exporter textfile\n"
 	       "     --ports             also count I/O ports and MMIO addresses\n"
-	       "     --no-latency        count exits only, without latency (lower overhead)\n"
+	       "     --latency <mode>    time exits: sampled (default), all or off\n"
+	       "     --latency-rate <n>  sampled: time about n exits per second (default %2$d)\n"
+	       "     --no-latency        same as --latency=off\n"
 	       "     --by <what>         report: reason, vcpu or time (default: all three)\n"
 	       "     --verbose           more log detail on stderr (twice: debug)\n"
 	       " -h, --help              display this help\n"
@@ -68,8 +73,14 @@ static void usage(void)
 	       "\n"
 	       "Exit status: 0 done, 1 could not run (no BPF, not root, bad usage).\n"
 	       "See vhv-trace(8).\n",
-	       cli_prog());
+	       cli_prog(), VBPF_LAT_RATE_DEFAULT);
 }
+
+static const char *const latency_names[] = {
+	[VBPF_LAT_SAMPLED] = "sampled",
+	[VBPF_LAT_ALL] = "all",
+	[VBPF_LAT_OFF] = "off",
+};
 
 /* ---- formatting -------------------------------------------------------- */
 
@@ -182,6 +193,7 @@ struct live {
 	enum cli_output output;
 	const char *prom;
 	bool ports;
+	enum vbpf_latency latency;
 	struct names names;
 	struct vbpf_trace_snapshot prev;   /* at the last interval boundary */
 	uint64_t t0, t_prev;               /* monotonic ns */
@@ -321,11 +333,21 @@ static const char *port_rw(const struct vbpf_port_stat *p)
 
 static void summary_human(struct live *lv, const struct vbpf_trace_snapshot *s, double secs)
 {
-	uint64_t total = 0;
+	uint32_t rate = vbpf_trace_lat_rate(lv->tr);
+	uint64_t total = 0, timed = 0;
 
-	for (size_t i = 0; i < s->nexits; i++)
+	for (size_t i = 0; i < s->nexits; i++) {
 		total += s->exits[i].count;
+		timed += s->exits[i].lat_count;
+	}
 	printf("Summary: %.2f s, %" PRIu64 " exits, %" PRIu64 " lost\n", secs, total, s->drops);
+	if (lv->latency == VBPF_LAT_OFF)
+		printf("Latency: not measured (--latency=off)\n");
+	else if (rate)
+		printf("Latency: sampled, %" PRIu64 " exits timed (up to about %u a second)\n", timed,
+		       rate);
+	else
+		printf("Latency: %" PRIu64 " exits timed\n", timed);
 	print_table_head();
 	for (size_t i = 0; i < s->nexits; i++)
 		print_row(&lv->names, &s->exits[i], secs);
@@ -358,7 +380,11 @@ static void summary_json(struct live *lv, const struct vbpf_trace_snapshot *s, u
 	char rb[48];
 
 	printf("{\"tool\":\"vhv-trace\",\"version\":\"%s\",\"duration_ns\":%" PRIu64
-	       ",\"lost\":%" PRIu64 ",\"sources\":[", VHV_VERSION, ns, s->drops);
+	       ",\"lost\":%" PRIu64 ",\"latency\":{\"mode\":\"%s\"", VHV_VERSION, ns, s->drops,
+	       latency_names[lv->latency]);
+	if (vbpf_trace_lat_rate(lv->tr))
+		printf(",\"rate\":%u", vbpf_trace_lat_rate(lv->tr));
+	printf("},\"sources\":[");
 	for (unsigned int src = 0; src < VBPF_SRC_COUNT; src++) {
 		const char *note = vbpf_trace_source_note(lv->tr, src);
 
@@ -413,7 +439,9 @@ static char *sources_list(const struct vbpf_trace *tr)
 static int run_live(const struct vbpf_trace_opts *topts, double duration, double ival,
 		    enum cli_output output, const char *record, const char *prom)
 {
-	struct live lv = { .output = output, .prom = prom, .ports = topts->ports };
+	struct live lv = {
+		.output = output, .prom = prom, .ports = topts->ports, .latency = topts->latency,
+	};
 	struct vbpf_trace_snapshot snap = { 0 };
 	struct hv_root *root = cli_open_root(NULL);
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -461,17 +489,14 @@ static int run_live(const struct vbpf_trace_opts *topts, double duration, double
 	if (!ival_ns && (lv.rec || prom))
 		ival_ns = 1000000000ULL;
 	while (!stop) {
-		struct timespec ts = { 0, TICK_MS * 1000000L };
 		uint64_t wait_ns = TICK_MS * 1000000ULL;
 
 		now = hv_now_ns();
 		if (end_ns && now >= end_ns)
 			break;
-		if (end_ns && end_ns - now < wait_ns) {
-			ts.tv_sec = 0;
-			ts.tv_nsec = (long)(end_ns - now);
-		}
-		nanosleep(&ts, NULL);
+		if (end_ns && end_ns - now < wait_ns)
+			wait_ns = end_ns - now;
+		vbpf_trace_wait(lv.tr, wait_ns);  /* -EINTR: stop is set */
 		now = hv_now_ns();
 		rc = vbpf_trace_snapshot(lv.tr, &snap);
 		if (rc < 0) {
@@ -765,6 +790,14 @@ static double parse_secs(const char *opt, const char *s)
 	return v;
 }
 
+static enum vbpf_latency parse_latency(const char *s)
+{
+	for (size_t i = 0; i < sizeof(latency_names) / sizeof(latency_names[0]); i++)
+		if (!strcmp(s, latency_names[i]))
+			return (enum vbpf_latency)i;
+	cli_usage_error("--latency: '%s' is not sampled, all or off", s);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -777,6 +810,8 @@ int main(int argc, char **argv)
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
 		{ "ports", no_argument, NULL, OPT_PORTS },
+		{ "latency", required_argument, NULL, OPT_LATENCY },
+		{ "latency-rate", required_argument, NULL, OPT_LATENCY_RATE },
 		{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "help", no_argument, NULL, 'h' },
@@ -826,8 +861,17 @@ int main(int argc, char **argv)
 		case OPT_PORTS:
 			topts.ports = true;
 			break;
+		case OPT_LATENCY:
+			topts.latency = parse_latency(optarg);
+			break;
+		case OPT_LATENCY_RATE:
+			if (hv_parse_u64(optarg, 10, &v) < 0 || !v || v > 100000000)
+				cli_usage_error("--latency-rate: '%s' is not a number of exits per second",
+						optarg);
+			topts.lat_rate = (uint32_t)v;
+			break;
 		case OPT_NO_LATENCY:
-			topts.no_latency = true;
+			topts.latency = VBPF_LAT_OFF;
 			break;
 		case OPT_VERBOSE:
 			cli_verbose();

@@ -2,7 +2,7 @@
 /*
  * kvm-exitgen: a KVM exit generator for vhv-trace's tests and benchmarks.
  *
- *   kvm-exitgen [-c VCPUS] [-k VCPU] [-n PIO] [-m MMIO] [--mode real|long] [-q]
+ *   kvm-exitgen [-c VCPUS] [-k VCPU] [-n PIO] [-m MMIO] [--mode real|long] [-b BLOCK] [-q]
  *
  * Creates a VM with VCPUS vCPUs, each run by its own thread (named "CPU N/KVM"
  * as QEMU names them). vCPU k executes
@@ -18,6 +18,12 @@
  *   vcpu=0 tid=1235 io=0 mmio=0 hlt=1 other=0
  *   vcpu=1 tid=1236 io=1000 mmio=10 hlt=1 other=0
  *   exits=1013 cpu_ns=... wall_ns=... ns_per_exit=...
+ *
+ * With -b BLOCK, vCPU k also prints a line after every BLOCK port-I/O exits,
+ * as they happen, for benchmarks that watch one long run while tracers come
+ * and go (bench/trace-overhead.sh):
+ *
+ *   block t_ns=<CLOCK_REALTIME at its end> cpu_ns=<the thread's CPU time for it>
  *
  * Exit status: 0 when every vCPU exited as designed, 1 on an error, 2 when an
  * unexpected exit reason came back (printed), 77 when /dev/kvm cannot be used.
@@ -123,6 +129,7 @@ struct vcpu {
 static int kvm_fd = -1, vm_fd = -1;
 static bool long_mode = true;
 static int work_vcpu;
+static uint64_t block_exits;  /* -b: report every this many port-I/O exits */
 
 static int setup_long_mode(int fd, uint8_t *mem, struct kvm_sregs *s)
 {
@@ -191,9 +198,19 @@ static int setup_vcpu(struct vcpu *v, uint8_t *mem)
 	return 0;
 }
 
+static uint64_t ts_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
+	bool report = block_exits && v->idx == work_vcpu;
+	uint64_t cpu0 = report ? ts_ns(CLOCK_THREAD_CPUTIME_ID) : 0;
 
 	v->tid = (pid_t)syscall(SYS_gettid);
 	for (;;) {
@@ -211,6 +228,15 @@ static void *vcpu_thread(void *arg)
 				return NULL;
 			}
 			v->io++;
+			if (report && v->io % block_exits == 0) {
+				uint64_t cpu = ts_ns(CLOCK_THREAD_CPUTIME_ID);
+
+				printf("block t_ns=%llu cpu_ns=%llu\n",
+				       (unsigned long long)ts_ns(CLOCK_REALTIME),
+				       (unsigned long long)(cpu - cpu0));
+				fflush(stdout);
+				cpu0 = ts_ns(CLOCK_THREAD_CPUTIME_ID);
+			}
 			break;
 		case KVM_EXIT_MMIO:
 			v->mmio++;
@@ -226,17 +252,10 @@ static void *vcpu_thread(void *arg)
 	}
 }
 
-static uint64_t ts_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static void usage(FILE *out)
 {
-	fputs("Usage: kvm-exitgen [-c VCPUS] [-k VCPU] [-n PIO] [-m MMIO] [--mode real|long] [-q]\n",
+	fputs("Usage: kvm-exitgen [-c VCPUS] [-k VCPU] [-n PIO] [-m MMIO] [--mode real|long]\n"
+	      "                   [-b BLOCK] [-q]\n",
 	      out);
 }
 
@@ -248,6 +267,7 @@ int main(int argc, char **argv)
 		{ "pio", required_argument, NULL, 'n' },
 		{ "mmio", required_argument, NULL, 'm' },
 		{ "mode", required_argument, NULL, 'M' },
+		{ "block", required_argument, NULL, 'b' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -262,7 +282,7 @@ int main(int argc, char **argv)
 	long run_size;
 
 	memset(vcpus, 0, sizeof(vcpus));
-	while ((c = getopt_long(argc, argv, "c:k:n:m:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:k:n:m:b:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 		case 'k':
@@ -290,6 +310,12 @@ int main(int argc, char **argv)
 				long_mode = true;
 			else {
 				fprintf(stderr, "kvm-exitgen: --mode is real or long\n");
+				return 1;
+			}
+			break;
+		case 'b':
+			if (hv_parse_u64(optarg, 10, &block_exits) < 0 || !block_exits) {
+				fprintf(stderr, "kvm-exitgen: bad block size '%s'\n", optarg);
 				return 1;
 			}
 			break;

@@ -8,6 +8,8 @@ ts_golden bad-pid vhv-trace -p abc
 ts_golden bad-duration vhv-trace -d 0
 ts_golden bad-output vhv-trace -o xml
 ts_golden extra-arg vhv-trace now
+ts_golden bad-latency vhv-trace --latency=some
+ts_golden bad-latency-rate vhv-trace --latency-rate 0
 ts_golden version vhv-trace --version
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# On a fresh machine tracefs may not be mounted: the classic tracepoints
-# (kvm_exit, kvm_entry) need it, so vhv-trace mounts it. Checked in a private
-# mount namespace where /sys/kernel/tracing is unmounted (the host's stays).
+# On a fresh machine tracefs may not be mounted: the classic tracepoint
+# kvm_exit needs it, so vhv-trace mounts it (kvm_entry, a raw tracepoint, does
+# not). Checked in a private mount namespace where /sys/kernel/tracing is unmounted (the host's stays).
 . "$VHV_SRC/tests/lib.sh"
 ts_need_root
 ts_need_cmd unshare python3

@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ts: heavy
+# ts: serial
+# Latency modes: --latency=all times every exit that is followed by a KVM_RUN
+# (every port-I/O exit of kvm-exitgen: exactly N; its final HLT ends the run);
+# the default, sampled, still counts every exit exactly but times only some
+# of them when the exit rate is above --latency-rate; --latency=off times none
+# and leaves kvm_fpu unloaded.
+. "$VHV_SRC/tests/lib.sh"
+ts_need_root
+ts_need_kvm
+ts_need_cmd python3
+. "$VHV_SRC/tests/ts/trace/trace.lib"
+
+# check NAME MODE N MIN_TIMED MAX_TIMED: the IO exits of generator run NAME.
+check() {
+	python3 - "$TS_TMP/trace.out" "$TS_TMP/$1.gen" "$2" "$3" "$4" "$5" <<'PY' || ts_fail "$1: latency mode $2"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+gen = dict(kv.split("=") for kv in open(sys.argv[2]).readline().split())
+mode, n, lo, hi = sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+bad = 0
+io = [e for e in doc["exits"] if e["pid"] == int(gen["pid"]) and e["reason"] == "IO"]
+count = sum(e["count"] for e in io)
+timed = sum(e["latency_ns"]["measured"] for e in io)
+if doc["latency"]["mode"] != mode:
+    print("latency mode", doc["latency"]); bad = 1
+if count != n or doc["lost"]:
+    print(f"IO exits {count}, want {n}; lost {doc['lost']}"); bad = 1
+if not lo <= timed <= hi:
+    print(f"IO exits timed {timed}, want {lo}..{hi}"); bad = 1
+for e in io:
+    lat = e["latency_ns"]
+    if lat["measured"] and not 0 < lat["p50"] <= lat["p99"] <= lat["max"]:
+        print("latency figures out of order", lat); bad = 1
+src = {s["name"]: s for s in doc["sources"]}
+fpu = src["kvm:kvm_fpu"]
+if mode == "off" and (fpu["attached"] or "--latency=off" not in fpu.get("note", "")):
+    print("kvm_fpu with --latency=off:", fpu); bad = 1
+if mode != "off" and fpu["events"] != timed:
+    print(f"kvm_fpu closed {fpu['events']} exits, {timed} timed"); bad = 1
+sys.exit(bad)
+PY
+}
+
+trace_start -J --latency=all
+gen all -c 1 -k 0 -n 20000 -m 0 --mode long
+trace_stop
+check all all 20000 20000 20000
+
+# 100 timed exits a second against ~100000 exits a second: windows of 1 ms
+# every 50 ms, about 2% of the exits (the first 50 ms, before the rate is
+# known, are all timed).
+trace_start -J --latency-rate 100
+gen sampled -c 1 -k 0 -n 200000 -m 0 --mode long
+trace_stop
+check sampled sampled 200000 1 100000
+python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["latency"]["rate"] != 100)' \
+	"$TS_TMP/trace.out" || ts_fail "JSON latency.rate is not 100"
+
+trace_start -J --latency=off
+gen off -c 1 -k 0 -n 2000 -m 0 --mode long
+trace_stop
+check off off 2000 0 0
+ts_finalize
