@@ -28,9 +28,9 @@ _Static_assert((int)VBPF_SRC_COUNT == (int)TRACE_SRC_COUNT, "source lists differ
 
 /*
  * Each attach or detach flips the tracepoint's static key and static call:
- * text patching with IPIs to every CPU, which the vCPU threads pay for too
- * (measured on a PVM host: ~90 ns per exit at 20 windows a second). Hence
- * few, longer windows.
+ * text patching with IPIs to every CPU, vCPU threads included. Few, longer
+ * windows keep that rare (on a PVM host, toggling 5 or 20 times a second
+ * cost no more than the noise of the measurement, a few tens of ns per exit).
  */
 #define PERIOD_NS 200000000ULL   /* sampling: one timing window per period ... */
 #define MIN_WINDOW_NS 1000000ULL /* ... of at least 1 ms ... */

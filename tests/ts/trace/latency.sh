@@ -50,8 +50,7 @@ trace_stop
 check all all 20000 20000 20000
 
 # 100 timed exits a second against ~100000 exits a second: windows of 1 ms
-# every 50 ms, about 2% of the exits (the first 50 ms, before the rate is
-# known, are all timed).
+# (the shortest) every 200 ms, well under half of the exits.
 trace_start -J --latency-rate 100
 gen sampled -c 1 -k 0 -n 200000 -m 0 --mode long
 trace_stop
