@@ -34,6 +34,10 @@ for e in io:
     lat = e["latency_ns"]
     if lat["measured"] and not 0 < lat["p50"] <= lat["p99"] <= lat["max"]:
         print("latency figures out of order", lat); bad = 1
+    # The generator handles an exit in microseconds; a stamp closed by a later
+    # window (a stale one) would show as a period or more (200 ms).
+    if lat["measured"] and lat["max"] >= 150000000:
+        print("a latency of a sampling period or more (a stale stamp?)", lat); bad = 1
 src = {s["name"]: s for s in doc["sources"]}
 fpu = src["kvm:kvm_fpu"]
 if mode == "off" and (fpu["attached"] or "--latency=off" not in fpu.get("note", "")):
