@@ -168,9 +168,10 @@ static const struct closer {
 };
 
 /*
- * Attach the closers of the kinds of exits seen so far (@seen: 1 << exit
- * source; all when 0, before any exit), then stamp those exits: a new odd
- * epoch. Closers of kinds no longer wanted are detached. 0 or -errno.
+ * Attach the closers of the kinds of exits in @seen (1 << exit source), then
+ * stamp those exits: a new odd epoch. Closers of the other kinds are
+ * detached: attaching costs text patching, and an idle host needs none.
+ * 0 or -errno.
  */
 static int timing_on(struct vbpf_trace *t, unsigned int seen)
 {
@@ -185,8 +186,7 @@ static int timing_on(struct vbpf_trace *t, unsigned int seen)
 
 		if (!(t->closers & (1u << c->src)))
 			continue;
-		if (seen && !(seen & (1u << c->exit_src))) {
-			/* No such exits: save the text patching of attaching it. */
+		if (!(seen & (1u << c->exit_src))) {
 			bpf_link__destroy(*lp);
 			*lp = NULL;
 			continue;
@@ -431,7 +431,7 @@ int vbpf_trace_open(const struct hv_root *root, const struct vbpf_trace_opts *o,
 		hv_dbg("attached to %s", vbpf_src_name(s));
 	}
 	if (t->latency == VBPF_LAT_ALL)
-		timing_on(t, 0);
+		timing_on(t, (1u << VBPF_SRC_USERSPACE_EXIT) | (1u << VBPF_SRC_KVM_EXIT));
 	else
 		detach_closers(t);
 	rc = 0;
