@@ -344,7 +344,7 @@ static void summary_human(struct live *lv, const struct vbpf_trace_snapshot *s, 
 	if (lv->latency == VBPF_LAT_OFF)
 		printf("Latency: not measured (--latency=off)\n");
 	else if (rate)
-		printf("Latency: sampled, %" PRIu64 " exits timed (up to about %u a second)\n", timed,
+		printf("Latency: sampled, %" PRIu64 " exits timed (aiming at about %u a second)\n", timed,
 		       rate);
 	else
 		printf("Latency: %" PRIu64 " exits timed\n", timed);
