@@ -7,19 +7,14 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "hvcore/hv-util.h"
+
 int vbpf_stat_cmp(const void *a, const void *b)
 {
 	const struct vbpf_exit_stat *x = a, *y = b;
 
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	if (x->vcpu != y->vcpu)
-		return x->vcpu < y->vcpu ? -1 : 1;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	if (x->reason != y->reason)
-		return x->reason < y->reason ? -1 : 1;
-	return 0;
+	return HV_CMP(x->pid, y->pid) ?: HV_CMP(x->vcpu, y->vcpu) ?: HV_CMP(x->kind, y->kind) ?:
+	       HV_CMP(x->reason, y->reason);
 }
 
 void vbpf_stat_add(struct vbpf_exit_stat *dst, const struct vbpf_exit_stat *src)

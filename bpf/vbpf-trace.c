@@ -179,7 +179,7 @@ static int timing_on(struct vbpf_trace *t, unsigned int seen)
 
 	if (t->lat_failed || !t->closers)
 		return 0;
-	for (size_t i = 0; i < sizeof(closers) / sizeof(closers[0]); i++) {
+	for (size_t i = 0; i < HV_ARRAY_SIZE(closers); i++) {
 		const struct closer *c = &closers[i];
 		struct bpf_link **lp = src_link(t->skel, c->src);
 		int rc;
@@ -240,7 +240,7 @@ static uint64_t exits_so_far(struct vbpf_trace *t, unsigned int *seen)
 	uint64_t total = 0;
 
 	*seen = 0;
-	for (size_t i = 0; i < sizeof(idx) / sizeof(idx[0]); i++) {
+	for (size_t i = 0; i < HV_ARRAY_SIZE(idx); i++) {
 		uint64_t sum = 0;
 
 		if (bpf_map__lookup_elem(t->skel->maps.stats, &idx[i], sizeof(idx[i]), t->cpu_vals,
@@ -451,17 +451,8 @@ static int cmp_port(const void *a, const void *b)
 {
 	const struct vbpf_port_stat *x = a, *y = b;
 
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	if (x->vcpu != y->vcpu)
-		return x->vcpu < y->vcpu ? -1 : 1;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	if (x->rw != y->rw)
-		return x->rw < y->rw ? -1 : 1;
-	return 0;
+	return HV_CMP(x->pid, y->pid) ?: HV_CMP(x->vcpu, y->vcpu) ?: HV_CMP(x->kind, y->kind) ?:
+	       HV_CMP(x->addr, y->addr) ?: HV_CMP(x->rw, y->rw);
 }
 
 /* Grow *arr (of @size-byte items) to hold one more than *len. 0 or -ENOMEM. */

@@ -792,7 +792,7 @@ static double parse_secs(const char *opt, const char *s)
 
 static enum vbpf_latency parse_latency(const char *s)
 {
-	for (size_t i = 0; i < sizeof(latency_names) / sizeof(latency_names[0]); i++)
+	for (size_t i = 0; i < HV_ARRAY_SIZE(latency_names); i++)
 		if (!strcmp(s, latency_names[i]))
 			return (enum vbpf_latency)i;
 	cli_usage_error("--latency: '%s' is not sampled, all or off", s);

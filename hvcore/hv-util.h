@@ -17,6 +17,8 @@
 #define HV_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define HV_MAX(a, b) ((a) > (b) ? (a) : (b))
 #define HV_DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+/* -1, 0 or 1 as a < b, a == b, a > b; chain with ?: for qsort comparators. */
+#define HV_CMP(a, b) (((a) > (b)) - ((a) < (b)))
 
 /* kmod-style scope cleanup for scratch buffers and fds local to one function. */
 static inline void hv_freep(void *p)
