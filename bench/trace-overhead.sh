@@ -177,22 +177,26 @@ for i, (name, v, d) in enumerate(phases):
 def q(v):
     v = sorted(v)
     return v[(len(v) - 1) // 4], st.median(v), v[(3 * len(v)) // 4]
+ref = {n: st.median(added[n]) for n in ("bpftrace", "perf-stat") if n in added}
 print()
-print("%-10s %9s %10s %21s %10s %19s" % ("TRACER", "ns/exit", "ADDED", "(quartiles, rounds)",
-                                         "ADDED-P10", "(quartiles)"))
+print("%-10s %9s %10s %21s %10s %16s %s" % ("TRACER", "ns/exit", "ADDED", "(quartiles, rounds)",
+                                            "ADDED-P10", "(quartiles)",
+                                            " ".join("x%-9s" % n for n in ref)))
 print("%-10s %9.1f %10s" % ("none", st.median(per.get("none", [0])), "-"))
 for name in ("vhv-trace", "vhv-all", "vhv-nolat", "vhv-ports", "bpftrace", "perf-stat"):
     if name not in added:
         continue
     lo, mid, hi = q(added[name])
     llo, lmid, lhi = q(low[name])
-    print("%-10s %9.1f %+10.1f %21s %+10.1f %19s" % (
+    ratios = " ".join("%-10s" % ("%.2f" % (mid / r) if r > 0 else "-") for r in ref.values())
+    print("%-10s %9.1f %+10.1f %21s %+10.1f %16s %s" % (
         name, st.median(per[name]), mid, "(%+.0f .. %+.0f, %d)" % (lo, hi, len(added[name])),
-        lmid, "(%+.0f .. %+.0f)" % (llo, lhi)))
+        lmid, "(%+.0f .. %+.0f)" % (llo, lhi), ratios))
 print()
 print("ns/exit: median over phases of the median block. ADDED: median over rounds of")
 print("(traced phase - mean of the untraced phases around it), from the phases' median")
-print("blocks; ADDED-P10: the same from their lowest-decile blocks.")
+print("blocks; ADDED-P10: the same from their lowest-decile blocks. xTOOL: ADDED as a")
+print("ratio of that tool's ADDED.")
 PY
 
 # vhv-trace must count every exit of a run: N port I/O + 1 HLT.
