@@ -3,6 +3,7 @@
 # bench/trace-overhead.sh: what tracing VM exits costs the guest's host thread.
 #
 #   bench/trace-overhead.sh [-b BUILD] [-r ROUNDS] [-p SECS] [-c CPU] [-n EXITS]
+#                           [-k PAIRS] [-a SECS]
 #
 # One long run of tests/tools/kvm-exitgen (port-I/O exits on one vCPU, pinned to
 # CPU -c, default 0) reports the thread's CPU time for every block of 10000
@@ -16,15 +17,21 @@
 #   vhv-ports    vhv-trace --ports (kvm_pio and kvm_mmio too)
 #   bpftrace     bpftrace counting kvm:kvm_userspace_exit per pid
 #   perf-stat    perf stat -e kvm:kvm_userspace_exit -p on the generator
-# A phase's figure is the median CPU time per exit of the blocks inside it
-# (and, less disturbed by other tenants of a shared host, whose noise only
-# ever adds time, its lowest decile); a tracer's added cost in a round is its
-# phase's figure minus the mean of the untraced phases just before and after. The same process and VM throughout,
-# pinned, and phases that alternate: on a shared VM host, separate runs of
-# the generator differ by hundreds of ns per exit, blocks of one run by tens.
+# A phase's figure is the CPU time per exit of the blocks inside it (their
+# mean: costs that come in bursts, like vhv-trace's timing windows, count in
+# full); a tracer's added cost in a round is its phase against the mean of
+# the untraced phases just before and after, also given as a ratio of
+# bpftrace's and perf stat's; the median over rounds is reported. The same
+# process and VM throughout, pinned, and phases that alternate: on a shared
+# VM host, separate runs of the generator differ by hundreds of ns per exit.
 # The generator's CPU time includes the BPF programs and perf's counting,
 # which run in its context, and the interruptions each tracer causes (IPIs
 # when vhv-trace attaches or detaches its sampling programs).
+#
+# Then, closer still: vhv-trace itself paused (SIGUSR1: its programs
+# detached) and resumed, every -a seconds (default 0.5) for -k pairs
+# (default 20), in one tracer process and one generator run with blocks of
+# 2000 exits: what the running tool adds, free of start-up and of slow drift.
 #
 # Then it checks that vhv-trace loses no event (separate runs of -n EXITS,
 # default 200000, whose counts must equal the generator's), and reports the
@@ -34,15 +41,17 @@
 # (scripts/install-deps.sh bench). No timed assertion: figures only.
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=$src/build rounds=5 phase=3 cpu=0 n=200000 block=10000
-while getopts "b:r:p:c:n:h" o; do
+build=$src/build rounds=5 phase=3 cpu=0 n=200000 block=10000 pairs=20 alt=0.5
+while getopts "b:r:p:c:n:k:a:h" o; do
 	case $o in
 	b) build=$(cd "$OPTARG" && pwd) ;;
 	r) rounds=$OPTARG ;;
 	p) phase=$OPTARG ;;
 	c) cpu=$OPTARG ;;
 	n) n=$OPTARG ;;
-	*) sed -n '3,33p' "$0"; exit 0 ;;
+	k) pairs=$OPTARG ;;
+	a) alt=$OPTARG ;;
+	*) sed -n '3,41p' "$0"; exit 0 ;;
 	esac
 done
 gen=$build/tests/tools/kvm-exitgen
@@ -153,9 +162,6 @@ for line in open(sys.argv[1]):
     end, cpu = int(kv["t_ns"]), int(kv["cpu_ns"])
     blocks.append((end - cpu, end, cpu / int(sys.argv[3])))
 phases, open_ = [], {}
-def decile(v):
-    v = sorted(v)
-    return v[len(v) // 10]
 for line in open(sys.argv[2]):
     name, r, what, t = line.split()
     if what == "begin":
@@ -163,9 +169,9 @@ for line in open(sys.argv[2]):
     else:
         inside = [b[2] for b in blocks if b[0] >= open_[name] and b[1] <= int(t)]
         if inside:
-            phases.append((name, st.median(inside), decile(inside)))
-added, low, per = {}, {}, {}
-for i, (name, v, d) in enumerate(phases):
+            phases.append((name, st.mean(inside)))
+added, per = {}, {}
+for i, (name, v) in enumerate(phases):
     per.setdefault(name, []).append(v)
     if name == "none":
         continue
@@ -173,30 +179,93 @@ for i, (name, v, d) in enumerate(phases):
     after = next((p for p in phases[i + 1:] if p[0] == "none"), None)
     if before and after:
         added.setdefault(name, []).append(v - (before[1] + after[1]) / 2)
-        low.setdefault(name, []).append(d - (before[2] + after[2]) / 2)
 def q(v):
     v = sorted(v)
     return v[(len(v) - 1) // 4], st.median(v), v[(3 * len(v)) // 4]
 ref = {n: st.median(added[n]) for n in ("bpftrace", "perf-stat") if n in added}
 print()
-print("%-10s %9s %10s %21s %10s %16s %s" % ("TRACER", "ns/exit", "ADDED", "(quartiles, rounds)",
-                                            "ADDED-P10", "(quartiles)",
-                                            " ".join("x%-9s" % n for n in ref)))
+print("%-10s %9s %10s %21s %s" % ("TRACER", "ns/exit", "ADDED", "(quartiles, rounds)",
+                                  " ".join("x%-9s" % n for n in ref)))
 print("%-10s %9.1f %10s" % ("none", st.median(per.get("none", [0])), "-"))
 for name in ("vhv-trace", "vhv-all", "vhv-nolat", "vhv-ports", "bpftrace", "perf-stat"):
     if name not in added:
         continue
     lo, mid, hi = q(added[name])
-    llo, lmid, lhi = q(low[name])
     ratios = " ".join("%-10s" % ("%.2f" % (mid / r) if r > 0 else "-") for r in ref.values())
-    print("%-10s %9.1f %+10.1f %21s %+10.1f %16s %s" % (
-        name, st.median(per[name]), mid, "(%+.0f .. %+.0f, %d)" % (lo, hi, len(added[name])),
-        lmid, "(%+.0f .. %+.0f)" % (llo, lhi), ratios))
+    print("%-10s %9.1f %+10.1f %21s %s" % (name, st.median(per[name]), mid,
+                                            "(%+.0f .. %+.0f, %d)" % (lo, hi, len(added[name])),
+                                            ratios))
 print()
-print("ns/exit: median over phases of the median block. ADDED: median over rounds of")
-print("(traced phase - mean of the untraced phases around it), from the phases' median")
-print("blocks; ADDED-P10: the same from their lowest-decile blocks. xTOOL: ADDED as a")
-print("ratio of that tool's ADDED.")
+print("ns/exit: median over phases of the phase's CPU time per exit. ADDED: median over")
+print("rounds of (traced phase - mean of the untraced phases around it). xTOOL: ADDED as")
+print("a ratio of that tool's ADDED.")
+PY
+
+# vhv-trace paused and resumed with SIGUSR1, alternating, in one process.
+echo
+echo "vhv-trace resumed against paused, $pairs pairs of ${alt} s phases, blocks of 2000 exits:"
+taskset -c "$cpu" "$gen" -c 1 -k 0 -n 4000000000 -m 0 --mode long -b 2000 \
+	>"$tmp/blocks2" 2>"$tmp/gen.err" &
+genpid=$!
+sleep 1
+: >"$tmp/phases2"
+mark2() {	# NAME K begin|end
+	echo "$1 $2 $3 $(date +%s%N)" >>"$tmp/phases2"
+}
+for m in "vhv-trace" "vhv-all --latency=all" "vhv-nolat --latency=off"; do
+	set -- $m
+	name=$1
+	shift
+	start_tracer 'tracing VM exits' "$trace" -J "$@" || continue
+	kill -USR1 "$tracer"
+	sleep 0.5
+	for ((k = 0; k <= pairs; k++)); do
+		mark2 "$name/paused" "$k" begin
+		sleep "$alt"
+		mark2 "$name/paused" "$k" end
+		[ "$k" = "$pairs" ] && break
+		kill -USR1 "$tracer"	# resume
+		sleep 0.1	# attaching, and the window of the first period
+		mark2 "$name" "$k" begin
+		sleep "$alt"
+		mark2 "$name" "$k" end
+		kill -USR1 "$tracer"	# pause
+		sleep 0.1
+	done
+	stop_tracer
+done
+kill "$genpid" 2>/dev/null
+wait "$genpid" 2>/dev/null
+genpid=
+python3 - "$tmp/blocks2" "$tmp/phases2" 2000 <<'PY'
+import statistics as st, sys
+blocks = []
+for line in open(sys.argv[1]):
+    kv = dict(f.split("=") for f in line.split()[1:])
+    end, cpu = int(kv["t_ns"]), int(kv["cpu_ns"])
+    blocks.append((end - cpu, end, cpu / int(sys.argv[3])))
+phases, open_ = [], {}
+for line in open(sys.argv[2]):
+    name, k, what, t = line.split()
+    if what == "begin":
+        open_[name] = int(t)
+    else:
+        inside = [b[2] for b in blocks if b[0] >= open_[name] and b[1] <= int(t)]
+        if inside:
+            phases.append((name, st.mean(inside)))
+added = {}
+for i, (name, v) in enumerate(phases):
+    if name.endswith("/paused"):
+        continue
+    ref = name + "/paused"
+    if i and i + 1 < len(phases) and phases[i - 1][0] == ref and phases[i + 1][0] == ref:
+        added.setdefault(name, []).append(v - (phases[i - 1][1] + phases[i + 1][1]) / 2)
+print("%-10s %10s %22s" % ("TRACER", "ADDED ns", "(quartiles, pairs)"))
+for name in ("vhv-trace", "vhv-all", "vhv-nolat"):
+    if name in added:
+        v = sorted(added[name])
+        print("%-10s %+10.1f %22s" % (name, st.median(v), "(%+.0f .. %+.0f, %d)" % (
+            v[(len(v) - 1) // 4], v[(3 * len(v)) // 4], len(v))))
 PY
 
 # vhv-trace must count every exit of a run: N port I/O + 1 HLT.

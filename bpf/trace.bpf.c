@@ -47,6 +47,7 @@ const volatile bool lat_sampled = false;  /* count pending stamps for the loader
 __u32 lat_epoch = 0;
 __u32 lat_kinds = 0;    /* LAT_USER, LAT_HW: whose closing program is attached */
 __s64 lat_pending = 0;  /* stamps of the current window not closed yet */
+__u32 paused = 0;       /* vbpf_trace_pause(): classic tracepoints stay attached, ignoring events */
 
 /* arch/x86/entry/syscalls/syscall_64.tbl; include/uapi/linux/kvm.h _IO(KVMIO, 0x80) */
 #define NR_IOCTL_X86_64 16
@@ -370,7 +371,7 @@ int vhv_hw_exit(struct trace_event_raw_kvm_exit *ctx)
 	struct trace_thread *t;
 	struct trace_key k;
 
-	if (pid_filtered(id >> 32))
+	if (paused || pid_filtered(id >> 32))
 		return 0;
 	k.pid = id >> 32;
 	k.vcpu = (__s32)BPF_CORE_READ(ctx, vcpu_id);

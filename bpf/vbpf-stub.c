@@ -87,6 +87,11 @@ int vbpf_trace_wait(struct vbpf_trace *t, uint64_t ns)
 	return -EOPNOTSUPP;
 }
 
+int vbpf_trace_pause(struct vbpf_trace *t, bool pause)
+{
+	return -EOPNOTSUPP;
+}
+
 uint32_t vbpf_trace_lat_rate(const struct vbpf_trace *t)
 {
 	return 0;

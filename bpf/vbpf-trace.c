@@ -47,6 +47,7 @@ struct vbpf_trace {
 	unsigned int closers;     /* the closing sources loaded (1 << VBPF_SRC_*) */
 	bool timing;              /* closers attached and lat_epoch odd */
 	bool lat_failed;          /* re-attaching failed: timing has stopped */
+	bool paused;              /* vbpf_trace_pause: nothing attached */
 	uint64_t last_exits, last_ns;  /* exit count and time at the last period */
 	uint64_t *cpu_vals;       /* ncpus values of a per-CPU map */
 };
@@ -268,6 +269,53 @@ static int sleep_until(uint64_t until)
 	return nanosleep(&ts, NULL) < 0 ? -errno : 0;
 }
 
+/*
+ * Raw tracepoints are detached while paused and attached again after, which
+ * takes no privilege from Linux 6.5 on (CAP_BPF, kept, before). A classic
+ * tracepoint's program cannot be attached again once privileges are dropped
+ * (perf_event_open): it stays attached and the paused flag makes it ignore
+ * its events.
+ */
+int vbpf_trace_pause(struct vbpf_trace *t, bool pause)
+{
+	int rc = 0;
+
+	if (!t || pause == t->paused)
+		return 0;
+	if (pause) {
+		__atomic_store_n(&t->skel->bss->paused, 1, __ATOMIC_SEQ_CST);
+		timing_off(t, true);
+		for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++) {
+			struct bpf_link **lp = src_link(t->skel, s);
+
+			if (srcs[s].classic)
+				continue;
+			bpf_link__destroy(*lp);
+			*lp = NULL;
+		}
+		t->paused = true;
+		return 0;
+	}
+	for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++) {
+		int r;
+
+		/* Closers are attached by timing_on(), when their exits are timed. */
+		if (!(t->sources & (1u << s)) || (t->closers & (1u << s)))
+			continue;
+		r = attach_src(t, s);
+		if (r < 0) {
+			hv_warn("cannot attach to %s again: %s", vbpf_src_name(s), strerror(-r));
+			rc = r;
+		}
+	}
+	__atomic_store_n(&t->skel->bss->paused, 0, __ATOMIC_SEQ_CST);
+	t->paused = false;
+	t->last_ns = 0;  /* the exit rate is learnt again */
+	if (t->latency == VBPF_LAT_ALL)
+		timing_on(t, (1u << VBPF_SRC_USERSPACE_EXIT) | (1u << VBPF_SRC_KVM_EXIT));
+	return rc;
+}
+
 uint32_t vbpf_trace_lat_rate(const struct vbpf_trace *t)
 {
 	return t && t->latency == VBPF_LAT_SAMPLED && t->closers && !t->lat_failed ? t->lat_rate : 0;
@@ -277,7 +325,7 @@ int vbpf_trace_wait(struct vbpf_trace *t, uint64_t ns)
 {
 	uint64_t now = hv_now_ns(), end = now + ns;
 
-	if (!t || t->latency != VBPF_LAT_SAMPLED || !t->closers || t->lat_failed)
+	if (!t || t->paused || t->latency != VBPF_LAT_SAMPLED || !t->closers || t->lat_failed)
 		return sleep_until(end);
 	/* Periods of up to PERIOD_NS, each sized from the exit rate of the one before. */
 	while (now < end) {

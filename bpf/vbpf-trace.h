@@ -104,6 +104,13 @@ const char *vbpf_trace_source_note(const struct vbpf_trace *t, unsigned int src)
  */
 int vbpf_trace_wait(struct vbpf_trace *t, uint64_t ns);
 
+/*
+ * Pause (detach every program: exits go uncounted and cost nothing) or
+ * resume (attach them again; sampling re-learns the exit rate). 0, or -errno
+ * when a program cannot be attached again (those that could are).
+ */
+int vbpf_trace_pause(struct vbpf_trace *t, bool pause);
+
 /* Timed exits per second the sampling aims at; 0 when not sampling. */
 uint32_t vbpf_trace_lat_rate(const struct vbpf_trace *t);
 

@@ -37,11 +37,14 @@ enum {
 #define TICK_MS 200          /* snapshot cadence of the interval loop */
 #define NAME_MAX_LEN 16
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, pause_req;
 
 static void on_signal(int sig)
 {
-	stop = 1;
+	if (sig == SIGUSR1)
+		pause_req = !pause_req;
+	else
+		stop = 1;
 }
 
 static void usage(void)
@@ -70,6 +73,8 @@ static void usage(void)
 	       "     --verbose           more log detail on stderr (twice: debug)\n"
 	       " -h, --help              display this help\n"
 	       " -V, --version           display version\n"
+	       "\n"
+	       "SIGUSR1 pauses tracing and resumes it.\n"
 	       "\n"
 	       "Exit status: 0 done, 1 could not run (no BPF, not root, bad usage).\n"
 	       "See vhv-trace(8).\n",
@@ -194,6 +199,7 @@ struct live {
 	const char *prom;
 	bool ports;
 	enum vbpf_latency latency;
+	bool paused;                       /* SIGUSR1 toggles */
 	struct names names;
 	struct vbpf_trace_snapshot prev;   /* at the last interval boundary */
 	uint64_t t0, t_prev;               /* monotonic ns */
@@ -477,6 +483,7 @@ static int run_live(const struct vbpf_trace_opts *topts, double duration, double
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	fprintf(stderr, "%s: tracing VM exits from %s%s\n", cli_prog(), srcs,
 		duration > 0 ? "" : "; Ctrl-C to stop");
 	free(srcs);
@@ -496,7 +503,12 @@ static int run_live(const struct vbpf_trace_opts *topts, double duration, double
 			break;
 		if (end_ns && end_ns - now < wait_ns)
 			wait_ns = end_ns - now;
-		vbpf_trace_wait(lv.tr, wait_ns);  /* -EINTR: stop is set */
+		vbpf_trace_wait(lv.tr, wait_ns);  /* -EINTR: a signal */
+		if (pause_req != lv.paused) {
+			lv.paused = pause_req;
+			vbpf_trace_pause(lv.tr, lv.paused);
+			fprintf(stderr, "%s: %s\n", cli_prog(), lv.paused ? "paused" : "resumed");
+		}
 		now = hv_now_ns();
 		rc = vbpf_trace_snapshot(lv.tr, &snap);
 		if (rc < 0) {
