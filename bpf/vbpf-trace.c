@@ -147,17 +147,23 @@ static int attach_src(struct vbpf_trace *t, unsigned int src)
 	return 0;
 }
 
+static void detach_src(struct vbpf_trace *t, unsigned int src)
+{
+	struct bpf_link **lp = src_link(t->skel, src);
+
+	bpf_link__destroy(*lp);
+	*lp = NULL;
+}
+
 static void detach_closers(struct vbpf_trace *t)
 {
-	for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++) {
-		struct bpf_link **lp = src_link(t->skel, s);
-
-		if (!(t->closers & (1u << s)) || !*lp)
-			continue;
-		bpf_link__destroy(*lp);
-		*lp = NULL;
-	}
+	for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++)
+		if (t->closers & (1u << s))
+			detach_src(t, s);
 }
+
+/* Exit sources whose closers timing_on() attaches in --latency=all. */
+#define ALL_EXITS ((1u << VBPF_SRC_USERSPACE_EXIT) | (1u << VBPF_SRC_KVM_EXIT))
 
 /* The closer of each kind of exit, with the exit source whose events show that kind occurs. */
 static const struct closer {
@@ -182,14 +188,12 @@ static int timing_on(struct vbpf_trace *t, unsigned int seen)
 		return 0;
 	for (size_t i = 0; i < HV_ARRAY_SIZE(closers); i++) {
 		const struct closer *c = &closers[i];
-		struct bpf_link **lp = src_link(t->skel, c->src);
 		int rc;
 
 		if (!(t->closers & (1u << c->src)))
 			continue;
 		if (!(seen & (1u << c->exit_src))) {
-			bpf_link__destroy(*lp);
-			*lp = NULL;
+			detach_src(t, c->src);
 			continue;
 		}
 		rc = attach_src(t, c->src);
@@ -197,7 +201,7 @@ static int timing_on(struct vbpf_trace *t, unsigned int seen)
 			hv_warn("latency timing stopped: cannot attach to %s again: %s",
 				vbpf_src_name(c->src), strerror(-rc));
 			t->lat_failed = true;
-			t->skel->bss->lat_kinds = 0;
+			__atomic_store_n(&t->skel->bss->lat_kinds, 0, __ATOMIC_SEQ_CST);
 			detach_closers(t);
 			return rc;
 		}
@@ -285,14 +289,9 @@ int vbpf_trace_pause(struct vbpf_trace *t, bool pause)
 	if (pause) {
 		__atomic_store_n(&t->skel->bss->paused, 1, __ATOMIC_SEQ_CST);
 		timing_off(t, true);
-		for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++) {
-			struct bpf_link **lp = src_link(t->skel, s);
-
-			if (srcs[s].classic)
-				continue;
-			bpf_link__destroy(*lp);
-			*lp = NULL;
-		}
+		for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++)
+			if (!srcs[s].classic)
+				detach_src(t, s);
 		t->paused = true;
 		return 0;
 	}
@@ -312,7 +311,7 @@ int vbpf_trace_pause(struct vbpf_trace *t, bool pause)
 	t->paused = false;
 	t->last_ns = 0;  /* the exit rate is learnt again */
 	if (t->latency == VBPF_LAT_ALL)
-		timing_on(t, (1u << VBPF_SRC_USERSPACE_EXIT) | (1u << VBPF_SRC_KVM_EXIT));
+		timing_on(t, ALL_EXITS);
 	return rc;
 }
 
@@ -479,7 +478,7 @@ int vbpf_trace_open(const struct hv_root *root, const struct vbpf_trace_opts *o,
 		hv_dbg("attached to %s", vbpf_src_name(s));
 	}
 	if (t->latency == VBPF_LAT_ALL)
-		timing_on(t, (1u << VBPF_SRC_USERSPACE_EXIT) | (1u << VBPF_SRC_KVM_EXIT));
+		timing_on(t, ALL_EXITS);
 	else
 		detach_closers(t);
 	rc = 0;
