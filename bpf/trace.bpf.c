@@ -45,7 +45,7 @@ const volatile bool lat_sampled = false;  /* count pending stamps for the loader
 
 /* Written by the loader through the mmap'ed .bss (see the top comment). */
 __u32 lat_epoch = 0;
-__u32 lat_kinds = 0;    /* LAT_USER, LAT_HW: whose closing program is attached */
+__u32 lat_kinds = 0;    /* TRACE_LAT_*: whose closing program is attached */
 __s64 lat_pending = 0;  /* stamps of the current window not closed yet */
 __u32 paused = 0;       /* vbpf_trace_pause(): classic tracepoints stay attached, ignoring events */
 
