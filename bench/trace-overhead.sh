@@ -69,6 +69,83 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The analysis of generator blocks against tracer phases (both parts below).
+cat >"$tmp/phases.py" <<'PY'
+import statistics as st, sys
+
+def phase_figures(blocks_file, phases_file, block):
+    """[(name, CPU ns per exit)] for each phase, in order: the mean of the
+    blocks inside it (bursts, like timing windows, count in full)."""
+    blocks = []  # (start, end, ns per exit)
+    for line in open(blocks_file):
+        kv = dict(f.split("=") for f in line.split()[1:])
+        end, cpu = int(kv["t_ns"]), int(kv["cpu_ns"])
+        blocks.append((end - cpu, end, cpu / block))
+    phases, begin = [], {}
+    for line in open(phases_file):
+        name, _, what, t = line.split()
+        if what == "begin":
+            begin[name] = int(t)
+            continue
+        inside = [b[2] for b in blocks if b[0] >= begin[name] and b[1] <= int(t)]
+        if inside:
+            phases.append((name, st.mean(inside)))
+    return phases
+
+def quartiles(v):
+    v = sorted(v)
+    return v[(len(v) - 1) // 4], st.median(v), v[(3 * len(v)) // 4]
+
+
+def rounds():
+    phases = phase_figures(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    added, per = {}, {}
+    for i, (name, v) in enumerate(phases):
+        per.setdefault(name, []).append(v)
+        if name == "none":
+            continue
+        before = next((p for p in reversed(phases[:i]) if p[0] == "none"), None)
+        after = next((p for p in phases[i + 1:] if p[0] == "none"), None)
+        if before and after:
+            added.setdefault(name, []).append(v - (before[1] + after[1]) / 2)
+    ref = {n: st.median(added[n]) for n in ("bpftrace", "perf-stat") if n in added}
+    print()
+    print("%-10s %9s %10s %21s %s" % ("TRACER", "ns/exit", "ADDED", "(quartiles, rounds)",
+                                      " ".join("x%-9s" % n for n in ref)))
+    print("%-10s %9.1f %10s" % ("none", st.median(per.get("none", [0])), "-"))
+    for name in ("vhv-trace", "vhv-all", "vhv-nolat", "vhv-ports", "bpftrace", "perf-stat"):
+        if name not in added:
+            continue
+        lo, mid, hi = quartiles(added[name])
+        ratios = " ".join("%-10s" % ("%.2f" % (mid / r) if r > 0 else "-") for r in ref.values())
+        print("%-10s %9.1f %+10.1f %21s %s" % (name, st.median(per[name]), mid,
+                                                "(%+.0f .. %+.0f, %d)" % (lo, hi, len(added[name])),
+                                                ratios))
+    print()
+    print("ns/exit: median over phases of the phase's CPU time per exit. ADDED: median over")
+    print("rounds of (traced phase - mean of the untraced phases around it). xTOOL: ADDED as")
+    print("a ratio of that tool's ADDED.")
+
+
+def pairs():
+    phases = phase_figures(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    added = {}
+    for i, (name, v) in enumerate(phases):
+        if name.endswith("/paused"):
+            continue
+        ref = name + "/paused"
+        if i and i + 1 < len(phases) and phases[i - 1][0] == ref and phases[i + 1][0] == ref:
+            added.setdefault(name, []).append(v - (phases[i - 1][1] + phases[i + 1][1]) / 2)
+    print("%-10s %10s %22s" % ("TRACER", "ADDED ns", "(quartiles, pairs)"))
+    for name in ("vhv-trace", "vhv-all", "vhv-nolat"):
+        if name in added:
+            lo, mid, hi = quartiles(added[name])
+            print("%-10s %+10.1f %22s" % (name, mid, "(%+.0f .. %+.0f, %d)" % (lo, hi, len(added[name]))))
+
+
+{"rounds": rounds, "pairs": pairs}[sys.argv[1]]()
+PY
+
 # start_tracer READY CMD...: a background tracer; wait until READY (an ERE) shows
 # in its output, or for a second when READY is "-" (perf stat prints nothing).
 start_tracer() {
@@ -154,52 +231,7 @@ kill "$genpid" 2>/dev/null
 wait "$genpid" 2>/dev/null
 genpid=
 
-python3 - "$tmp/blocks" "$tmp/phases" "$block" <<'PY'
-import statistics as st, sys
-blocks = []  # (start, end, ns per exit)
-for line in open(sys.argv[1]):
-    kv = dict(f.split("=") for f in line.split()[1:])
-    end, cpu = int(kv["t_ns"]), int(kv["cpu_ns"])
-    blocks.append((end - cpu, end, cpu / int(sys.argv[3])))
-phases, open_ = [], {}
-for line in open(sys.argv[2]):
-    name, r, what, t = line.split()
-    if what == "begin":
-        open_[name] = int(t)
-    else:
-        inside = [b[2] for b in blocks if b[0] >= open_[name] and b[1] <= int(t)]
-        if inside:
-            phases.append((name, st.mean(inside)))
-added, per = {}, {}
-for i, (name, v) in enumerate(phases):
-    per.setdefault(name, []).append(v)
-    if name == "none":
-        continue
-    before = next((p for p in reversed(phases[:i]) if p[0] == "none"), None)
-    after = next((p for p in phases[i + 1:] if p[0] == "none"), None)
-    if before and after:
-        added.setdefault(name, []).append(v - (before[1] + after[1]) / 2)
-def q(v):
-    v = sorted(v)
-    return v[(len(v) - 1) // 4], st.median(v), v[(3 * len(v)) // 4]
-ref = {n: st.median(added[n]) for n in ("bpftrace", "perf-stat") if n in added}
-print()
-print("%-10s %9s %10s %21s %s" % ("TRACER", "ns/exit", "ADDED", "(quartiles, rounds)",
-                                  " ".join("x%-9s" % n for n in ref)))
-print("%-10s %9.1f %10s" % ("none", st.median(per.get("none", [0])), "-"))
-for name in ("vhv-trace", "vhv-all", "vhv-nolat", "vhv-ports", "bpftrace", "perf-stat"):
-    if name not in added:
-        continue
-    lo, mid, hi = q(added[name])
-    ratios = " ".join("%-10s" % ("%.2f" % (mid / r) if r > 0 else "-") for r in ref.values())
-    print("%-10s %9.1f %+10.1f %21s %s" % (name, st.median(per[name]), mid,
-                                            "(%+.0f .. %+.0f, %d)" % (lo, hi, len(added[name])),
-                                            ratios))
-print()
-print("ns/exit: median over phases of the phase's CPU time per exit. ADDED: median over")
-print("rounds of (traced phase - mean of the untraced phases around it). xTOOL: ADDED as")
-print("a ratio of that tool's ADDED.")
-PY
+python3 "$tmp/phases.py" rounds "$tmp/blocks" "$tmp/phases" "$block"
 
 # vhv-trace paused and resumed with SIGUSR1, alternating, in one process.
 echo
@@ -237,36 +269,7 @@ done
 kill "$genpid" 2>/dev/null
 wait "$genpid" 2>/dev/null
 genpid=
-python3 - "$tmp/blocks2" "$tmp/phases2" 2000 <<'PY'
-import statistics as st, sys
-blocks = []
-for line in open(sys.argv[1]):
-    kv = dict(f.split("=") for f in line.split()[1:])
-    end, cpu = int(kv["t_ns"]), int(kv["cpu_ns"])
-    blocks.append((end - cpu, end, cpu / int(sys.argv[3])))
-phases, open_ = [], {}
-for line in open(sys.argv[2]):
-    name, k, what, t = line.split()
-    if what == "begin":
-        open_[name] = int(t)
-    else:
-        inside = [b[2] for b in blocks if b[0] >= open_[name] and b[1] <= int(t)]
-        if inside:
-            phases.append((name, st.mean(inside)))
-added = {}
-for i, (name, v) in enumerate(phases):
-    if name.endswith("/paused"):
-        continue
-    ref = name + "/paused"
-    if i and i + 1 < len(phases) and phases[i - 1][0] == ref and phases[i + 1][0] == ref:
-        added.setdefault(name, []).append(v - (phases[i - 1][1] + phases[i + 1][1]) / 2)
-print("%-10s %10s %22s" % ("TRACER", "ADDED ns", "(quartiles, pairs)"))
-for name in ("vhv-trace", "vhv-all", "vhv-nolat"):
-    if name in added:
-        v = sorted(added[name])
-        print("%-10s %+10.1f %22s" % (name, st.median(v), "(%+.0f .. %+.0f, %d)" % (
-            v[(len(v) - 1) // 4], v[(3 * len(v)) // 4], len(v))))
-PY
+python3 "$tmp/phases.py" pairs "$tmp/blocks2" "$tmp/phases2" 2000
 
 # vhv-trace must count every exit of a run: N port I/O + 1 HLT.
 echo
