@@ -182,6 +182,14 @@ static bool is_name_char(char c)
 	       c == '_';
 }
 
+/* Append the current character to @w and step over it, counting lines. */
+static int take_char(struct parser *ps, struct word *w)
+{
+	if (*ps->p == '\n')
+		ps->line++;
+	return sbuf_addc(&w->s, *ps->p++);
+}
+
 static int expand_var(struct parser *ps, struct word *w)
 {
 	char name[64];
@@ -307,9 +315,7 @@ static int lex_cmd(struct parser *ps, struct cmd *c)
 				w->quoted = true;
 				ps->p++;
 				while (ps->p < ps->end && *ps->p != '\'') {
-					if (*ps->p == '\n')
-						ps->line++;
-					rc = sbuf_addc(&w->s, *ps->p++);
+					rc = take_char(ps, w);
 					if (rc < 0 || w->s.len > BOOT_MAX_WORD)
 						return rc < 0 ? rc : -EFBIG;
 				}
@@ -331,9 +337,7 @@ static int lex_cmd(struct parser *ps, struct cmd *c)
 						ps->p++;
 						rc = expand_var(ps, w);
 					} else {
-						if (*ps->p == '\n')
-							ps->line++;
-						rc = sbuf_addc(&w->s, *ps->p++);
+						rc = take_char(ps, w);
 					}
 					if (rc < 0 || w->s.len > BOOT_MAX_WORD)
 						return rc < 0 ? rc : -EFBIG;

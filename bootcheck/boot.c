@@ -554,6 +554,23 @@ static bool checkable(const struct boot_state *st, size_t i)
 	return !e->unresolved && e->nloads > 0;
 }
 
+/*
+ * The analysis of entry @i when it boots a Linux kernel that can be checked:
+ * checkable, and not a chainloader (except xen.efi with its dom0 kernel).
+ * NULL otherwise.
+ */
+static struct entry_info *linux_entry(struct boot_state *st, size_t i)
+{
+	struct entry_info *ei;
+
+	if (!checkable(st, i))
+		return NULL;
+	ei = analyse(st, i);
+	if (st->cfg->entries[i].loader == BOOT_LDR_CHAIN && (!ei->xen_efi || ei->kernel < 0))
+		return NULL;
+	return ei;
+}
+
 /* A "path" field built with printf. */
 static void boot_field_pathf(struct hv_finding *f, const char *fmt, ...) HV_PRINTF(2, 3);
 
@@ -909,15 +926,12 @@ static int chk_kernel(struct hv_check_ctx *ctx)
 	if (!st->cfg)
 		return 0;  /* boot.config said why */
 	for (i = 0; i < st->cfg->nentries; i++) {
-		const struct boot_entry *e = &st->cfg->entries[i];
 		struct entry_info *ei;
 		const struct file_info *fi;
 		struct hv_finding *f;
 
-		if (!checkable(st, i))
-			continue;
-		ei = analyse(st, i);
-		if (e->loader == BOOT_LDR_CHAIN && (!ei->xen_efi || ei->kernel < 0))
+		ei = linux_entry(st, i);
+		if (!ei)
 			continue;
 		if (ei->kernel < 0) {
 			f = efind(ctx, st, i, HV_SEV_FAIL, "%s", ei->hv >= 0 ?
@@ -984,10 +998,8 @@ static int chk_initrd(struct hv_check_ctx *ctx)
 		char rootarg[256];
 		bool bad = false, ucode_seen = false, any = false;
 
-		if (!checkable(st, i))
-			continue;
-		ei = analyse(st, i);
-		if (e->loader == BOOT_LDR_CHAIN && (!ei->xen_efi || ei->kernel < 0))
+		ei = linux_entry(st, i);
+		if (!ei)
 			continue;
 		if (ei->kernel < 0 || ei->swapped)
 			continue;  /* reported by boot.kernel */
@@ -1259,7 +1271,6 @@ static int chk_modules(struct hv_check_ctx *ctx)
 	if (!st->cfg)
 		return 0;  /* boot.config said why */
 	for (i = 0; i < st->cfg->nentries; i++) {
-		const struct boot_entry *e = &st->cfg->entries[i];
 		struct entry_info *ei;
 		struct hv_finding *f;
 		struct modset ms = { 0 };
@@ -1269,10 +1280,8 @@ static int chk_modules(struct hv_check_ctx *ctx)
 		int bad = 0, nv, nvok = 0;
 		size_t k;
 
-		if (!checkable(st, i))
-			continue;
-		ei = analyse(st, i);
-		if (e->loader == BOOT_LDR_CHAIN && (!ei->xen_efi || ei->kernel < 0))
+		ei = linux_entry(st, i);
+		if (!ei)
 			continue;
 		rel = kernel_release(ei);
 		if (!rel || ei->swapped)
@@ -1424,7 +1433,6 @@ static int chk_rootdev(struct hv_check_ctx *ctx)
 	if (!st->cfg)
 		return 0;  /* boot.config said why */
 	for (i = 0; i < st->cfg->nentries; i++) {
-		const struct boot_entry *e = &st->cfg->entries[i];
 		struct entry_info *ei;
 		struct hv_finding *f;
 		char rootarg[256];
@@ -1432,10 +1440,8 @@ static int chk_rootdev(struct hv_check_ctx *ctx)
 		bool verified;
 		int rc;
 
-		if (!checkable(st, i))
-			continue;
-		ei = analyse(st, i);
-		if (e->loader == BOOT_LDR_CHAIN && (!ei->xen_efi || ei->kernel < 0))
+		ei = linux_entry(st, i);
+		if (!ei)
 			continue;
 		if (!ei->kargs || !boot_cmdline_get(ei->kargs, "root", rootarg, sizeof(rootarg))) {
 			if (ei->kernel >= 0)
