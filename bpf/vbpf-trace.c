@@ -45,9 +45,7 @@ struct vbpf_trace {
 	enum vbpf_latency latency;
 	uint32_t lat_rate;
 	unsigned int closers;     /* the closing sources loaded (1 << VBPF_SRC_*) */
-	bool timing;              /* closers attached and lat_epoch odd */
 	bool lat_failed;          /* re-attaching failed: timing has stopped */
-	bool paused;              /* vbpf_trace_pause: nothing attached */
 	uint64_t last_exits, last_ns;  /* exit count and time at the last period */
 	uint64_t *cpu_vals;       /* ncpus values of a per-CPU map */
 };
@@ -165,6 +163,17 @@ static void detach_closers(struct vbpf_trace *t)
 /* Exit sources whose closers timing_on() attaches in --latency=all. */
 #define ALL_EXITS ((1u << VBPF_SRC_USERSPACE_EXIT) | (1u << VBPF_SRC_KVM_EXIT))
 
+/* Exits are being stamped (lat_epoch odd; the closers of their kinds attached). */
+static bool timing(const struct vbpf_trace *t)
+{
+	return __atomic_load_n(&t->skel->bss->lat_epoch, __ATOMIC_SEQ_CST) & 1;
+}
+
+static bool paused(const struct vbpf_trace *t)
+{
+	return __atomic_load_n(&t->skel->bss->paused, __ATOMIC_SEQ_CST);
+}
+
 /* The closer of each kind of exit, with the exit source whose events show that kind occurs. */
 static const struct closer {
 	unsigned int src, exit_src;
@@ -208,12 +217,11 @@ static int timing_on(struct vbpf_trace *t, unsigned int seen)
 		kinds |= c->kind;
 	}
 	__atomic_store_n(&t->skel->bss->lat_kinds, kinds, __ATOMIC_SEQ_CST);
-	if (t->timing)
+	if (timing(t))
 		return 0;
 	__atomic_store_n(&t->skel->bss->lat_pending, 0, __ATOMIC_SEQ_CST);
 	e = __atomic_load_n(&t->skel->bss->lat_epoch, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&t->skel->bss->lat_epoch, (e | 1) + (e & 1 ? 2 : 0), __ATOMIC_SEQ_CST);
-	t->timing = true;
+	__atomic_store_n(&t->skel->bss->lat_epoch, e + 1, __ATOMIC_SEQ_CST);  /* even -> odd */
 	return 0;
 }
 
@@ -222,7 +230,7 @@ static void timing_off(struct vbpf_trace *t, bool hurry)
 {
 	uint64_t deadline;
 
-	if (!t->timing)
+	if (!timing(t))
 		return;
 	__atomic_add_fetch(&t->skel->bss->lat_epoch, 1, __ATOMIC_SEQ_CST);
 	deadline = hv_now_ns() + GRACE_NS;
@@ -234,25 +242,31 @@ static void timing_off(struct vbpf_trace *t, bool hurry)
 			break;  /* a signal: stop waiting */
 	}
 	detach_closers(t);
-	t->timing = false;
+}
+
+/* The sum over CPUs of per-CPU map @m's value at @key (0 when absent). */
+static uint64_t percpu_sum(struct vbpf_trace *t, struct bpf_map *m, const void *key, size_t ksize)
+{
+	uint64_t sum = 0;
+
+	if (bpf_map__lookup_elem(m, key, ksize, t->cpu_vals,
+				 sizeof(*t->cpu_vals) * (size_t)t->ncpus, 0) < 0)
+		return 0;
+	for (int c = 0; c < t->ncpus; c++)
+		sum += t->cpu_vals[c];
+	return sum;
 }
 
 /* Total exits counted so far; *seen gets 1 << source of each exit source that saw any. */
 static uint64_t exits_so_far(struct vbpf_trace *t, unsigned int *seen)
 {
 	static const uint32_t idx[] = { TRACE_SRC_USERSPACE_EXIT, TRACE_SRC_KVM_EXIT };
-	size_t size = sizeof(*t->cpu_vals) * (size_t)t->ncpus;
 	uint64_t total = 0;
 
 	*seen = 0;
 	for (size_t i = 0; i < HV_ARRAY_SIZE(idx); i++) {
-		uint64_t sum = 0;
+		uint64_t sum = percpu_sum(t, t->skel->maps.stats, &idx[i], sizeof(idx[i]));
 
-		if (bpf_map__lookup_elem(t->skel->maps.stats, &idx[i], sizeof(idx[i]), t->cpu_vals,
-					 size, 0) < 0)
-			continue;
-		for (int c = 0; c < t->ncpus; c++)
-			sum += t->cpu_vals[c];
 		if (sum)
 			*seen |= 1u << idx[i];
 		total += sum;
@@ -284,7 +298,7 @@ int vbpf_trace_pause(struct vbpf_trace *t, bool pause)
 {
 	int rc = 0;
 
-	if (!t || pause == t->paused)
+	if (!t || pause == paused(t))
 		return 0;
 	if (pause) {
 		__atomic_store_n(&t->skel->bss->paused, 1, __ATOMIC_SEQ_CST);
@@ -292,7 +306,6 @@ int vbpf_trace_pause(struct vbpf_trace *t, bool pause)
 		for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++)
 			if (!srcs[s].classic)
 				detach_src(t, s);
-		t->paused = true;
 		return 0;
 	}
 	for (unsigned int s = 0; s < VBPF_SRC_COUNT; s++) {
@@ -308,7 +321,6 @@ int vbpf_trace_pause(struct vbpf_trace *t, bool pause)
 		}
 	}
 	__atomic_store_n(&t->skel->bss->paused, 0, __ATOMIC_SEQ_CST);
-	t->paused = false;
 	t->last_ns = 0;  /* the exit rate is learnt again */
 	if (t->latency == VBPF_LAT_ALL)
 		timing_on(t, ALL_EXITS);
@@ -324,7 +336,7 @@ int vbpf_trace_wait(struct vbpf_trace *t, uint64_t ns)
 {
 	uint64_t now = hv_now_ns(), end = now + ns;
 
-	if (!t || t->paused || t->latency != VBPF_LAT_SAMPLED || !t->closers || t->lat_failed)
+	if (!t || paused(t) || t->latency != VBPF_LAT_SAMPLED || !t->closers || t->lat_failed)
 		return sleep_until(end);
 	/* Periods of up to PERIOD_NS, each sized from the exit rate of the one before. */
 	while (now < end) {
@@ -568,23 +580,20 @@ static int read_ports(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
 	struct bpf_map *m = t->skel->maps.ports;
 	struct trace_port_key key, next;
 	void *prev = NULL;
-	uint64_t *vals;
 	size_t cap = 0;
 	int rc = 0;
 
 	if (!(t->sources & ((1u << VBPF_SRC_PIO) | (1u << VBPF_SRC_MMIO))))
 		return 0;
-	vals = calloc((size_t)t->ncpus, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
 	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
 		struct vbpf_port_stat *p;
+		uint64_t count;
 
 		key = next;
 		prev = &key;
-		if (bpf_map__lookup_elem(m, &key, sizeof(key), vals, sizeof(*vals) * (size_t)t->ncpus,
-					 0) < 0)
-			continue;
+		count = percpu_sum(t, m, &key, sizeof(key));
+		if (!count)
+			continue;  /* gone, or never counted */
 		rc = grow((void **)&snap->ports, &cap, snap->nports, sizeof(*p), TRACE_MAX_PORTS);
 		if (rc < 0)
 			break;
@@ -594,11 +603,8 @@ static int read_ports(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
 		p->kind = key.kind;
 		p->rw = key.rw;
 		p->addr = key.addr;
-		p->count = 0;
-		for (int c = 0; c < t->ncpus; c++)
-			p->count += vals[c];
+		p->count = count;
 	}
-	free(vals);
 	if (snap->nports)
 		qsort(snap->ports, snap->nports, sizeof(*snap->ports), cmp_port);
 	return rc;
@@ -606,7 +612,6 @@ static int read_ports(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
 
 int vbpf_trace_snapshot(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
 {
-	uint64_t *vals;
 	int rc;
 
 	memset(snap, 0, sizeof(*snap));
@@ -617,25 +622,14 @@ int vbpf_trace_snapshot(struct vbpf_trace *t, struct vbpf_trace_snapshot *snap)
 		rc = read_ports(t, snap);
 	if (rc < 0)
 		goto fail;
-	vals = calloc((size_t)t->ncpus, sizeof(*vals));
-	if (!vals) {
-		rc = -ENOMEM;
-		goto fail;
-	}
 	for (uint32_t i = 0; i < TRACE_STAT_COUNT; i++) {
-		uint64_t sum = 0;
+		uint64_t sum = percpu_sum(t, t->skel->maps.stats, &i, sizeof(i));
 
-		if (bpf_map__lookup_elem(t->skel->maps.stats, &i, sizeof(i), vals,
-					 sizeof(*vals) * (size_t)t->ncpus, 0) < 0)
-			continue;
-		for (int c = 0; c < t->ncpus; c++)
-			sum += vals[c];
 		if (i < TRACE_SRC_COUNT)
 			snap->events[i] = sum;
 		else
 			snap->drops = sum;
 	}
-	free(vals);
 	return 0;
 fail:
 	vbpf_trace_snapshot_free(snap);
