@@ -327,6 +327,19 @@ static void learn_names(struct live *lv, const struct vbpf_trace_snapshot *snap)
 	}
 }
 
+/* Read the aggregates into *snap and learn the names of new VMs. 0 or -errno (said). */
+static int read_snapshot(struct live *lv, struct vbpf_trace_snapshot *snap)
+{
+	int rc = vbpf_trace_snapshot(lv->tr, snap);
+
+	if (rc < 0) {
+		cli_error("reading BPF maps: %s", strerror(-rc));
+		return rc;
+	}
+	learn_names(lv, snap);
+	return 0;
+}
+
 static const char *port_rw(const struct vbpf_port_stat *p)
 {
 	static const char *const pio[] = { "in", "out" };
@@ -449,6 +462,7 @@ static int run_live(const struct vbpf_trace_opts *topts, double duration, double
 		.output = output, .prom = prom, .ports = topts->ports, .latency = topts->latency,
 	};
 	struct vbpf_trace_snapshot snap = { 0 };
+	const struct vbpf_trace_snapshot *total;
 	struct hv_root *root = cli_open_root(NULL);
 	struct sigaction sa = { .sa_handler = on_signal };
 	uint64_t now, ival_ns, end_ns = 0;
@@ -510,12 +524,9 @@ static int run_live(const struct vbpf_trace_opts *topts, double duration, double
 			fprintf(stderr, "%s: %s\n", cli_prog(), lv.paused ? "paused" : "resumed");
 		}
 		now = hv_now_ns();
-		rc = vbpf_trace_snapshot(lv.tr, &snap);
-		if (rc < 0) {
-			cli_error("reading BPF maps: %s", strerror(-rc));
+		rc = read_snapshot(&lv, &snap);
+		if (rc < 0)
 			goto out;
-		}
-		learn_names(&lv, &snap);
 		if (ival_ns && now - lv.t_prev >= ival_ns)
 			rc = interval(&lv, &snap, now, ival > 0);
 		vbpf_trace_snapshot_free(&snap);
@@ -524,27 +535,21 @@ static int run_live(const struct vbpf_trace_opts *topts, double duration, double
 	}
 	/* Final read: every event counted in the kernel so far. */
 	now = hv_now_ns();
-	rc = vbpf_trace_snapshot(lv.tr, &snap);
-	if (rc < 0) {
-		cli_error("reading BPF maps: %s", strerror(-rc));
+	rc = read_snapshot(&lv, &snap);
+	if (rc < 0)
 		goto out;
-	}
-	learn_names(&lv, &snap);
+	total = &snap;
 	if (lv.rec || prom) {
-		struct vbpf_trace_snapshot last = { 0 };
-
-		/* Close the last partial interval; keep a copy of the totals for the summary. */
-		rc = vbpf_trace_snapshot(lv.tr, &last);
-		if (rc == 0)
-			rc = interval(&lv, &last, now, false);
-		vbpf_trace_snapshot_free(&last);
+		/* Close the last partial interval; it keeps the totals in lv.prev. */
+		rc = interval(&lv, &snap, now, false);
 		if (rc < 0)
 			goto out;
+		total = &lv.prev;
 	}
 	if (output == CLI_OUTPUT_JSON)
-		summary_json(&lv, &snap, now - lv.t0);
+		summary_json(&lv, total, now - lv.t0);
 	else
-		summary_human(&lv, &snap, (double)(now - lv.t0) / 1e9);
+		summary_human(&lv, total, (double)(now - lv.t0) / 1e9);
 	rc = 0;
 out:
 	vbpf_trace_snapshot_free(&snap);
