@@ -44,6 +44,23 @@ static void find_cgroups(const struct probe_mounts *m, struct cg_mounts *c)
 	}
 }
 
+/*
+ * The mount table and the cgroup mounts in it, for both checks. 0, 1 when
+ * /proc is missing (the check was skipped with a finding), or -errno.
+ */
+static int read_cgroups(struct hv_check_ctx *ctx, struct probe_mounts *m, struct cg_mounts *c)
+{
+	int rc;
+
+	if (probe_platform_need_dir(ctx, "/proc"))
+		return 1;
+	rc = probe_mounts_read(ctx->root, m);
+	if (rc < 0)
+		return rc;
+	find_cgroups(m, c);
+	return 0;
+}
+
 /* Bad-line warning shared by both checks (once, from cgroup.version). */
 static void warn_bad_lines(struct hv_check_ctx *ctx, const struct probe_mounts *m)
 {
@@ -67,12 +84,9 @@ int probe_chk_cgroup_version(struct hv_check_ctx *ctx)
 	struct hv_finding *f;
 	int rc;
 
-	if (probe_platform_need_dir(ctx, "/proc"))
-		return 0;
-	rc = probe_mounts_read(ctx->root, &m);
-	if (rc < 0)
-		return rc;
-	find_cgroups(&m, &c);
+	rc = read_cgroups(ctx, &m, &c);
+	if (rc)
+		return rc < 0 ? rc : 0;
 	if (c.v2 && !c.nv1) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "cgroup v2 (unified) at %s",
 				  c.v2->target);
@@ -115,12 +129,9 @@ int probe_chk_cgroup_controllers(struct hv_check_ctx *ctx)
 	struct hv_finding *f;
 	int rc;
 
-	if (probe_platform_need_dir(ctx, "/proc"))
-		return 0;
-	rc = probe_mounts_read(ctx->root, &m);
-	if (rc < 0)
-		return rc;
-	find_cgroups(&m, &c);
+	rc = read_cgroups(ctx, &m, &c);
+	if (rc)
+		return rc < 0 ? rc : 0;
 	if (!c.v2 && !c.nv1) {
 		hv_report_add(ctx->rep, id, HV_SEV_SKIP, "%s: no cgroup filesystem is mounted",
 			      ctx->check->title);
