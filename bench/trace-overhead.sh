@@ -151,6 +151,8 @@ PY
 start_tracer() {
 	local ready=$1 i
 	shift
+	# Not the last tracer's output: it would say READY before this one is attached.
+	rm -f "$tmp/tracer.out" "$tmp/tracer.err"
 	"$@" >"$tmp/tracer.out" 2>"$tmp/tracer.err" &
 	tracer=$!
 	if [ "$ready" = - ]; then

@@ -469,6 +469,14 @@ static int run_live(const struct vbpf_trace_opts *topts, double duration, double
 	char *why = NULL, *srcs;
 	int rc;
 
+	/*
+	 * Handlers first: a SIGINT or SIGTERM while the programs load ends the
+	 * run right after they attach (a background job of a script starts
+	 * with SIGINT ignored, and would otherwise never see it).
+	 */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	lv.root = root;
 	rc = vbpf_trace_open(root, topts, &lv.tr, &why);
 	if (rc < 0) {
@@ -495,9 +503,6 @@ static int run_live(const struct vbpf_trace_opts *topts, double duration, double
 		free(why);
 		why = NULL;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
 	fprintf(stderr, "%s: tracing VM exits from %s%s\n", cli_prog(), srcs,
 		duration > 0 ? "" : "; Ctrl-C to stop");
 	free(srcs);

@@ -116,6 +116,8 @@ run_one_ts() {	# BUILD LABEL SCRIPT OUTFILE
 	case $rc in
 	0) echo "pass|$name|" >"$out" ;;
 	77) echo "skip|$name|$(cat "$tmp/.skip" 2>/dev/null || tail -n 1 "$tmp/.log")" >"$out" ;;
+	124) echo "fail|$name|timed out after ${TS_TIMEOUT:-600} s" >"$out"
+	     sed 's/^/        /' "$tmp/.log" | tail -n 40 >"$out.log" ;;
 	*) echo "fail|$name|exit $rc" >"$out"; sed 's/^/        /' "$tmp/.log" | tail -n 40 >"$out.log" ;;
 	esac
 	rm -rf "$tmp"
