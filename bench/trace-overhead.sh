@@ -62,8 +62,8 @@ command -v python3 >/dev/null || { echo "trace-overhead: needs python3" >&2; exi
 tmp=$(mktemp -d /tmp/vhv-bench.XXXXXX)
 tracer= genpid=
 cleanup() {
-	[ -n "$tracer" ] && kill -INT "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
-	[ -n "$genpid" ] && kill "$genpid" 2>/dev/null && wait "$genpid" 2>/dev/null
+	[ -n "$tracer" ] && stop_tracer
+	[ -n "$genpid" ] && stop_gen
 	[ -n "${old_stats:-}" ] && sysctl -q -w kernel.bpf_stats_enabled="$old_stats" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -176,8 +176,26 @@ stop_tracer() {
 	tracer=
 }
 
+# start_gen BLOCK OUT: the long generator run, pinned, reporting every BLOCK exits to OUT.
+start_gen() {
+	taskset -c "$cpu" "$gen" -c 1 -k 0 -n 4000000000 -m 0 --mode long -b "$1" \
+		>"$2" 2>"$tmp/gen.err" &
+	genpid=$!
+	sleep 1
+	kill -0 "$genpid" 2>/dev/null && return 0
+	echo "trace-overhead: generator failed: $(cat "$tmp/gen.err")" >&2
+	exit 1
+}
+
+stop_gen() {
+	kill "$genpid" 2>/dev/null
+	wait "$genpid" 2>/dev/null
+	genpid=
+}
+
+phases=$tmp/phases	# where mark writes
 mark() {	# NAME ROUND begin|end
-	echo "$1 $2 $3 $(date +%s%N)" >>"$tmp/phases"
+	echo "$1 $2 $3 $(date +%s%N)" >>"$phases"
 }
 
 untraced() {	# ROUND
@@ -200,15 +218,12 @@ traced() {	# NAME ROUND READY CMD...
 echo "kvm-exitgen: one run, blocks of $block port-I/O exits on CPU $cpu; $rounds rounds of" \
 	"${phase} s phases ($(uname -r), $(nproc) CPUs)"
 have_bpftrace=0 have_perf=0
+bpftrace_prog='tracepoint:kvm:kvm_userspace_exit { @[pid] = count(); }'
 command -v bpftrace >/dev/null && have_bpftrace=1 || echo "bpftrace: not installed (scripts/install-deps.sh bench)"
 command -v perf >/dev/null && have_perf=1 || echo "perf: not installed (scripts/install-deps.sh bench)"
 
-taskset -c "$cpu" "$gen" -c 1 -k 0 -n 4000000000 -m 0 --mode long -b "$block" \
-	>"$tmp/blocks" 2>"$tmp/gen.err" &
-genpid=$!
-sleep 1
-kill -0 "$genpid" 2>/dev/null || { echo "trace-overhead: generator failed: $(cat "$tmp/gen.err")" >&2; exit 1; }
-: >"$tmp/phases"
+start_gen "$block" "$tmp/blocks"
+: >"$phases"
 for ((r = 0; r < rounds; r++)); do
 	untraced "$r"
 	traced vhv-trace "$r" 'tracing VM exits' "$trace" -J
@@ -220,8 +235,7 @@ for ((r = 0; r < rounds; r++)); do
 	traced vhv-ports "$r" 'tracing VM exits' "$trace" -J --ports
 	if [ $have_bpftrace = 1 ]; then
 		untraced "$r"
-		traced bpftrace "$r" 'Attaching' \
-			bpftrace -e 'tracepoint:kvm:kvm_userspace_exit { @[pid] = count(); }'
+		traced bpftrace "$r" 'Attaching' bpftrace -e "$bpftrace_prog"
 	fi
 	if [ $have_perf = 1 ]; then
 		untraced "$r"
@@ -229,23 +243,15 @@ for ((r = 0; r < rounds; r++)); do
 	fi
 done
 untraced "$rounds"
-kill "$genpid" 2>/dev/null
-wait "$genpid" 2>/dev/null
-genpid=
-
-python3 "$tmp/phases.py" rounds "$tmp/blocks" "$tmp/phases" "$block"
+stop_gen
+python3 "$tmp/phases.py" rounds "$tmp/blocks" "$phases" "$block"
 
 # vhv-trace paused and resumed with SIGUSR1, alternating, in one process.
 echo
 echo "vhv-trace resumed against paused, $pairs pairs of ${alt} s phases, blocks of 2000 exits:"
-taskset -c "$cpu" "$gen" -c 1 -k 0 -n 4000000000 -m 0 --mode long -b 2000 \
-	>"$tmp/blocks2" 2>"$tmp/gen.err" &
-genpid=$!
-sleep 1
-: >"$tmp/phases2"
-mark2() {	# NAME K begin|end
-	echo "$1 $2 $3 $(date +%s%N)" >>"$tmp/phases2"
-}
+start_gen 2000 "$tmp/blocks2"
+phases=$tmp/phases2
+: >"$phases"
 for m in "vhv-trace" "vhv-all --latency=all" "vhv-nolat --latency=off"; do
 	set -- $m
 	name=$1
@@ -254,24 +260,22 @@ for m in "vhv-trace" "vhv-all --latency=all" "vhv-nolat --latency=off"; do
 	kill -USR1 "$tracer"
 	sleep 0.5
 	for ((k = 0; k <= pairs; k++)); do
-		mark2 "$name/paused" "$k" begin
+		mark "$name/paused" "$k" begin
 		sleep "$alt"
-		mark2 "$name/paused" "$k" end
+		mark "$name/paused" "$k" end
 		[ "$k" = "$pairs" ] && break
 		kill -USR1 "$tracer"	# resume
 		sleep 0.1	# attaching, and the window of the first period
-		mark2 "$name" "$k" begin
+		mark "$name" "$k" begin
 		sleep "$alt"
-		mark2 "$name" "$k" end
+		mark "$name" "$k" end
 		kill -USR1 "$tracer"	# pause
 		sleep 0.1
 	done
 	stop_tracer
 done
-kill "$genpid" 2>/dev/null
-wait "$genpid" 2>/dev/null
-genpid=
-python3 "$tmp/phases.py" pairs "$tmp/blocks2" "$tmp/phases2" 2000
+stop_gen
+python3 "$tmp/phases.py" pairs "$tmp/blocks2" "$phases" 2000
 
 # vhv-trace must count every exit of a run: N port I/O + 1 HLT.
 echo
@@ -332,7 +336,6 @@ if command -v bpftool >/dev/null && sysctl -q -w kernel.bpf_stats_enabled=1 2>/d
 	prog_time vhv-all 'tracing VM exits' "$trace" -J --latency=all
 	prog_time vhv-nolat 'tracing VM exits' "$trace" -J --latency=off
 	prog_time vhv-ports 'tracing VM exits' "$trace" -J --ports
-	[ $have_bpftrace = 1 ] && prog_time bpftrace 'Attaching' \
-		bpftrace -e 'tracepoint:kvm:kvm_userspace_exit { @[pid] = count(); }'
+	[ $have_bpftrace = 1 ] && prog_time bpftrace 'Attaching' bpftrace -e "$bpftrace_prog"
 	sysctl -q -w kernel.bpf_stats_enabled="$old_stats"
 fi

@@ -225,6 +225,19 @@ static int timing_on(struct vbpf_trace *t, unsigned int seen)
 	return 0;
 }
 
+/* Sleep until @until (hv_now_ns clock). 0, or -EINTR. */
+static int sleep_until(uint64_t until)
+{
+	uint64_t now = hv_now_ns();
+	struct timespec ts;
+
+	if (now >= until)
+		return 0;
+	ts.tv_sec = (time_t)((until - now) / 1000000000ULL);
+	ts.tv_nsec = (long)((until - now) % 1000000000ULL);
+	return nanosleep(&ts, NULL) < 0 ? -errno : 0;
+}
+
 /* Stop stamping (even epoch), let pending stamps close (unless @hurry), detach. */
 static void timing_off(struct vbpf_trace *t, bool hurry)
 {
@@ -235,12 +248,9 @@ static void timing_off(struct vbpf_trace *t, bool hurry)
 	__atomic_add_fetch(&t->skel->bss->lat_epoch, 1, __ATOMIC_SEQ_CST);
 	deadline = hv_now_ns() + GRACE_NS;
 	while (!hurry && __atomic_load_n(&t->skel->bss->lat_pending, __ATOMIC_SEQ_CST) > 0 &&
-	       hv_now_ns() < deadline) {
-		struct timespec ts = { 0, 1000000L };
-
-		if (nanosleep(&ts, NULL) < 0)
+	       hv_now_ns() < deadline)
+		if (sleep_until(hv_now_ns() + 1000000ULL) < 0)
 			break;  /* a signal: stop waiting */
-	}
 	detach_closers(t);
 }
 
@@ -272,19 +282,6 @@ static uint64_t exits_so_far(struct vbpf_trace *t, unsigned int *seen)
 		total += sum;
 	}
 	return total;
-}
-
-/* Sleep until @until (hv_now_ns clock). 0, or -EINTR. */
-static int sleep_until(uint64_t until)
-{
-	uint64_t now = hv_now_ns();
-	struct timespec ts;
-
-	if (now >= until)
-		return 0;
-	ts.tv_sec = (time_t)((until - now) / 1000000000ULL);
-	ts.tv_nsec = (long)((until - now) % 1000000000ULL);
-	return nanosleep(&ts, NULL) < 0 ? -errno : 0;
 }
 
 /*

@@ -105,7 +105,8 @@ const char *vbpf_trace_source_note(const struct vbpf_trace *t, unsigned int src)
 int vbpf_trace_wait(struct vbpf_trace *t, uint64_t ns);
 
 /*
- * Pause (detach every program: exits go uncounted and cost nothing) or
+ * Pause (detach every raw tracepoint program: exits go uncounted and cost
+ * nothing; a classic tracepoint's stays attached and ignores its events) or
  * resume (attach them again; sampling re-learns the exit rate). 0, or -errno
  * when a program cannot be attached again (those that could are).
  */

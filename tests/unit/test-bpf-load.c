@@ -25,6 +25,7 @@
 #include "bpf/vbpf-exits.h"
 #include "bpf/vbpf-trace.h"
 #include "bpf/vbpf.h"
+#include "tests/unit/unit-roots.h"
 
 struct ctx {
 	struct hv_root *root;
@@ -176,33 +177,22 @@ static void test_exits_sysroot(void **state)
 	hv_root_free(r);
 }
 
-/* A Xen dom0 (here a captured root of one): point to xentrace, not BPF. */
+/* A Xen dom0 (the fixture root of one): point to xentrace, not BPF. */
 static void test_xen_host(void **state)
 {
-	char dir[] = "/tmp/test-bpf-xen.XXXXXX", path[128], cmd[160];
 	struct vbpf_trace_opts o = { .vcpu = -1 };
+	struct hv_root *r = unit_fixture("host-xen-dom0");
 	struct vbpf_trace *t = NULL;
-	struct hv_root *r;
 	char *why = NULL;
-	FILE *f;
 
-	if (!vbpf_built())
+	if (!vbpf_built()) {
+		hv_root_free(r);
 		skip();
-	assert_non_null(mkdtemp(dir));
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s/sys/hypervisor %s/proc/xen", dir, dir);
-	assert_int_equal(system(cmd), 0);
-	snprintf(path, sizeof(path), "%s/sys/hypervisor/type", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("xen\n", f);
-	fclose(f);
-	assert_int_equal(hv_root_new(dir, &r), 0);
+	}
 	assert_int_equal(vbpf_trace_open(r, &o, &t, &why), -EOPNOTSUPP);
 	assert_non_null(strstr(why, "xentrace"));
 	free(why);
 	hv_root_free(r);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
 }
 
 static void test_trace_all_sources(void **state)

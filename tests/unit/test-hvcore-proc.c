@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "hvcore/hv-proc.h"
+#include "tests/unit/unit-roots.h"
 
 static void test_stat_comm_with_parens(void **state)
 {
@@ -132,17 +133,6 @@ static void test_cmdline(void **state)
 	assert_int_equal(hv_parse_qemu_cmdline("", 0, &q), 0);
 }
 
-static struct hv_root *fixture(const char *name)
-{
-	const char *base = getenv("TS_ROOTS");
-	struct hv_root *r = NULL;
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", base && *base ? base : "tests/roots", name);
-	assert_int_equal(hv_root_new(path, &r), 0);
-	return r;
-}
-
 static const struct hv_vm *find(const struct hv_vm *v, int n, int pid)
 {
 	for (int i = 0; i < n; i++)
@@ -153,7 +143,7 @@ static const struct hv_vm *find(const struct hv_vm *v, int n, int pid)
 
 static void test_discovery(void **state)
 {
-	struct hv_root *r = fixture("top-t0");
+	struct hv_root *r = unit_fixture("top-t0");
 	struct hv_vm_scan *s;
 	const struct hv_vm *vms, *vm;
 	int n;
@@ -216,7 +206,7 @@ static void test_discovery(void **state)
 
 	/* the same scan object on the next snapshot: gone is gone, late appears */
 	hv_root_free(r);
-	r = fixture("top-t1");
+	r = unit_fixture("top-t1");
 	n = hv_vm_scan_run(s, r, 1002.0, &vms);
 	assert_int_equal(n, 7);
 	assert_null(find(vms, n, 6000));
@@ -228,7 +218,7 @@ static void test_discovery(void **state)
 
 static void test_xen_note(void **state)
 {
-	struct hv_root *r = fixture("top-xen");
+	struct hv_root *r = unit_fixture("top-xen");
 	struct hv_vm_scan *s;
 	const struct hv_vm *vms;
 

@@ -12,17 +12,7 @@
 #include <cmocka.h>
 
 #include "top/top.h"
-
-static struct hv_root *fixture(const char *name)
-{
-	const char *base = getenv("TS_ROOTS");
-	struct hv_root *r = NULL;
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", base && *base ? base : "tests/roots", name);
-	assert_int_equal(hv_root_new(path, &r), 0);
-	return r;
-}
+#include "tests/unit/unit-roots.h"
 
 static void test_table(void **state)
 {
@@ -69,7 +59,7 @@ static const struct top_vm *vm_by_pid(const struct top_snap *s, int pid)
 
 static void test_formulas(void **state)
 {
-	struct hv_root *t0 = fixture("top-t0"), *t1 = fixture("top-t1");
+	struct hv_root *t0 = unit_fixture("top-t0"), *t1 = unit_fixture("top-t1");
 	struct top_sampler *s;
 	const struct top_snap *snap;
 	const struct top_vm *db, *late;
@@ -131,7 +121,7 @@ static void test_formulas(void **state)
 
 static void test_views(void **state)
 {
-	struct hv_root *t0 = fixture("top-t0"), *t1 = fixture("top-t1");
+	struct hv_root *t0 = unit_fixture("top-t0"), *t1 = unit_fixture("top-t1");
 	struct top_sampler *s;
 	struct top_view v;
 	struct top_row *rows;
