@@ -60,6 +60,7 @@ struct entry_info {
 struct fstab_ent {
 	char spec[128];
 	char mnt[64];
+	char uuid[64], label[64];  /* of a /dev/ spec's filesystem (live host, fstab_tags) */
 };
 
 struct boot_state {
@@ -78,6 +79,9 @@ struct boot_state {
 	int nfstab;
 	struct fstab_ent fstab[32];
 	bool sep_boot;
+	bool fstab_tagged;         /* fstab_tags() ran */
+	blkid_cache blkid;         /* live host: one libblkid cache for every lookup */
+	bool blkid_tried;
 	/* files already looked at: entries share kernels and initrds (and a hostile
 	 * menu must not make us inflate the same image hundreds of times) */
 	size_t nfc;
@@ -92,6 +96,17 @@ struct boot_state {
 };
 
 /* ---------------------------------------------------------------- helpers */
+
+/* Does kernel or Xen .config text @txt have the whole line @line? */
+static bool kconfig_has(const char *txt, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = txt; (p = strstr(p, line)); p += n)
+		if ((p == txt || p[-1] == '\n') && (p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
 
 static const char *fstab_spec(const struct boot_state *st, const char *mnt)
 {
@@ -137,52 +152,81 @@ static int grub_exists(void *ud, const char *path)
 	return 0;
 }
 
-/* Does fstab spec @s name the filesystem GRUB's root "uuid:X"/"label:X" finds? */
-static bool spec_match(const char *s, const char *root)
+/* The live host's libblkid cache (made once), or NULL (an offline root, or no memory). */
+static blkid_cache live_blkid(struct boot_state *st)
 {
-	const char *v;
+	if (!st->blkid_tried && hv_root_is_live(st->root)) {
+		st->blkid_tried = true;
+		/* "/dev/null" as the cache file: libblkid never writes one */
+		if (blkid_get_cache(&st->blkid, "/dev/null") < 0)
+			st->blkid = NULL;
+	}
+	return st->blkid;
+}
+
+/*
+ * fstab names devices by path: learn their filesystems' UUID and LABEL once,
+ * from libblkid on the live host. True when this call learnt them.
+ */
+static bool fstab_tags(struct boot_state *st)
+{
+	blkid_cache cache;
+
+	if (st->fstab_tagged)
+		return false;
+	st->fstab_tagged = true;
+	cache = live_blkid(st);
+	if (!cache)
+		return false;
+	for (int i = 0; i < st->nfstab; i++) {
+		struct fstab_ent *f = &st->fstab[i];
+		char *u, *l;
+
+		if (f->mnt[0] != '/' || !hv_startswith(f->spec, "/dev/"))
+			continue;
+		u = blkid_get_tag_value(cache, "UUID", f->spec);
+		l = blkid_get_tag_value(cache, "LABEL", f->spec);
+		snprintf(f->uuid, sizeof(f->uuid), "%s", u ? u : "");
+		snprintf(f->label, sizeof(f->label), "%s", l ? l : "");
+		free(u);
+		free(l);
+	}
+	return true;
+}
+
+/* Does fstab entry @f hold the filesystem GRUB's root "uuid:X"/"label:X" finds? */
+static bool spec_match(const struct fstab_ent *f, const char *root)
+{
+	const char *v, *s = f->spec;
 
 	if ((v = hv_startswith(root, "uuid:")))
-		return hv_startswith(s, "UUID=") && !strcasecmp(s + 5, v);
+		return (hv_startswith(s, "UUID=") && !strcasecmp(s + 5, v)) ||
+		       (f->uuid[0] && !strcasecmp(f->uuid, v));
 	if ((v = hv_startswith(root, "label:")))
-		return hv_startswith(s, "LABEL=") && !strcmp(s + 6, v);
+		return (hv_startswith(s, "LABEL=") && !strcmp(s + 6, v)) ||
+		       (f->label[0] && !strcmp(f->label, v));
 	return false;
 }
 
-/* The mount point (per fstab) of the filesystem GRUB's root names, or NULL. */
-static const char *root_mountpoint(const struct boot_state *st, const char *root)
+static const char *fstab_match(const struct boot_state *st, const char *root)
 {
-	int i;
+	for (int i = 0; i < st->nfstab; i++)
+		if (st->fstab[i].mnt[0] == '/' && spec_match(&st->fstab[i], root))
+			return st->fstab[i].mnt;
+	return NULL;
+}
+
+/* The mount point (per fstab) of the filesystem GRUB's root names, or NULL. */
+static const char *root_mountpoint(struct boot_state *st, const char *root)
+{
+	const char *mnt;
 
 	if (!root)
 		return NULL;
-	for (i = 0; i < st->nfstab; i++)
-		if (st->fstab[i].mnt[0] == '/' && spec_match(st->fstab[i].spec, root))
-			return st->fstab[i].mnt;
-	/* fstab names devices by path: on the live host, ask libblkid for their tags */
-	if (hv_root_is_live(st->root) && (hv_startswith(root, "uuid:") || hv_startswith(root, "label:"))) {
-		blkid_cache cache = NULL;
-		const char *want = strchr(root, ':') + 1;
-		const char *tag = root[0] == 'u' ? "UUID" : "LABEL";
-		const char *mnt = NULL;
-
-		/* "/dev/null" as the cache file: libblkid never writes one */
-		if (blkid_get_cache(&cache, "/dev/null") < 0)
-			return NULL;
-		for (i = 0; i < st->nfstab && !mnt; i++) {
-			char *v;
-
-			if (st->fstab[i].mnt[0] != '/' || !hv_startswith(st->fstab[i].spec, "/dev/"))
-				continue;
-			v = blkid_get_tag_value(cache, tag, st->fstab[i].spec);
-			if (v && (root[0] == 'u' ? !strcasecmp(v, want) : !strcmp(v, want)))
-				mnt = st->fstab[i].mnt;
-			free(v);
-		}
-		blkid_put_cache(cache);
-		return mnt;
-	}
-	return NULL;
+	mnt = fstab_match(st, root);
+	if (!mnt && (hv_startswith(root, "uuid:") || hv_startswith(root, "label:")) && fstab_tags(st))
+		mnt = fstab_match(st, root);
+	return mnt;
 }
 
 /*
@@ -192,7 +236,7 @@ static const char *root_mountpoint(const struct boot_state *st, const char *root
  * /boot/efi/EFI/... Without a match in fstab, a separate /boot is assumed for
  * paths that do not start with /boot/ (what legacy "root (hd0,0)" setups do).
  */
-static char *map_path(const struct boot_state *st, const struct boot_entry *e,
+static char *map_path(struct boot_state *st, const struct boot_entry *e,
 		      const struct boot_load *l, char **why)
 {
 	const char *root = e->root, *mnt;
@@ -1333,7 +1377,7 @@ static int chk_modules(struct hv_check_ctx *ctx)
 					  "/boot/config-%s is missing: cannot tell whether the kernel "
 					  "can be dom0", rel);
 				hv_finding_str(f, "kernel", rel);
-			} else if (!strstr(cfgtxt, "\nCONFIG_XEN_DOM0=y")) {
+			} else if (!kconfig_has(cfgtxt, "CONFIG_XEN_DOM0=y")) {
 				f = efind(ctx, st, i, HV_SEV_FAIL,
 					  "%s is built without CONFIG_XEN_DOM0=y: it cannot run as dom0",
 					  rel);
@@ -1384,20 +1428,18 @@ static int chk_modules(struct hv_check_ctx *ctx)
 
 /* ---- root= ---- */
 
-static int dev_exists(const struct boot_state *st, const char *spec, bool *verified)
+static int dev_exists(struct boot_state *st, const char *spec, bool *verified)
 {
 	const char *v;
 
 	*verified = true;
 	if (hv_root_is_live(st->root)) {
-		blkid_cache cache = NULL;
+		blkid_cache cache = live_blkid(st);
 		char *dev;
 
-		/* "/dev/null" as the cache file: libblkid never writes one */
-		if (blkid_get_cache(&cache, "/dev/null") < 0)
+		if (!cache)
 			return -ENOMEM;
 		dev = blkid_evaluate_tag(spec, NULL, &cache);
-		blkid_put_cache(cache);
 		if (dev) {
 			free(dev);
 			return 0;
@@ -1493,9 +1535,9 @@ static int xen_has_xsm(const struct boot_state *st, const char *path)
 		l -= 4;
 	if (hv_root_read_maxf(st->root, 1 << 20, &txt, "%.*s.config", (int)l, path) < 0)
 		return -1;
-	if (strstr(txt, "\nCONFIG_XSM_FLASK=y") || !strncmp(txt, "CONFIG_XSM_FLASK=y", 18))
+	if (kconfig_has(txt, "CONFIG_XSM_FLASK=y"))
 		return 1;
-	return strstr(txt, "# CONFIG_XSM is not set") || strstr(txt, "\nCONFIG_XSM=y") ? 0 : -1;
+	return kconfig_has(txt, "# CONFIG_XSM is not set") || kconfig_has(txt, "CONFIG_XSM=y") ? 0 : -1;
 }
 
 static int chk_xen_cmdline(struct hv_check_ctx *ctx)
@@ -1511,7 +1553,8 @@ static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 		struct entry_info *ei;
 		struct hv_finding *f;
 		bool has_policy = false;
-		int n, j, bad = 0;
+		int n, j, xsm, bad = 0;
+		char fl[16];
 
 		if (!checkable(st, i))
 			continue;
@@ -1521,8 +1564,12 @@ static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 		for (k = 0; k < ei->nf; k++)
 			if ((int)k != ei->hv && ei->f[k].is_policy)
 				has_policy = true;
-		n = boot_xen_cmdline_lint(ei->xargs, has_policy, xen_has_xsm(st, ei->f[ei->hv].path),
-					  is);
+		/* Xen's .config (up to 1 MiB) matters only to flask=enforcing. */
+		xsm = -1;
+		if (ei->xargs && boot_cmdline_get(ei->xargs, "flask", fl, sizeof(fl)) &&
+		    !strcmp(fl, "enforcing"))
+			xsm = xen_has_xsm(st, ei->f[ei->hv].path);
+		n = boot_xen_cmdline_lint(ei->xargs, has_policy, xsm, is);
 		for (j = 0; j < n; j++) {
 			f = efind(ctx, st, i, is[j].sev, "%s", is[j].msg);
 			if (is[j].hint[0])
@@ -1746,6 +1793,8 @@ static void state_free(struct boot_state *st)
 	boot_env_clear(&st->env);
 	free(st->env_path);
 	free(st->cfg_path);
+	if (st->blkid)
+		blkid_put_cache(st->blkid);
 }
 
 int boot_run(const struct hv_root *root, struct hv_report *rep, const char *const *only,
