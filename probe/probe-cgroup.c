@@ -9,6 +9,7 @@
  * (Documentation/admin-guide/cgroup-v2.rst), /proc/cgroups (v1 enabled column).
  */
 #include "probe/probe-platform.h"
+#include "probe/probe-internal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -48,16 +49,17 @@ static void find_cgroups(const struct probe_mounts *m, struct cg_mounts *c)
  * The mount table and the cgroup mounts in it, for both checks. 0, 1 when
  * /proc is missing (the check was skipped with a finding), or -errno.
  */
-static int read_cgroups(struct hv_check_ctx *ctx, struct probe_mounts *m, struct cg_mounts *c)
+static int read_cgroups(struct hv_check_ctx *ctx, const struct probe_mounts **m,
+			struct cg_mounts *c)
 {
 	int rc;
 
 	if (probe_platform_need_dir(ctx, "/proc"))
 		return 1;
-	rc = probe_mounts_read(ctx->root, m);
+	rc = probe_mounts_get(ctx->data, m);
 	if (rc < 0)
 		return rc;
-	find_cgroups(m, c);
+	find_cgroups(*m, c);
 	return 0;
 }
 
@@ -79,7 +81,7 @@ static void warn_bad_lines(struct hv_check_ctx *ctx, const struct probe_mounts *
 int probe_chk_cgroup_version(struct hv_check_ctx *ctx)
 {
 	const char *id = ctx->check->id;
-	struct probe_mounts m;
+	const struct probe_mounts *m;
 	struct cg_mounts c;
 	struct hv_finding *f;
 	int rc;
@@ -108,13 +110,12 @@ int probe_chk_cgroup_version(struct hv_check_ctx *ctx)
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
 				  "no cgroup filesystem is mounted (per %s): libvirt cannot place "
 				  "VMs in cgroups",
-				  m.path);
+				  m->path);
 		hv_finding_hint(f, "mount -t cgroup2 none /sys/fs/cgroup (systemd does it at boot)");
 		hv_finding_str(f, "mode", "none");
 	}
-	hv_finding_str(f, "source", m.path);
-	warn_bad_lines(ctx, &m);
-	probe_mounts_clear(&m);
+	hv_finding_str(f, "source", m->path);
+	warn_bad_lines(ctx, m);
 	return 0;
 }
 
@@ -124,7 +125,7 @@ int probe_chk_cgroup_controllers(struct hv_check_ctx *ctx)
 	_cleanup_free_ char *v2list = NULL, *subtree = NULL, *proc_cg = NULL;
 	char have[128] = "", missing[128] = "", off[128] = "", undelegated[128] = "";
 	const char *mode;
-	struct probe_mounts m;
+	const struct probe_mounts *m;
 	struct cg_mounts c;
 	struct hv_finding *f;
 	int rc;
@@ -135,7 +136,6 @@ int probe_chk_cgroup_controllers(struct hv_check_ctx *ctx)
 	if (!c.v2 && !c.nv1) {
 		hv_report_add(ctx->rep, id, HV_SEV_SKIP, "%s: no cgroup filesystem is mounted",
 			      ctx->check->title);
-		probe_mounts_clear(&m);
 		return 0;
 	}
 	mode = c.v2 && !c.nv1 ? "v2" : c.v2 ? "hybrid" : "v1";
@@ -146,8 +146,7 @@ int probe_chk_cgroup_controllers(struct hv_check_ctx *ctx)
 					  "cannot read %s/cgroup.controllers: %s", c.v2->target,
 					  strerror(-rc));
 			hv_finding_hint(f, "is the cgroup2 filesystem mounted there?");
-			probe_mounts_clear(&m);
-			return 0;
+				return 0;
 		}
 		(void)hv_root_read_linef(ctx->root, &subtree, "%s/cgroup.subtree_control",
 					 c.v2->target);
@@ -158,9 +157,9 @@ int probe_chk_cgroup_controllers(struct hv_check_ctx *ctx)
 		char *dst;
 
 		/* v1: a hierarchy whose superblock options name the controller */
-		for (size_t k = 0; k < m.n && c.nv1; k++)
-			if (strcmp(m.v[k].fstype, "cgroup") == 0 &&
-			    probe_opt_has(m.v[k].super, ctrls[i].v1))
+		for (size_t k = 0; k < m->n && c.nv1; k++)
+			if (strcmp(m->v[k].fstype, "cgroup") == 0 &&
+			    probe_opt_has(m->v[k].super, ctrls[i].v1))
 				v1 = true;
 		if (v2list && hv_word_in_list(v2list, ctrls[i].v2))
 			v2 = true;
@@ -207,6 +206,5 @@ int probe_chk_cgroup_controllers(struct hv_check_ctx *ctx)
 				   "libvirt's machine.slice does");
 		hv_finding_str(f, "path", "cgroup.subtree_control");
 	}
-	probe_mounts_clear(&m);
 	return 0;
 }

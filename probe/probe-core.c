@@ -51,6 +51,8 @@ void probe_state_init(struct probe_state *st, const struct hv_root *root)
 	st->cpu_err = 0;
 	st->kvm = NULL;
 	st->kvm_err = 0;
+	st->mounts = NULL;
+	st->mounts_err = 0;
 }
 
 void probe_state_clear(struct probe_state *st)
@@ -62,4 +64,6 @@ void probe_state_clear(struct probe_state *st)
 	st->cpu = NULL;
 	probe_kvm_free(st->kvm);
 	st->kvm = NULL;
+	probe_mounts_free(st->mounts);
+	st->mounts = NULL;
 }

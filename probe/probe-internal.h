@@ -15,6 +15,7 @@
 #include "probe/probe-cpuinfo.h"
 
 struct probe_kvm;   /* probe-kvm.c: the functional /dev/kvm probe, run once */
+struct probe_mounts; /* probe-platform.h: the mount table, read once */
 
 struct probe_state {
 	const struct hv_root *root;
@@ -22,10 +23,19 @@ struct probe_state {
 	int cpu_err;                 /* <0: why it could not be filled */
 	struct probe_kvm *kvm;       /* lazily filled by probe-kvm.c */
 	int kvm_err;
+	struct probe_mounts *mounts; /* lazily filled by probe_mounts_get() */
+	int mounts_err;
 };
 
 void probe_state_init(struct probe_state *st, const struct hv_root *root);
 void probe_state_clear(struct probe_state *st);
+
+/*
+ * The mount table (probe_mounts_read), read once for every check that needs
+ * it. 0 and *out (borrowed, valid until probe_state_clear), or -errno.
+ */
+int probe_mounts_get(struct probe_state *st, const struct probe_mounts **out);
+void probe_mounts_free(struct probe_mounts *m);
 
 /*
  * The CPU as the running kernel shows it: /proc/cpuinfo parsed once (see

@@ -161,7 +161,7 @@ static int release_newest(const struct hv_root *root, char *out, size_t len)
 	return out[0] ? 0 : -ENOENT;
 }
 
-static void kmod_log_fn(void *data, int prio, const char *file, int line, const char *fn,
+HV_PRINTF(6, 0) static void kmod_log_fn(void *data, int prio, const char *file, int line, const char *fn,
 			const char *fmt, va_list args)
 {
 	char buf[512];

@@ -7,6 +7,7 @@
  * (/sys/kernel/mm/ksm/, ksm.rst).
  */
 #include "probe/probe-platform.h"
+#include "probe/probe-internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -208,13 +209,13 @@ int probe_chk_mem_hugepages(struct hv_check_ctx *ctx)
 		hv_finding_int(f, "surplus", (int64_t)v[3]);
 	}
 	if (configured) {
-		struct probe_mounts m;
+		const struct probe_mounts *m;
 		char unit[32];
 
-		if (probe_mounts_read(ctx->root, &m) < 0)
+		if (probe_mounts_get(ctx->data, &m) < 0)
 			return 0;
 		for (size_t i = 0; i < nconf; i++) {
-			if (hugetlbfs_for(&m, conf_kb[i], defkb))
+			if (hugetlbfs_for(m, conf_kb[i], defkb))
 				continue;
 			kb_text(conf_kb[i], sz, sizeof(sz));
 			f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
@@ -231,7 +232,6 @@ int probe_chk_mem_hugepages(struct hv_check_ctx *ctx)
 						kb_suffix(conf_kb[i], unit, sizeof(unit)), unit);
 			hv_finding_int(f, "size_kb", (int64_t)conf_kb[i]);
 		}
-		probe_mounts_clear(&m);
 		return 0;
 	}
 	if (any_bad)

@@ -263,6 +263,35 @@ void probe_mounts_clear(struct probe_mounts *m)
 	memset(m, 0, sizeof(*m));
 }
 
+int probe_mounts_get(struct probe_state *st, const struct probe_mounts **out)
+{
+	if (st->mounts) {
+		*out = st->mounts;
+		return 0;
+	}
+	if (st->mounts_err)
+		return st->mounts_err;
+	st->mounts = malloc(sizeof(*st->mounts));
+	if (!st->mounts)
+		return -ENOMEM;
+	st->mounts_err = probe_mounts_read(st->root, st->mounts);
+	if (st->mounts_err < 0) {
+		free(st->mounts);
+		st->mounts = NULL;
+		return st->mounts_err;
+	}
+	*out = st->mounts;
+	return 0;
+}
+
+void probe_mounts_free(struct probe_mounts *m)
+{
+	if (!m)
+		return;
+	probe_mounts_clear(m);
+	free(m);
+}
+
 int probe_mounts_read(const struct hv_root *r, struct probe_mounts *out)
 {
 	_cleanup_free_ char *buf = NULL;

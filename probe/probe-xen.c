@@ -10,6 +10,7 @@
  * table, /proc/PID/comm and /run/xenstored.pid.
  */
 #include "probe/probe-platform.h"
+#include "probe/probe-internal.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -317,27 +318,26 @@ int probe_chk_xen_modules(struct hv_check_ctx *ctx)
 int probe_chk_xen_xenfs(struct hv_check_ctx *ctx)
 {
 	const char *id = ctx->check->id;
-	struct probe_mounts m;
+	const struct probe_mounts *m;
 	const struct probe_mount *mp;
 	struct hv_finding *f;
 	int rc;
 
 	if (need_dom0(ctx, NULL))
 		return 0;
-	rc = probe_mounts_read(ctx->root, &m);
+	rc = probe_mounts_get(ctx->data, &m);
 	if (rc < 0)
 		return rc;
-	mp = probe_mounts_at(&m, "/proc/xen");
+	mp = probe_mounts_at(m, "/proc/xen");
 	if (mp && strcmp(mp->fstype, "xenfs") == 0) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "xenfs is mounted at /proc/xen");
 	} else {
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
-				  "xenfs is not mounted at /proc/xen (per %s)", m.path);
+				  "xenfs is not mounted at /proc/xen (per %s)", m->path);
 		hv_finding_hint(f, "mount -t xenfs xenfs /proc/xen (proc-xen.mount or xencommons "
 				   "does it at boot); older tools read /proc/xen/capabilities");
 	}
 	hv_finding_str(f, "path", "/proc/xen");
-	probe_mounts_clear(&m);
 	return 0;
 }
 
