@@ -17,7 +17,7 @@ bpf_PKGS   := libbpf libcap-ng
 LLVM_STRIP ?= llvm-strip
 BPF_ARCH   := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Wno-unused-function \
-	      -I. -I$(O) -idirafter /usr/include/$(shell $(CC) -dumpmachine)
+	      -I. -I$(O) -idirafter /usr/include/$(shell $(CC) -print-multiarch)
 
 $(O)/bpf/%.bpf.o: bpf/%.bpf.c bpf/%.h bpf/vbpf-core.h
 	$(call msg,BPF,$@)

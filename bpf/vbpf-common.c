@@ -28,7 +28,7 @@ bool vbpf_built(void)
 	return true;
 }
 
-static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list args)
+HV_PRINTF(2, 0) static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	char buf[512];
 	size_t n;

@@ -268,7 +268,7 @@ static int root_open(const struct hv_root *r, const char *path, int flags)
 	}
 }
 
-static int vpath(char *buf, size_t len, const char *fmt, va_list ap)
+HV_PRINTF(3, 0) static int vpath(char *buf, size_t len, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(buf, len, fmt, ap);
 
