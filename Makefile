@@ -86,8 +86,9 @@ $(error pkg-config cannot find: $(MISSING_PKGS); run scripts/install-deps.sh as 
 endif
 PKG_CFLAGS  := $(call pkg_cflags,$(ALL_PKGS))
 else
-# run/check/deps only start sub-makes: don't ask a pkg-config that deps has yet to install.
-PKG_CFLAGS   = $(call pkg_cflags,$(ALL_PKGS))
+# run/check/deps only start sub-makes: don't ask a pkg-config that deps has yet to install
+# (asked on first use, once).
+PKG_CFLAGS   = $(eval PKG_CFLAGS := $(call pkg_cflags,$(ALL_PKGS)))$(PKG_CFLAGS)
 endif
 ALL_CFLAGS   = $(BASE_CFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS  = $(SANFLAGS) $(LDFLAGS) $(EXTRA_LDFLAGS)

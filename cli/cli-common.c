@@ -88,8 +88,14 @@ void cli_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n", prog_name);
+	cli_usage_hint(NULL);
 	exit(CLI_EXIT_ERROR);
+}
+
+void cli_usage_hint(const char *sub)
+{
+	fprintf(stderr, "Try '%s%s%s --help' for more information.\n", prog_name, sub ? " " : "",
+		sub ? sub : "");
 }
 
 static void oom(void)

@@ -41,6 +41,8 @@ void cli_warn(const char *fmt, ...) HV_PRINTF(1, 2);
 __attribute__((noreturn)) void cli_die(const char *fmt, ...) HV_PRINTF(1, 2);
 /* "Try 'PROG --help'" and exit 1. */
 __attribute__((noreturn)) void cli_usage_error(const char *fmt, ...) HV_PRINTF(1, 2);
+/* "Try 'PROG [SUB] --help' for more information." on stderr (SUB: a subcommand, or NULL). */
+void cli_usage_hint(const char *sub);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

@@ -112,7 +112,7 @@ int main(int argc, char **argv)
 			printf("%s %s\n", cli_prog(), VHV_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", cli_prog());
+			cli_usage_hint(NULL);
 			return CLI_EXIT_ERROR;
 		}
 	}
@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 	}
 	if (only && hv_report_count(rep) == 0) {
 		cli_error("no check matches '--checks'; see --list-checks");
-		fprintf(stderr, "Try '%s --help' for more information.\n", cli_prog());
+		cli_usage_hint(NULL);
 		ec = CLI_EXIT_ERROR;
 		goto out;
 	}

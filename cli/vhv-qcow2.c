@@ -344,7 +344,7 @@ static int cmd_verify(int argc, char **argv)
 		case 'q': quiet = true; break;
 		case 'h': verify_usage(); return CLI_EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s verify --help' for more information.\n", cli_prog());
+			cli_usage_hint("verify");
 			return CLI_EXIT_ERROR;
 		}
 	}
@@ -647,7 +647,7 @@ static int cmd_info(int argc, char **argv)
 		case 'U': force_share = true; break;
 		case 'h': info_usage(); return CLI_EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s info --help' for more information.\n", cli_prog());
+			cli_usage_hint("info");
 			return CLI_EXIT_ERROR;
 		}
 	}

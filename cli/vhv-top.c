@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 			printf("%s %s\n", cli_prog(), VHV_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", cli_prog());
+			cli_usage_hint(NULL);
 			return CLI_EXIT_ERROR;
 		}
 	}

@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 			printf("vhv %s\n", VHV_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'vhv --help' for more information.\n");
+			cli_usage_hint(NULL);
 			return CLI_EXIT_ERROR;
 		}
 	}
