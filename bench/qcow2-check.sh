@@ -7,9 +7,11 @@
 #   bench/qcow2-check.sh [--build DIR] [--dir SCRATCH] [--runs N] [--keep] [--quick]
 #
 # Images (sparse files, preallocation=metadata so every L2 table exists):
-#   1 TiB, 64 KiB clusters;  8 TiB, 64 KiB clusters;  4 GiB, 512-byte clusters.
-# They need ~0.2 + 1.3 + 0.6 GB of real disk space and are removed at the end
-# unless --keep. --quick uses 64 GiB / 512 GiB / 256 MiB instead.
+#   1 TiB, 64 KiB clusters;  8 TiB, 64 KiB clusters;  4 GiB, 512-byte clusters;
+#   1 TiB, 64 KiB clusters with 2 internal snapshots (every L2 table shared:
+#   refcounts of 3, the path off the bulk fast path).
+# They need ~0.2 + 1.3 + 0.6 + 0.2 GB of real disk space and are removed at
+# the end unless --keep. --quick uses 64 GiB / 512 GiB / 256 MiB / 64 GiB.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$src/build dir=${TMPDIR:-/var/tmp}/vhv-bench-qcow2 runs=3 keep=0 quick=0
@@ -33,9 +35,9 @@ mkdir -p "$dir"
 [ "$keep" = 1 ] || trap 'rm -f "$dir"/bench-*.qcow2 "$dir"/*.json "$dir"/*.time' EXIT
 
 if [ "$quick" = 1 ]; then
-	sets=("64k 64G" "64k 512G" "512 256M")
+	sets=("64k 64G" "64k 512G" "512 256M" "64k 64G 2")
 else
-	sets=("64k 1T" "64k 8T" "512 4G")
+	sets=("64k 1T" "64k 8T" "512 4G" "64k 1T 2")
 fi
 
 # measure OUT CMD...: best wall time (s) and its peak RSS (KiB) over $runs runs.
@@ -56,16 +58,19 @@ measure() {
 
 printf '%-28s %9s %9s %7s %10s %10s %7s  %s\n' image "qemu s" "vhv s" speed "qemu MiB" "vhv MiB" mem counts
 for s in "${sets[@]}"; do
-	read -r cs size <<<"$s"
-	img=$dir/bench-$size-$cs.qcow2
+	read -r cs size snaps <<<"$s"
+	snaps=${snaps:-0}
+	img=$dir/bench-$size-$cs-s$snaps.qcow2
 	if [ ! -f "$img" ]; then
 		qemu-img create -q -f qcow2 -o cluster_size=$cs,preallocation=metadata "$img" "$size"
+		for ((k = 1; k <= snaps; k++)); do qemu-img snapshot -c "s$k" "$img"; done
 	fi
 	read -r qw qm <<<"$(measure "$dir/q.json" qemu-img check --output=json "$img")"
 	read -r vw vm <<<"$(measure "$dir/v.json" "$vhv" verify --output=json --no-progress "$img")"
 	same=identical
 	cmp -s "$dir/q.json" "$dir/v.json" || same=DIFFERENT
-	printf '%-28s %9.2f %9.2f %6.1fx %10.1f %10.1f %6.2fx  %s\n' "$size, $cs clusters" "$qw" "$vw" \
+	printf '%-28s %9.2f %9.2f %6.1fx %10.1f %10.1f %6.2fx  %s\n' \
+		"$size, $cs clusters$([ "$snaps" = 0 ] || echo ", $snaps snap")" "$qw" "$vw" \
 		"$(awk "BEGIN {print $qw / ($vw > 0 ? $vw : 0.001)}")" "$(awk "BEGIN {print $qm / 1024}")" \
 		"$(awk "BEGIN {print $vm / 1024}")" "$(awk "BEGIN {print $vm / $qm}")" "$same"
 done

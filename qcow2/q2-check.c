@@ -605,6 +605,7 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 	const bool ext = img->extended_l2, frag = lc->active;
 	const bool fast = !ext && !c->data_file && img->version >= 3;
 	uint64_t next_contig = 0, j;
+	uint64_t run_end = 0;  /* entries before it belong to a run already measured */
 	char where[200], gr[80];
 	int rc;
 
@@ -629,18 +630,27 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 			uint64_t k = off >> bits, r = 1;
 			unsigned v;
 
-			while (j + r < n && q2_be64(l2 + (j + r) * 8) == e + r * cs &&
-			       off + (r + 1) * cs <= fsize)
-				r++;
-			if (r >= 16 && run_bulk(c, k, r, copied, e & Q2_OFLAG_COPIED)) {
-				if (frag) {
-					c->res->allocated_clusters += r;
-					if (next_contig && off != next_contig)
-						c->res->fragmented_clusters++;
-					next_contig = off + r * cs;
+			/*
+			 * Measure a run once: when run_bulk() refuses it (a table
+			 * shared with a snapshot: the counts are 1 already), its
+			 * entries go one by one, without measuring what is left
+			 * of the run again at each (quadratic in the run).
+			 */
+			if (j >= run_end) {
+				while (j + r < n && q2_be64(l2 + (j + r) * 8) == e + r * cs &&
+				       off + (r + 1) * cs <= fsize)
+					r++;
+				if (r >= 16 && run_bulk(c, k, r, copied, e & Q2_OFLAG_COPIED)) {
+					if (frag) {
+						c->res->allocated_clusters += r;
+						if (next_contig && off != next_contig)
+							c->res->fragmented_clusters++;
+						next_contig = off + r * cs;
+					}
+					j += r - 1;
+					continue;
 				}
-				j += r - 1;
-				continue;
+				run_end = j + r;
 			}
 
 			if (frag) {
