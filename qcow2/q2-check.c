@@ -49,7 +49,8 @@ struct refs {
 /* A cluster referenced more often than its refcount says, and who references it. */
 #define REFD_WHO 3
 struct refd {
-	uint64_t k, ondisk, computed;
+	uint64_t k;
+	size_t msg;             /* its message in res->msgs, completed by name_referrers */
 	char *who[REFD_WHO];
 	unsigned nwho, more;
 };
@@ -66,14 +67,16 @@ struct ck {
 	uint64_t one_n;         /* clusters covered by @one */
 	uint64_t highest;       /* highest cluster in use (compare_refcounts) */
 	struct refd *refd;      /* over-referenced clusters whose referrers we name */
-	size_t n_refd;
+	size_t n_refd, cap_refd;
 	uint64_t work_done, work_total;
 	unsigned max_msgs;
 	bool data_file;
+	bool naming;            /* name_referrers' walk: references are named, not counted */
 };
 
-static void msg(struct ck *c, enum q2_msg_kind kind, const char *fmt, ...) HV_PRINTF(3, 4);
-static void msg(struct ck *c, enum q2_msg_kind kind, const char *fmt, ...)
+/* Count a problem and keep its message (up to max_msgs per kind): its index, or -1. */
+static long msg(struct ck *c, enum q2_msg_kind kind, const char *fmt, ...) HV_PRINTF(3, 4);
+static long msg(struct ck *c, enum q2_msg_kind kind, const char *fmt, ...)
 {
 	struct q2_check_result *res = c->res;
 	size_t kept = 0, i;
@@ -81,6 +84,8 @@ static void msg(struct ck *c, enum q2_msg_kind kind, const char *fmt, ...)
 	va_list ap;
 	char *text;
 
+	if (c->naming)
+		return -1;  /* said in the first walk */
 	switch (kind) {
 	case Q2_MSG_CORRUPTION: res->corruptions++; break;
 	case Q2_MSG_LEAK: res->leaks++; break;
@@ -92,7 +97,7 @@ static void msg(struct ck *c, enum q2_msg_kind kind, const char *fmt, ...)
 		kept += res->msgs[i].kind == kind;
 	if (kept >= c->max_msgs) {
 		res->dropped[kind]++;
-		return;
+		return -1;
 	}
 	va_start(ap, fmt);
 	if (vasprintf(&text, fmt, ap) < 0)
@@ -102,16 +107,18 @@ static void msg(struct ck *c, enum q2_msg_kind kind, const char *fmt, ...)
 	if (!m) {
 		free(text);
 		res->dropped[kind]++;
-		return;
+		return -1;
 	}
 	res->msgs = m;
 	res->msgs[res->n_msgs].kind = kind;
 	res->msgs[res->n_msgs].text = text;
-	res->n_msgs++;
+	return (long)res->n_msgs++;
 }
 
 static void progress(struct ck *c, uint64_t units)
 {
+	if (c->naming)
+		return;
 	c->work_done += units;
 	if (c->opts->progress)
 		c->opts->progress(c->opts->progress_data, c->work_done, c->work_total);
@@ -253,6 +260,8 @@ static int refs_set_wide(struct refs *r, uint64_t k, uint64_t v)
  * [offset, offset + size), growing the array for the last, partly written
  * cluster of the file. Returns 0 or -ENOMEM (fatal, a check error).
  */
+static void refd_region(struct ck *c, uint64_t off, uint64_t len, const char *what);
+
 static int inc_region(struct ck *c, uint64_t offset, uint64_t size, const char *what)
 {
 	struct q2_image *img = c->img;
@@ -261,6 +270,10 @@ static int inc_region(struct ck *c, uint64_t offset, uint64_t size, const char *
 
 	if ((int64_t)size <= 0)
 		return 0;
+	if (c->naming) {
+		refd_region(c, offset, size, what);
+		return 0;
+	}
 	if ((int64_t)(offset + size - img->file_size) >= (int64_t)cs) {
 		msg(c, Q2_MSG_CORRUPTION,
 		    "%s: 0x%llx..0x%llx is one cluster or more past the end of the file (0x%llx)",
@@ -603,7 +616,8 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 	const uint64_t rmax = img->refcount_max;
 	const unsigned bits = img->cluster_bits;
 	const bool ext = img->extended_l2, frag = lc->active;
-	const bool fast = !ext && !c->data_file && img->version >= 3;
+	/* every reference through inc_region when naming referrers */
+	const bool fast = !ext && !c->data_file && img->version >= 3 && !c->naming;
 	uint64_t next_contig = 0, j;
 	uint64_t run_end = 0;  /* entries before it belong to a run already measured */
 	char where[200], gr[80];
@@ -716,7 +730,7 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 				c->res->compressed_clusters++;
 				c->res->fragmented_clusters++;
 			}
-			if (c->opts->deep) {
+			if (c->opts->deep && !c->naming) {
 				rc = deep_check(c, coff, csize, WHERE());
 				if (rc < 0)
 					return rc;
@@ -978,18 +992,25 @@ static void cmp_one(struct ck *c, uint64_t k, uint64_t ondisk, uint64_t computed
 	const uint64_t cs = c->img->cluster_size;
 
 	if (ondisk < computed) {
-		/* described once we know who references it (name_referrers) */
-		if (c->n_refd < c->max_msgs) {
-			struct refd *r = &c->refd[c->n_refd++];
+		long m = msg(c, Q2_MSG_CORRUPTION,
+			     "cluster %llu (host 0x%llx): refcount %llu but referenced %llu time%s",
+			     (unsigned long long)k, (unsigned long long)(k * cs),
+			     (unsigned long long)ondisk, (unsigned long long)computed,
+			     computed == 1 ? "" : "s");
 
-			memset(r, 0, sizeof(*r));
-			r->k = k, r->ondisk = ondisk, r->computed = computed;
-			return;
+		/* a kept message is completed with its referrers (name_referrers) */
+		if (m >= 0) {
+			if (c->n_refd == c->cap_refd) {
+				size_t cap = c->cap_refd ? 2 * c->cap_refd : 16;
+				struct refd *v = realloc(c->refd, cap * sizeof(*v));
+
+				if (!v)
+					return;  /* the message stays as it is */
+				c->refd = v;
+				c->cap_refd = cap;
+			}
+			c->refd[c->n_refd++] = (struct refd){ .k = k, .msg = (size_t)m };
 		}
-		msg(c, Q2_MSG_CORRUPTION,
-		    "cluster %llu (host 0x%llx): refcount %llu but referenced %llu times",
-		    (unsigned long long)k, (unsigned long long)(k * cs),
-		    (unsigned long long)ondisk, (unsigned long long)computed);
 	} else
 		msg(c, Q2_MSG_LEAK,
 		    "cluster %llu (host 0x%llx): leaked, refcount %llu but referenced %llu times",
@@ -1156,44 +1177,26 @@ static void header_warnings(struct ck *c)
 
 /* ---- naming who references an over-referenced cluster ------------------ */
 
-static struct refd *refd_find(struct ck *c, uint64_t k)
+/* Name @what as a referrer of the over-referenced clusters in first..last (c->refd is sorted). */
+static void refd_add(struct ck *c, uint64_t first, uint64_t last, const char *what)
 {
 	size_t lo = 0, hi = c->n_refd;
 
-	while (lo < hi) {
+	while (lo < hi) {  /* the first at or after @first */
 		size_t mid = (lo + hi) / 2;
 
-		if (c->refd[mid].k == k)
-			return &c->refd[mid];
-		if (c->refd[mid].k < k)
+		if (c->refd[mid].k < first)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
-}
+	for (; lo < c->n_refd && c->refd[lo].k <= last; lo++) {
+		struct refd *r = &c->refd[lo];
 
-static void refd_add(struct ck *c, uint64_t first, uint64_t last, const char *fmt, ...)
-	HV_PRINTF(4, 5);
-static void refd_add(struct ck *c, uint64_t first, uint64_t last, const char *fmt, ...)
-{
-	uint64_t k;
-
-	for (k = first; k <= last; k++) {
-		struct refd *r = refd_find(c, k);
-		va_list ap;
-		char *t;
-
-		if (!r)
-			continue;
-		if (r->nwho >= REFD_WHO) {
+		if (r->nwho >= REFD_WHO)
 			r->more++;
-			continue;
-		}
-		va_start(ap, fmt);
-		if (vasprintf(&t, fmt, ap) >= 0)
-			r->who[r->nwho++] = t;
-		va_end(ap);
+		else if ((r->who[r->nwho] = strdup(what)))
+			r->nwho++;
 	}
 }
 
@@ -1201,139 +1204,49 @@ static void refd_region(struct ck *c, uint64_t off, uint64_t len, const char *wh
 {
 	if (!len || off + len < off)
 		return;
-	refd_add(c, off >> c->img->cluster_bits, (off + len - 1) >> c->img->cluster_bits, "%s",
-		 what);
-}
-
-/* Walk one L1 table again, only to find references to the clusters in c->refd. */
-static void refd_l1(struct ck *c, const char *label, uint64_t l1_off, uint32_t l1_size,
-		    const uint64_t *l1_mem)
-{
-	struct q2_image *img = c->img;
-	const unsigned bits = img->cluster_bits;
-	uint8_t *l2 = malloc(img->cluster_size);
-	uint64_t *own = NULL;
-	uint32_t i;
-
-	if (!l1_mem && l1_off < img->file_size) {
-		l1_size = (uint32_t)HV_MIN((uint64_t)l1_size,
-					   HV_DIV_ROUND_UP(img->file_size - l1_off, 8));
-		own = malloc((size_t)l1_size * 8 + 1);
-		if (own && q2_pread(img, own, (size_t)l1_size * 8, l1_off) == 0)
-			for (i = 0; i < l1_size; i++)
-				own[i] = q2_be64(&own[i]);
-		else
-			l1_size = 0;
-		l1_mem = own;
-	} else if (!l1_mem) {
-		l1_size = 0;
-	}
-	for (i = 0; l2 && i < l1_size; i++) {
-		uint64_t l2_off = l1_mem[i] & Q2_L1E_OFFSET_MASK, j;
-
-		if (!l1_mem[i])
-			continue;
-		refd_add(c, l2_off >> bits, l2_off >> bits, "%s L1 entry %u (its L2 table)", label, i);
-		if (l2_off >= img->file_size || q2_pread(img, l2, img->cluster_size, l2_off) < 0)
-			continue;
-		for (j = 0; j < img->l2_entries; j++) {
-			uint64_t e = q2_be64(l2 + j * img->l2_entry_size), off;
-			uint64_t guest = ((uint64_t)i * img->l2_entries + j) << bits;
-			enum ctype t;
-
-			if (!e)
-				continue;
-			t = cluster_type(c, e);
-			if (t == CT_COMPRESSED && !c->data_file) {
-				off = e & img->coffset_mask;
-				uint64_t csize = (((e >> img->csize_shift) & img->csize_mask) + 1) *
-						 Q2_COMPRESSED_SECTOR - (off & (Q2_COMPRESSED_SECTOR - 1));
-				refd_add(c, off >> bits, (off + csize - 1) >> bits,
-					 "%s L2 table at 0x%llx entry %llu (guest 0x%llx, compressed)",
-					 label, (unsigned long long)l2_off, (unsigned long long)j,
-					 (unsigned long long)guest);
-			} else if ((t == CT_NORMAL || t == CT_ZERO_ALLOC) && !c->data_file) {
-				off = e & Q2_L2E_OFFSET_MASK;
-				refd_add(c, off >> bits, off >> bits,
-					 "%s L2 table at 0x%llx entry %llu (guest 0x%llx)", label,
-					 (unsigned long long)l2_off, (unsigned long long)j,
-					 (unsigned long long)guest);
-			}
-		}
-	}
-	free(l2);
-	free(own);
+	refd_add(c, off >> c->img->cluster_bits, (off + len - 1) >> c->img->cluster_bits, what);
 }
 
 static int cmp_refd(const void *a, const void *b)
 {
 	const struct refd *x = a, *y = b;
 
-	return x->k < y->k ? -1 : x->k > y->k;
+	return HV_CMP(x->k, y->k);
 }
 
+static int calculate_refcounts(struct ck *c);
+
 /*
- * Describe each over-referenced cluster with the structures that reference
- * it (a second walk, only when there are such clusters). The counts were
- * final already; this only builds the messages.
+ * Complete the message of each over-referenced cluster with the structures
+ * that reference it: the same walk again (calculate_refcounts), which only
+ * names references this time (inc_region -> refd_region) and says nothing.
+ * Only when there are such clusters; the counts were final already.
  */
 static void name_referrers(struct ck *c)
 {
-	struct q2_image *img = c->img;
-	uint64_t i;
-	size_t n;
+	struct q2_check_result saved = *c->res;
 
 	qsort(c->refd, c->n_refd, sizeof(*c->refd), cmp_refd);
-	refd_region(c, 0, img->cluster_size, "the header");
-	refd_l1(c, "active", img->l1_offset, img->l1_size, img->l1);
-	refd_region(c, img->l1_offset, (uint64_t)img->l1_size * 8, "the active L1 table");
-	for (i = 0; i < img->n_snapshots_loaded; i++) {
-		const struct q2_snapshot *sn = &img->snapshots[i];
-		char label[160];
+	c->naming = true;
+	(void)calculate_refcounts(c);  /* what it could not walk was said the first time */
+	c->naming = false;
+	*c->res = saved;  /* the walk's own tallies (allocated clusters, ...) again */
 
-		snprintf(label, sizeof(label), "snapshot %s (%s)", sn->id, sn->name);
-		if (sn->l1_offset & (img->cluster_size - 1) || (uint64_t)sn->l1_size > Q2_MAX_L1_BYTES / 8)
-			continue;
-		refd_l1(c, label, sn->l1_offset, sn->l1_size, NULL);
-		strncat(label, " L1 table", sizeof(label) - strlen(label) - 1);
-		refd_region(c, sn->l1_offset, (uint64_t)sn->l1_size * 8, label);
-	}
-	refd_region(c, img->snapshots_offset, img->snapshots_size, "the snapshot table");
-	refd_region(c, img->reftable_offset, img->reftable_entries * 8, "the refcount table");
-	for (i = 0; i < img->reftable_entries; i++) {
-		uint64_t off = img->reftable[i] & Q2_REFT_OFFSET_MASK;
-		char what[64];
-
-		if (off && !(img->reftable[i] & Q2_REFT_RESERVED_MASK)) {
-			snprintf(what, sizeof(what), "refcount block %llu", (unsigned long long)i);
-			refd_region(c, off, img->cluster_size, what);
-		}
-	}
-	if (img->has_crypto_ext)
-		refd_region(c, img->crypto_offset, img->crypto_length, "the encryption header");
-	if (img->nb_bitmaps)
-		refd_region(c, img->bitmap_dir_offset, img->bitmap_dir_size, "the bitmap directory");
-
-	for (n = 0; n < c->n_refd; n++) {
+	for (size_t n = 0; n < c->n_refd; n++) {
 		struct refd *r = &c->refd[n];
-		char who[600] = "";
+		char **text = &c->res->msgs[r->msg].text, *named, who[800] = "";
 		size_t used = 0;
-		unsigned w;
 
-		for (w = 0; w < r->nwho; w++)
+		for (unsigned w = 0; w < r->nwho; w++)
 			used += (size_t)snprintf(who + used, used < sizeof(who) ? sizeof(who) - used : 0,
 						 "%s%s", w ? "; " : "", r->who[w]);
 		if (r->more && used < sizeof(who))
 			snprintf(who + used, sizeof(who) - used, "; and %u more", r->more);
-		msg(c, Q2_MSG_CORRUPTION,
-		    "cluster %llu (host 0x%llx): refcount %llu but referenced %llu time%s%s%s",
-		    (unsigned long long)r->k, (unsigned long long)(r->k << img->cluster_bits),
-		    (unsigned long long)r->ondisk, (unsigned long long)r->computed,
-		    r->computed == 1 ? "" : "s", r->nwho ? ", by " : "", who);
-		for (w = 0; w < r->nwho; w++)
-			free(r->who[w]);
+		if (r->nwho && asprintf(&named, "%s, by %s", *text, who) >= 0) {
+			free(*text);
+			*text = named;
+		}
 	}
-	c->n_refd = 0;
 }
 
 /* ---- driver ------------------------------------------------------------- */
@@ -1458,12 +1371,6 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 	rc = calculate_refcounts(&c);
 	if (rc < 0)
 		goto fatal;
-	c.refd = calloc(c.max_msgs, sizeof(*c.refd));
-	if (!c.refd) {
-		res->check_errors++;
-		rc = -ENOMEM;
-		goto fatal;
-	}
 	for_each_refblock(&c, c.r.n, cmp_block);
 	if (c.n_refd)
 		name_referrers(&c);

@@ -123,6 +123,8 @@ q2_poke64 r.qcow2 $((L2 + 8 * 9)) "$(q2_hdr64 r.qcow2 "$L2")"
 q2_poke16 r.qcow2 $(($(q2_refblock r.qcow2 0) + 2 * 6)) 0
 q2_oracle referrers r.qcow2
 ts_golden human-referrers vhv-qcow2 verify r.qcow2
+# with a cap on messages, those kept are the ones named (the COPIED error, cluster 5)
+ts_golden human-referrers-max2 vhv-qcow2 verify --max-messages 2 r.qcow2
 
 
 # 6. only the named image: neither the backing file nor the data file is needed

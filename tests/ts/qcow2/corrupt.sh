@@ -123,6 +123,11 @@ tb bm-autoclear-clear poke_at 64 88 0
 tb bm-table-size-0 poke_at 32 $((BD + 8)) 0
 tb bm-table-offset-0 poke_at 64 "$BD" 0
 tb bm-table-size-huge poke_at 32 $((BD + 8)) $((0x9000000))
+# a data cluster of the image that is also a bitmap's: both referrers are named
+tb bm-data-shared poke_at 64 $(($(q2_l2_table bm.qcow2 0) + 8 * 3)) $(((1 << 63) | (bte & 0xfffffffffffe00)))
+vhv-qcow2 verify bm-data-shared.qcow2 >bm-data-shared.out
+ts_assert_grep "referenced 2 times, by .*L2 table.*entry 3 .*; bitmap 'b0' data cluster 0" \
+	bm-data-shared.out "the referrers of a shared bitmap data cluster"
 tb bm-table-size-2 poke_at 32 $((BD + 8)) 2
 tb bm-extra-data poke_at 32 $((BD + 20)) 8
 BX=$(vhv-qcow2 info --output=json bm.qcow2 | python3 -c 'import json, sys; print([e for e in json.load(sys.stdin)["extensions"] if e["name"] == "bitmaps"][0]["offset"])')
