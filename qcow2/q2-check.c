@@ -1089,22 +1089,13 @@ static int check_bitmaps(struct ck *c)
 		rc = inc_region(c, bm->table_offset, (uint64_t)bm->table_size * 8, what);
 		if (rc < 0)
 			return rc;
-		tab = malloc((size_t)bm->table_size * 8); /* bounded when the directory was read */
-		if (!tab) {
+		rc = q2_bitmap_table_read(img, bm, &tab);
+		if (rc == -ENOMEM) {
 			c->res->check_errors++;
-			return -ENOMEM;
-		}
-		rc = q2_pread(img, tab, (size_t)bm->table_size * 8, bm->table_offset);
-		for (i = 0; rc == 0 && i < bm->table_size; i++) {
-			uint64_t e = q2_be64(tab + (size_t)i * 8), off = e & Q2_BME_TABLE_OFFSET_MASK;
-
-			if ((e & Q2_BME_TABLE_RESERVED_MASK) ||
-			    (off && ((e & Q2_BME_TABLE_ALL_ONES) || (off & (img->cluster_size - 1)))))
-				rc = -EINVAL;
+			return rc;
 		}
 		if (rc < 0) {
 			/* qemu: a corruption, and the check stops (bitmap_table_load fails) */
-			free(tab);
 			msg(c, Q2_MSG_CORRUPTION, "%s at 0x%llx has an invalid entry", what,
 			    (unsigned long long)bm->table_offset);
 			return -EINVAL;

@@ -694,6 +694,30 @@ fail:
 	return rc;
 }
 
+int q2_bitmap_table_read(struct q2_image *img, const struct q2_bitmap *bm, uint8_t **tab)
+{
+	uint8_t *t = malloc((size_t)bm->table_size * 8 + 1); /* <= 8 MiB: Q2_BME_MAX_PHYS_SIZE */
+	int rc;
+
+	*tab = NULL;
+	if (!t)
+		return -ENOMEM;
+	rc = q2_pread(img, t, (size_t)bm->table_size * 8, bm->table_offset);
+	for (uint32_t j = 0; rc == 0 && j < bm->table_size; j++) {
+		uint64_t e = q2_be64(t + (size_t)j * 8), o = e & Q2_BME_TABLE_OFFSET_MASK;
+
+		if ((e & Q2_BME_TABLE_RESERVED_MASK) ||
+		    (o && ((e & Q2_BME_TABLE_ALL_ONES) || (o & (img->cluster_size - 1)))))
+			rc = -EINVAL;
+	}
+	if (rc < 0) {
+		free(t);
+		return rc;
+	}
+	*tab = t;
+	return 0;
+}
+
 int q2_image_load_bitmaps(struct q2_image *img, char *why, size_t why_len)
 {
 	uint8_t *dir;
@@ -773,28 +797,15 @@ int q2_image_load_bitmaps(struct q2_image *img, char *why, size_t why_len)
 	 */
 	for (i = 0; i < n && rc == 0; i++) {
 		const struct q2_bitmap *bm = &img->bitmaps[i];
-		uint8_t *tab;
-		uint32_t j;
+		uint8_t *tab = NULL;
 
 		if (bm->flags & Q2_BME_FLAG_IN_USE)
 			continue;
-		tab = malloc((size_t)bm->table_size * 8); /* <= 8 MiB: Q2_BME_MAX_PHYS_SIZE */
-		if (!tab) {
-			rc = -ENOMEM;
-			break;
-		}
-		rc = q2_pread(img, tab, (size_t)bm->table_size * 8, bm->table_offset);
-		for (j = 0; rc == 0 && j < bm->table_size; j++) {
-			uint64_t e = q2_be64(tab + (size_t)j * 8), o = e & Q2_BME_TABLE_OFFSET_MASK;
-
-			if ((e & Q2_BME_TABLE_RESERVED_MASK) ||
-			    (o && ((e & Q2_BME_TABLE_ALL_ONES) || (o & (img->cluster_size - 1))))) {
-				why_set(why, why_len,
-					"Could not read bitmap_table table from image for bitmap '%s': Invalid argument",
-					bm->name);
-				rc = -EINVAL;
-			}
-		}
+		rc = q2_bitmap_table_read(img, bm, &tab);
+		if (rc == -EINVAL)
+			why_set(why, why_len,
+				"Could not read bitmap_table table from image for bitmap '%s': Invalid argument",
+				bm->name);
 		free(tab);
 	}
 out:

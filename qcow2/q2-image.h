@@ -141,6 +141,13 @@ int q2_image_load_snapshots(struct q2_image *img, uint64_t *corruptions, char *w
  * directory is invalid (QEMU then refuses the image).
  */
 int q2_image_load_bitmaps(struct q2_image *img, char *why, size_t why_len);
+/*
+ * Read bitmap @bm's table (table_size big-endian entries) into *tab (caller
+ * frees). 0, -EINVAL when an entry is invalid as QEMU's check_table_entry()
+ * sees it (reserved bits, or an offset that is not cluster aligned or carries
+ * the all-ones flag; *tab is freed and NULL then), or -errno.
+ */
+int q2_bitmap_table_read(struct q2_image *img, const struct q2_bitmap *bm, uint8_t **tab);
 
 /* Read @len bytes at @off; bytes past the end of the file read as zeros (as QEMU). 0 or -errno. */
 int q2_pread(const struct q2_image *img, void *buf, size_t len, uint64_t off);
