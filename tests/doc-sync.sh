@@ -28,6 +28,10 @@ for prog in "$build"/vhv "$build"/vhv-*; do
 	for inc in $(sed -n 's/^@include //p' "$page"); do cat "$src/man/$inc" >> "$text"; done
 	page=$text
 	help=$("$prog" --help 2>&1)
+	# commands with options of their own ("vhv-qcow2 verify [options] <image>")
+	for cmd in $(echo "$help" | sed -n "s/^ *$name \([a-z][a-z-]*\) \[options\].*/\1/p"); do
+		help+=$'\n'$("$prog" "$cmd" --help 2>&1)
+	done
 	for opt in $(echo "$help" | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
 		grep -qF -- "$opt" "$page" || grep -qF -- "\\-\\-${opt#--}" "$page" ||
 			{ echo "doc-sync: $name: option $opt is not in its man page"; bad=1; }
