@@ -802,9 +802,7 @@ static int cmp_l1idx(const void *a, const void *b, void *l1p)
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 	uint64_t ox = l1[x] & Q2_L1E_OFFSET_MASK, oy = l1[y] & Q2_L1E_OFFSET_MASK;
 
-	if (ox != oy)
-		return ox < oy ? -1 : 1;
-	return x < y ? -1 : x > y;
+	return HV_CMP(ox, oy) ?: HV_CMP(x, y);
 }
 
 /* check_refcounts_l1(), plus the L1 half of check_oflag_copied() for the active table. */
@@ -1123,9 +1121,7 @@ static int cmp_snap_id(const void *a, const void *b)
 {
 	const struct q2_snapshot *x = *(const struct q2_snapshot *const *)a;
 	const struct q2_snapshot *y = *(const struct q2_snapshot *const *)b;
-	int r = strcmp(x->id, y->id);
-
-	return r ? r : (x < y ? -1 : x > y);
+	return strcmp(x->id, y->id) ?: HV_CMP(x, y);
 }
 
 static void header_warnings(struct ck *c)
