@@ -170,8 +170,14 @@ static __always_inline __u32 log2_u64(__u64 v)
 
 static __always_inline void val_add_latency(struct trace_val *v, __u64 ns)
 {
-	__u32 slot = log2_u64(ns);
+	__u64 slot = log2_u64(ns);
 
+	/*
+	 * A 64-bit clamp the compiler cannot drop: it knows slot < 64 and would
+	 * compare 32 bits only, which older verifiers (6.1: Debian 12's kernel)
+	 * do not carry to the 64-bit index ("unbounded min value").
+	 */
+	asm volatile("" : "+r"(slot));
 	if (slot >= TRACE_HIST_SLOTS)
 		slot = TRACE_HIST_SLOTS - 1;
 	v->lat_count++;

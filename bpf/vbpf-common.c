@@ -7,9 +7,11 @@
 #include "bpf/vbpf-internal.h"
 #include "bpf/vbpf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -28,19 +30,19 @@ bool vbpf_built(void)
 	return true;
 }
 
+/* One hv_log line per line: a verifier log arrives as one message of many lines. */
 HV_PRINTF(2, 0) static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	char buf[512];
-	size_t n;
+	char *buf, *line, *save = NULL;
 	int prio = level == LIBBPF_WARN ? HV_LOG_INFO : HV_LOG_DEBUG;
 
 	if (prio > hv_log_get_priority())
 		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, args);
-	n = strlen(buf);
-	while (n && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	hv_log(prio, "libbpf: %s", buf);
+	if (vasprintf(&buf, fmt, args) < 0)
+		return 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		hv_log(prio, "libbpf: %s", line);
+	free(buf);
 	return 0;
 }
 
@@ -100,15 +102,76 @@ int vbpf_check_env(const struct hv_root *root, char **reason)
 	return 0;
 }
 
-struct btf *vbpf_kernel_btf(void)
+/* A module whose BTF may hold kvm tracepoints: kvm, kvm_amd, kvm_intel, kvm_pvm. */
+static bool kvm_module_name(const char *name)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
+	return !strcmp(name, "kvm") || !strncmp(name, "kvm_", 4);
+}
 
-	if (!btf || libbpf_get_error(btf)) {
+int vbpf_kbtf_load(const struct hv_root *root, struct vbpf_kbtf *kb)
+{
+	struct dirent *de;
+	DIR *d;
+
+	memset(kb, 0, sizeof(*kb));
+	kb->vmlinux = btf__load_vmlinux_btf();
+	if (!kb->vmlinux || libbpf_get_error(kb->vmlinux)) {
 		hv_dbg("no kernel BTF: %s", strerror(errno));
-		return NULL;
+		kb->vmlinux = NULL;
+		return -ENOENT;
 	}
-	return btf;
+	d = hv_root_opendirf(root, "/sys/kernel/btf");
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && kb->nmods < VBPF_KBTF_MAX_MODS) {
+		struct btf *m;
+
+		if (!kvm_module_name(de->d_name))
+			continue;
+		m = btf__load_module_btf(de->d_name, kb->vmlinux);
+		if (!m || libbpf_get_error(m)) {
+			hv_dbg("BTF of module %s: %s", de->d_name, strerror(errno));
+			continue;
+		}
+		kb->mods[kb->nmods++] = m;
+	}
+	closedir(d);
+	return 0;
+}
+
+void vbpf_kbtf_free(struct vbpf_kbtf *kb)
+{
+	if (!kb)
+		return;
+	for (int i = 0; i < kb->nmods; i++)
+		btf__free(kb->mods[i]);
+	btf__free(kb->vmlinux);
+	memset(kb, 0, sizeof(*kb));
+}
+
+int vbpf_kbtf_find(const struct vbpf_kbtf *kb, const char *name, int kind,
+		   const struct btf **where)
+{
+	int id;
+
+	if (!kb || !kb->vmlinux)
+		return -ENOENT;
+	/* A module's split BTF holds vmlinux's types too: vmlinux is searched first. */
+	id = btf__find_by_name_kind(kb->vmlinux, name, kind);
+	if (id > 0) {
+		if (where)
+			*where = kb->vmlinux;
+		return id;
+	}
+	for (int i = 0; i < kb->nmods; i++) {
+		id = btf__find_by_name_kind(kb->mods[i], name, kind);
+		if (id > 0) {
+			if (where)
+				*where = kb->mods[i];
+			return id;
+		}
+	}
+	return -ENOENT;
 }
 
 int vbpf_tracefs_ready(const struct hv_root *root)
@@ -127,14 +190,14 @@ int vbpf_tracefs_ready(const struct hv_root *root)
 	return hv_root_existsf(root, "/sys/kernel/tracing/events") == 0 ? 0 : -ENOENT;
 }
 
-bool vbpf_tp_exists(const struct hv_root *root, const struct btf *btf, const char *sys,
+bool vbpf_tp_exists(const struct hv_root *root, const struct vbpf_kbtf *kb, const char *sys,
 		    const char *name)
 {
 	char tname[128];
 
-	if (btf) {
+	if (kb && kb->vmlinux) {
 		snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-		return btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF) >= 0;
+		return vbpf_kbtf_find(kb, tname, BTF_KIND_TYPEDEF, NULL) > 0;
 	}
 	if (vbpf_tracefs_ready(root) < 0)
 		return false;
@@ -142,17 +205,19 @@ bool vbpf_tp_exists(const struct hv_root *root, const struct btf *btf, const cha
 	       hv_root_existsf(root, "/sys/kernel/debug/tracing/events/%s/%s", sys, name) == 0;
 }
 
-bool vbpf_raw_tp_proto_ok(const struct btf *btf, const char *name, int nargs, const int *sizes)
+bool vbpf_raw_tp_proto_ok(const struct vbpf_kbtf *kb, const char *name, int nargs,
+			  const int *sizes)
 {
 	const struct btf_type *t;
 	const struct btf_param *p;
+	const struct btf *btf;
 	char tname[128];
 	int id;
 
-	if (!btf)
+	if (!kb || !kb->vmlinux)
 		return true;
 	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-	id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
+	id = vbpf_kbtf_find(kb, tname, BTF_KIND_TYPEDEF, &btf);
 	if (id < 0)
 		return false;
 	/* typedef void (*btf_trace_NAME)(void *__data, ARGS...) */
@@ -182,7 +247,7 @@ char *vbpf_load_error(const struct hv_root *root, int err, const char *what)
 	if (err == EPERM || err == EACCES)
 		return hv_asprintf("%s: permission denied (needs root: CAP_BPF and CAP_PERFMON)",
 				   what);
-	return hv_asprintf("%s: %s (run with -v for libbpf's log)", what, strerror(err));
+	return hv_asprintf("%s: %s (run with --verbose for libbpf's log)", what, strerror(err));
 }
 
 int vbpf_ncpus(void)

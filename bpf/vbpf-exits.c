@@ -43,7 +43,7 @@ void vbpf_exits_close(struct vbpf_exits *ex)
 int vbpf_exits_open(const struct hv_root *root, struct vbpf_exits **out, char **reason)
 {
 	struct vbpf_exits *ex = NULL;
-	struct btf *btf = NULL;
+	struct vbpf_kbtf kb = { 0 };
 	char *why = NULL;
 	bool have_user, have_hw;
 	int rc;
@@ -60,9 +60,9 @@ int vbpf_exits_open(const struct hv_root *root, struct vbpf_exits **out, char **
 	}
 
 	/* Only programs whose tracepoints exist are loaded (raw_tp needs no tracefs). */
-	btf = vbpf_kernel_btf();
-	have_user = vbpf_tp_exists(root, btf, "kvm", "kvm_userspace_exit");
-	have_hw = vbpf_tp_exists(root, btf, "kvm", "kvm_exit");
+	vbpf_kbtf_load(root, &kb);	/* none: tracefs tells */
+	have_user = vbpf_tp_exists(root, &kb, "kvm", "kvm_userspace_exit");
+	have_hw = vbpf_tp_exists(root, &kb, "kvm", "kvm_exit");
 	if (!have_user && !have_hw) {
 		why = hv_asprintf("no kvm tracepoints in this kernel (is the kvm module loaded?)");
 		rc = -EOPNOTSUPP;
@@ -108,7 +108,7 @@ int vbpf_exits_open(const struct hv_root *root, struct vbpf_exits **out, char **
 	*out = ex;
 	ex = NULL;
 out:
-	btf__free(btf);
+	vbpf_kbtf_free(&kb);
 	vbpf_exits_close(ex);
 	if (rc < 0 && reason)
 		*reason = why ? why : hv_asprintf("%s", strerror(-rc));

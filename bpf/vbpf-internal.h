@@ -21,28 +21,53 @@ void vbpf_setup_log(void);
 int vbpf_check_env(const struct hv_root *root, char **reason);
 
 /*
- * The kernel's BTF (libbpf, /sys/kernel/btf/vmlinux), or NULL when the kernel
- * has none. Free with btf__free().
+ * The kernel's BTF: vmlinux's, and the KVM modules' split on it. Where KVM is
+ * built as modules (distribution kernels: kvm.ko, kvm_amd.ko, kvm_intel.ko)
+ * its tracepoints' btf_trace_* typedefs and struct kvm_vcpu are only in the
+ * module BTF (/sys/kernel/btf/kvm*), as libbpf-tools find them.
  */
-struct btf *vbpf_kernel_btf(void);
+#define VBPF_KBTF_MAX_MODS 8
+struct vbpf_kbtf {
+	struct btf *vmlinux;
+	struct btf *mods[VBPF_KBTF_MAX_MODS];
+	int nmods;
+};
 
 /*
- * Does tracepoint @sys:@name exist? With @btf, looks for the btf_trace_@name
- * typedef (what raw_tp/tp_btf attach to); else for the tracefs event
- * directory (mounting tracefs first when needed, see vbpf_tracefs_ready()).
+ * Load @kb (zeroed by the call): 0, or -ENOENT when the kernel has no BTF
+ * (CONFIG_DEBUG_INFO_BTF); a module whose BTF cannot be read is skipped.
+ * Release with vbpf_kbtf_free(), which accepts a @kb that failed to load.
  */
-bool vbpf_tp_exists(const struct hv_root *root, const struct btf *btf, const char *sys,
+int vbpf_kbtf_load(const struct hv_root *root, struct vbpf_kbtf *kb);
+void vbpf_kbtf_free(struct vbpf_kbtf *kb);
+
+/*
+ * The id of type @name of BTF kind @kind, searched in vmlinux and then in each
+ * module; *@where (may be NULL) is set to the BTF that holds it, borrowed
+ * from @kb. Returns the id (> 0), or -ENOENT.
+ */
+int vbpf_kbtf_find(const struct vbpf_kbtf *kb, const char *name, int kind,
+		   const struct btf **where);
+
+/*
+ * Does tracepoint @sys:@name exist? With @kb, looks for the btf_trace_@name
+ * typedef (what raw_tp/tp_btf attach to) in vmlinux or a KVM module; else (NULL:
+ * no BTF) for the tracefs event directory (mounting tracefs first when needed,
+ * see vbpf_tracefs_ready()).
+ */
+bool vbpf_tp_exists(const struct hv_root *root, const struct vbpf_kbtf *kb, const char *sys,
 		    const char *name);
 
 /*
  * The raw tracepoint @name takes @nargs arguments after the hidden context
  * pointer, of the byte sizes in @sizes (0: any); @nargs -1: any number (a
  * program that reads none). Checked against
- * btf_trace_@name's prototype; true when it matches or when @btf is NULL
+ * btf_trace_@name's prototype; true when it matches or when @kb is NULL
  * (nothing to check against). A prototype that moved must not be read as if
  * it had not: raw_tp reads the wrong argument silently.
  */
-bool vbpf_raw_tp_proto_ok(const struct btf *btf, const char *name, int nargs, const int *sizes);
+bool vbpf_raw_tp_proto_ok(const struct vbpf_kbtf *kb, const char *name, int nargs,
+			  const int *sizes);
 
 /*
  * Classic tracepoints (SEC("tracepoint/...")) need tracefs for their ids.

@@ -371,7 +371,7 @@ int vbpf_trace_wait(struct vbpf_trace *t, uint64_t ns)
 
 /* Decide, per source, whether its program loads; fills t->note for those that do not. */
 static unsigned int choose_sources(struct vbpf_trace *t, const struct hv_root *root,
-				   const struct btf *btf, const struct vbpf_trace_opts *o)
+				   const struct vbpf_kbtf *kb, const struct vbpf_trace_opts *o)
 {
 	unsigned int want = 0;
 	bool tracefs = false, tracefs_tried = false;
@@ -387,7 +387,7 @@ static unsigned int choose_sources(struct vbpf_trace *t, const struct hv_root *r
 			t->note[s] = "not requested (--latency=off)";
 			continue;
 		}
-		if (!vbpf_tp_exists(root, btf, "kvm", si->name)) {
+		if (!vbpf_tp_exists(root, kb, "kvm", si->name)) {
 			t->note[s] = "no such tracepoint in this kernel";
 			continue;
 		}
@@ -400,7 +400,7 @@ static unsigned int choose_sources(struct vbpf_trace *t, const struct hv_root *r
 				t->note[s] = "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)";
 				continue;
 			}
-		} else if (!vbpf_raw_tp_proto_ok(btf, si->name, si->nargs, si->sizes)) {
+		} else if (!vbpf_raw_tp_proto_ok(kb, si->name, si->nargs, si->sizes)) {
 			t->note[s] = "its arguments differ from what vhv-trace reads (kernel BTF)";
 			continue;
 		}
@@ -413,7 +413,7 @@ int vbpf_trace_open(const struct hv_root *root, const struct vbpf_trace_opts *o,
 		    struct vbpf_trace **out, char **reason)
 {
 	struct vbpf_trace *t = NULL;
-	struct btf *btf = NULL;
+	struct vbpf_kbtf kb = { 0 };
 	unsigned int want;
 	char *why = NULL;
 	int rc;
@@ -438,14 +438,13 @@ int vbpf_trace_open(const struct hv_root *root, const struct vbpf_trace_opts *o,
 		goto out;
 	}
 
-	btf = vbpf_kernel_btf();
-	if (!btf) {
+	if (vbpf_kbtf_load(root, &kb) < 0) {
 		/* The vCPU id comes from struct kvm_vcpu through CO-RE: no BTF, no relocation. */
 		why = hv_asprintf("the kernel has no BTF (/sys/kernel/btf/vmlinux; CONFIG_DEBUG_INFO_BTF)");
 		rc = -EOPNOTSUPP;
 		goto out;
 	}
-	want = choose_sources(t, root, btf, o);
+	want = choose_sources(t, root, &kb, o);
 	if (!(want & (1u << VBPF_SRC_USERSPACE_EXIT)) && !(want & (1u << VBPF_SRC_KVM_EXIT))) {
 		why = hv_asprintf("no usable kvm exit tracepoint (kvm_exit: %s; kvm_userspace_exit: %s)",
 				  t->note[VBPF_SRC_KVM_EXIT], t->note[VBPF_SRC_USERSPACE_EXIT]);
@@ -494,7 +493,7 @@ int vbpf_trace_open(const struct hv_root *root, const struct vbpf_trace_opts *o,
 	*out = t;
 	t = NULL;
 out:
-	btf__free(btf);
+	vbpf_kbtf_free(&kb);
 	vbpf_trace_close(t);
 	if (rc < 0 && reason)
 		*reason = why ? why : hv_asprintf("%s", strerror(-rc));

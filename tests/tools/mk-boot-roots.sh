@@ -28,24 +28,14 @@ done
 	skip "/etc/grub.d/10_linux or 20_linux_xen missing (package grub-common)"
 [ "$(id -u)" = 0 ] || skip "needs root (a private mount namespace for grub's scripts)"
 
-dl=$out/.dl
-mkdir -p "$dl"
+dl=$(dirname "$out")/debs   # shared with tests/hosts/emuhost
+. "$here/debs.bash"
+debs_fetch "$dl" || skip "$DEBS_WHY"
 cd "$dl"
-if ! ls xen-hypervisor-4.17-amd64_*.deb >/dev/null 2>&1; then
-	apt-get download xen-hypervisor-4.17-amd64 >/dev/null 2>&1 ||
-		skip "cannot download xen-hypervisor-4.17-amd64 (no Debian mirror?)"
-fi
-if ! ls linux-image-*.deb >/dev/null 2>&1; then
-	img=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-	[ -n "$img" ] || skip "apt-cache knows no linux-image-amd64"
-	apt-get download "$img-unsigned" >/dev/null 2>&1 || apt-get download "$img" >/dev/null 2>&1 ||
-		skip "cannot download $img"
-fi
 rm -rf x k
 mkdir x k
-dpkg-deb -x xen-hypervisor-4.17-amd64_*.deb x
-dpkg-deb -x "$(ls linux-image-*.deb | head -n1)" k
+dpkg-deb -x "$DEB_XEN" x
+dpkg-deb -x "$DEB_KERNEL" k
 rel=$(ls k/lib/modules | head -n1)
 [ -n "$rel" ] && [ -f "k/boot/vmlinuz-$rel" ] || skip "unexpected linux-image layout"
 cd - >/dev/null
