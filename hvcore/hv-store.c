@@ -49,6 +49,42 @@ static int sql_errno(int rc)
 	}
 }
 
+/*
+ * WAL mode, which lets `report` read while a recording writes. WAL needs
+ * shared memory (a mmap'd -shm file) that network filesystems cannot give
+ * (sqlite.org/wal.html): on NFS, CIFS or a 9p share the first read fails with
+ * an SQLITE_IOERR_SHM* code (and statfs there may name the server's disk, so
+ * the filesystem cannot be told in advance). Then the database goes back to
+ * a rollback journal, on a new connection (the failed one stays unusable)
+ * in exclusive locking mode, the only way out of WAL without the shared
+ * memory.
+ */
+static int journal_mode(struct hv_store *st, const char *path, int oflags)
+{
+	int rc, ext;
+
+	rc = hv_store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_exec(st->db, "SELECT count(*) FROM sqlite_master;", NULL, NULL, NULL);
+	ext = sqlite3_extended_errcode(st->db);
+	if (rc == SQLITE_OK || (ext != SQLITE_IOERR_SHMOPEN && ext != SQLITE_IOERR_SHMSIZE &&
+				ext != SQLITE_IOERR_SHMMAP && ext != SQLITE_IOERR_SHMLOCK))
+		return 0;  /* any other error shows on the caller's first read */
+	hv_info("%s: no shared memory for WAL here (a network filesystem?): "
+		"a rollback journal instead", path);
+	sqlite3_close_v2(st->db);
+	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		hv_err("%s: %s", path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		return sql_errno(rc) ? sql_errno(rc) : -EIO;
+	}
+	sqlite3_busy_timeout(st->db, 2000);
+	sqlite3_extended_result_codes(st->db, 1);
+	return hv_store_exec(st, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=DELETE; "
+				 "PRAGMA locking_mode=NORMAL;");
+}
+
 int hv_store_open(const char *path, const char *schema, unsigned flags, struct hv_store **out)
 {
 	struct hv_store *st = calloc(1, sizeof(*st));
@@ -58,7 +94,8 @@ int hv_store_open(const char *path, const char *schema, unsigned flags, struct h
 
 	if (!st)
 		return -ENOMEM;
-	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
 	if (rc != SQLITE_OK) {
 		hv_err("%s: %s", path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		rc = sql_errno(rc);
@@ -67,7 +104,7 @@ int hv_store_open(const char *path, const char *schema, unsigned flags, struct h
 	sqlite3_busy_timeout(st->db, 2000);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (!(flags & HV_STORE_RDONLY)) {
-		rc = hv_store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+		rc = journal_mode(st, path, oflags);
 		if (rc < 0)
 			goto fail;
 	}

@@ -4,9 +4,12 @@
 # Exit 0 pass, 77 skip (ts_skip "reason"), anything else fail.
 #
 # Environment (set by tests/run.sh): VHV_SRC VHV_BUILD TS_NAME TS_TMP TS_ROOTS
-# TS_EXPECTED (= $VHV_SRC/tests/expected/<cmd>/<case>) TS_LABEL (plain|san) VHV_SAN.
+# TS_EXPECTED (= $VHV_SRC/tests/expected/<cmd>/<case>) TS_LABEL (plain|san) VHV_SAN;
+# in an emulated host (tests/hosts) also TS_HOST (amd|xen) and TS_SHARE (a dir on the
+# build machine's share, 9p).
 # Header markers: "# ts: heavy" (not run in the sanitizer pass), "# ts: serial"
-# (run alone, for timing-sensitive tests).
+# (run alone, for timing-sensitive tests), "# ts: host amd|xen" (run inside that
+# emulated host; amd also directly where /dev/kvm works).
 #
 # Golden files: ts_golden NAME CMD... compares stdout, stderr and the exit code
 # of CMD with $TS_EXPECTED[.NAME].{out,err,rc}; UPDATE=1 rewrites them.
@@ -68,6 +71,8 @@ ts_run() {
 ts_compare() {
 	local what=$1 got=$2 exp=$3
 	if [ -n "${UPDATE:-}" ]; then
+		# in an emulated host the source tree is read-only: tests/run.sh copies back
+		[ -n "${TS_HOST:-}" ] && exp=$TS_TMP/.update/${exp#"$VHV_SRC"/}
 		mkdir -p "$(dirname "$exp")"
 		cp "$got" "$exp"
 		return 0

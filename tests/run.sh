@@ -9,6 +9,10 @@
 # tests (tests/ts/<cmd>/<case>.sh, see tests/lib.sh), the layering and doc-sync
 # checks and the man-page lint. With --san, the same again against the
 # ASan+UBSan build, except scripts marked "# ts: heavy" (real VMs, big images).
+# Scripts marked "# ts: host amd" run inside the emulated AMD KVM host, and
+# "# ts: host xen" inside the emulated Xen dom0 (tests/hosts/emuhost; one boot
+# each per run, started when the first test needs it), as "ts/cmd/case@amd";
+# "host amd" scripts also run directly where this machine's /dev/kvm works.
 # PATTERN (a glob on "unit/test-x", "ts/cmd/case", ...) selects tests.
 # The last line is "N passed, N failed, N skipped".
 set -u
@@ -29,7 +33,15 @@ build=$(cd "$build" && pwd)
 [ -n "$san" ] && san=$(cd "$san" && pwd)
 
 results=$(mktemp -d /tmp/vhv-tests.XXXXXX)
-trap 'rm -rf "$results"' EXIT
+# The emulated hosts of this run: their state (QEMU pid, console, share) under $results.
+export VHV_EMU_STATE=$results/emu VHV_BUILD=$build
+emuhost=$src/tests/hosts/emuhost
+emu_stop_all() {
+	local k
+	for k in amd xen; do "$emuhost" stop "$k" >/dev/null 2>&1; done
+}
+trap 'emu_stop_all; rm -rf --one-file-system "$results"' EXIT
+trap 'exit 130' INT TERM
 npass=0 nfail=0 nskip=0
 
 selected() {
@@ -96,23 +108,85 @@ run_fuzz_replay() {	# BUILD LABEL
 	done
 }
 
+# ts_host SCRIPT: the emulated host kind a script runs in ("# ts: host KIND"), if any.
+ts_host() {
+	sed -n 's/^# ts: host \([a-z]*\).*/\1/p' "$1" | head -n 1
+}
+
+# Can this machine run KVM guests itself (the "host amd" scripts run here too)?
+kvm_here() {
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
+}
+
+# emu_up KIND: boot the emulated host once per run; later calls wait for the first.
+# Returns 0 when it runs, 77 (reason in $results/emu-KIND.log) when this machine
+# cannot run it, else 1.
+emu_up() {
+	local k=$1 log rc lk
+	log=$results/emu-$k.log
+	exec {lk}>"$results/emu-$k.lock"
+	flock "$lk"
+	if [ ! -f "$results/emu-$k.rc" ]; then
+		local t0=$SECONDS
+		# (QEMU must not inherit the lock: it would hold it for the whole run)
+		"$emuhost" start "$k" >"$log" 2>&1 {lk}>&-
+		echo $? >"$results/emu-$k.rc"
+		echo "$((SECONDS - t0))" >"$results/emu-$k.boot"
+	fi
+	exec {lk}>&-
+	rc=$(cat "$results/emu-$k.rc")
+	return "$rc"
+}
+
 # One golden/live script. Runs in its own scratch dir; see tests/lib.sh.
-run_one_ts() {	# BUILD LABEL SCRIPT OUTFILE
-	local b=$1 label=$2 s=$3 out=$4
-	local rel=${s#"$src"/tests/ts/} name case tmp rc
+# HOST: run it inside that emulated host, in a scratch dir on the host's share.
+run_one_ts() {	# BUILD LABEL SCRIPT OUTFILE [HOST]
+	local b=$1 label=$2 s=$3 out=$4 host=${5:-}
+	local rel=${s#"$src"/tests/ts/} name case tmp rc t0=$SECONDS
 	rel=${rel%.sh}
-	name="$label/ts/$rel"
-	tmp=$(mktemp -d /tmp/vhv-ts.XXXXXX)
+	name="$label/ts/$rel${host:+@$host}"
+	if [ -n "$host" ]; then
+		emu_up "$host"
+		rc=$?
+		if [ "$rc" = 77 ]; then
+			echo "skip|$name|emulated $host host: $(tail -n 1 "$results/emu-$host.log")" >"$out"
+			return
+		elif [ "$rc" != 0 ]; then
+			echo "fail|$name|the emulated $host host did not boot" >"$out"
+			sed 's/^/        /' "$results/emu-$host.log" | tail -n 30 >"$out.log"
+			return
+		fi
+		tmp=$(mktemp -d "$VHV_EMU_STATE/$host/share/ts.XXXXXX")
+	else
+		tmp=$(mktemp -d /tmp/vhv-ts.XXXXXX)
+	fi
 	(
-		export VHV_SRC=$src VHV_BUILD=$b TS_NAME=$rel TS_TMP=$tmp
+		export VHV_SRC=$src VHV_BUILD=$b TS_NAME=$rel TS_TMP=$tmp TS_HOST=$host
 		export TS_ROOTS=$b/tests/roots TS_EXPECTED=$src/tests/expected/$rel
 		export TS_LABEL=$label PATH=$b:$PATH LC_ALL=C.UTF-8 NO_COLOR=1
 		unset COLUMNS LINES  # goldens are rendered at the default width
 		[ "$label" = san ] && export VHV_SAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+		if [ -n "$host" ]; then
+			# Inside, the scratch dir is the guest's own tmpfs, as a host's disk would
+			# be (a 9p share takes no sockets, no shared mmap); the skip reason and
+			# UPDATE=1's goldens come back through TS_SHARE, this dir on the share.
+			export TS_SHARE=$tmp
+			exec "$emuhost" exec "$host" -t "$((${TS_TIMEOUT:-600} + 10))" \
+				-e VHV_SRC -e VHV_BUILD -e TS_NAME -e TS_SHARE -e TS_HOST -e TS_ROOTS \
+				-e TS_EXPECTED -e TS_LABEL -e PATH -e LC_ALL -e NO_COLOR -e VHV_SAN \
+				-e ASAN_OPTIONS -e UBSAN_OPTIONS -e UPDATE -e TS_TIMEOUT -- \
+				bash "$src/tests/hosts/ts-in-guest" "$s"
+		fi
 		cd "$tmp" && timeout "${TS_TIMEOUT:-600}" bash "$s"
 	) >"$tmp/.log" 2>&1
 	rc=$?
+	# goldens that UPDATE=1 rewrote inside an emulated host
+	if [ -n "$host" ] && [ -d "$tmp/.update" ]; then
+		cp -r "$tmp/.update/." "$src/"
+	fi
+	# a test taking long is named with its time (what each part of the suite costs)
+	[ $((SECONDS - t0)) -ge 20 ] && name="$name ($((SECONDS - t0)) s)"
 	case $rc in
 	0) echo "pass|$name|" >"$out" ;;
 	77) echo "skip|$name|$(cat "$tmp/.skip" 2>/dev/null || tail -n 1 "$tmp/.log")" >"$out" ;;
@@ -120,32 +194,45 @@ run_one_ts() {	# BUILD LABEL SCRIPT OUTFILE
 	     sed 's/^/        /' "$tmp/.log" | tail -n 40 >"$out.log" ;;
 	*) echo "fail|$name|exit $rc" >"$out"; sed 's/^/        /' "$tmp/.log" | tail -n 40 >"$out.log" ;;
 	esac
-	rm -rf "$tmp"
+	rm -rf --one-file-system "$tmp"
 }
 
 run_ts() {	# BUILD LABEL
-	local b=$1 label=$2 s i=0 running=0 r
+	local b=$1 label=$2 s i=0 running=0 r h
 	# Roots are copied so that no test can change tests/roots (kmod).
 	rm -rf "$b/tests/roots"
 	mkdir -p "$b/tests"
 	cp -a "$src/tests/roots" "$b/tests/roots"
-	local list=()
+	# (script, emulated host) pairs: a "host amd" script runs in the emulated AMD
+	# host, and here as well where /dev/kvm works.
+	local list=() hosts=()
 	while IFS= read -r s; do
 		local rel=${s#"$src"/tests/ts/}
-		selected "$label/ts/${rel%.sh}" || continue
 		if [ "$label" = san ] && grep -q '^# ts: heavy' "$s"; then continue; fi
-		list+=("$s")
+		h=$(ts_host "$s")
+		if { [ -z "$h" ] || { [ "$h" = amd ] && kvm_here; }; } &&
+			selected "$label/ts/${rel%.sh}"; then
+			list+=("$s") hosts+=("")
+		fi
+		if [ -n "$h" ] && selected "$label/ts/${rel%.sh}@$h"; then
+			list+=("$s") hosts+=("$h")
+		fi
 	done < <(find "$src/tests/ts" -name '*.sh' | sort)
+	# Boot the emulated hosts in the background now, while the other tests run.
+	for h in amd xen; do
+		[[ " ${hosts[*]} " == *" $h "* ]] && ( emu_up "$h" & )
+	done
 	# Scripts marked "# ts: serial" (timing-sensitive: benchmarks of exits, VMs) run alone.
-	for s in "${list[@]}"; do
+	for ((r = 0; r < ${#list[@]}; r++)); do
+		s=${list[r]} h=${hosts[r]}
 		i=$((i + 1))
 		if grep -q '^# ts: serial' "$s"; then
 			wait
 			running=0
-			run_one_ts "$b" "$label" "$s" "$results/ts.$label.$i"
+			run_one_ts "$b" "$label" "$s" "$results/ts.$label.$i" "$h"
 			continue
 		fi
-		run_one_ts "$b" "$label" "$s" "$results/ts.$label.$i" &
+		run_one_ts "$b" "$label" "$s" "$results/ts.$label.$i" "$h" &
 		running=$((running + 1))
 		if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
 	done
@@ -188,5 +275,12 @@ if [ -n "$san" ]; then
 	run_fuzz_replay "$san" san
 	run_ts "$san" san
 fi
+for h in amd xen; do
+	[ -f "$results/emu-$h.rc" ] || continue
+	if [ "$(cat "$results/emu-$h.rc")" = 0 ]; then
+		echo "  (emulated $h host: booted in $(cat "$results/emu-$h.boot") s)"
+	fi
+done
+kvm_here || echo "  (no usable /dev/kvm here: the live KVM tests ran in the emulated AMD host only)"
 echo "$npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" -eq 0 ]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# ts: host amd
 # Live: the functional /dev/kvm probe really runs a guest on this machine.
 # JSON must say the probe ran, the first exit was HLT (5), and the backend is
 # the one the loaded vendor module gives (PVM on the kvm_pvm host vhv is

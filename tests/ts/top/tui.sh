@@ -1,6 +1,7 @@
 #!/bin/bash
 # ts: heavy
 # ts: serial
+# ts: host amd
 # The interactive view driven in tmux (send-keys, capture-pane) against a real
 # VM: sort, filter, help, column chooser, renice, pin and signal of a real VM
 # and vCPU thread checked in /proc, a resize, and the terminal restored on quit
