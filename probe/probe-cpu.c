@@ -69,6 +69,23 @@ static void cpu_read_cpuid(const struct hv_root *root, struct probe_cpu *c)
 	}
 }
 
+/*
+ * Does Xen run this kernel? Its CPUID leaf says so in an HVM guest and where Xen
+ * faults CPUID for PV userspace; a PV dom0 on a CPU without CPUID faulting (Xen
+ * nested in QEMU or KVM) sees the outer hypervisor's leaf 0x40000000 instead, so
+ * the kernel's word (/sys/hypervisor, xenfs: probe_xen_role) counts as well.
+ */
+static bool cpu_on_xen(const struct hv_root *root, const struct probe_cpu *c)
+{
+	const char *hv = probe_hv_name(c->hv_signature);
+	enum probe_xen_role role;
+	const char *how;
+
+	if (hv && strcmp(hv, "Xen") == 0)
+		return true;
+	return probe_xen_role(root, &role, &how) == 0 && role != PROBE_XEN_NONE;
+}
+
 int probe_cpu_get(struct probe_state *st, const struct probe_cpu **out)
 {
 	_cleanup_free_ char *buf = NULL;
@@ -99,6 +116,7 @@ int probe_cpu_get(struct probe_state *st, const struct probe_cpu **out)
 		return rc;
 	}
 	cpu_read_cpuid(st->root, c);
+	c->on_xen = cpu_on_xen(st->root, c);
 	st->cpu = c;
 	*out = c;
 	return 0;
@@ -111,9 +129,7 @@ bool probe_cpu_has(const struct probe_cpu *c, const char *flag)
 
 bool probe_cpu_under_xen(const struct probe_cpu *c)
 {
-	const char *hv = c ? probe_hv_name(c->hv_signature) : NULL;
-
-	return hv && strcmp(hv, "Xen") == 0;
+	return c && c->on_xen;
 }
 
 static struct probe_state *state(struct hv_check_ctx *ctx)

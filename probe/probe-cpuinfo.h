@@ -49,6 +49,7 @@ struct probe_cpu {
 	bool cpuid_svm;          /* CPUID.80000001h:ECX[2] */
 	bool hypervisor;         /* CPUID.1:ECX[31] or the "hypervisor" flag */
 	char hv_signature[16];   /* CPUID 0x40000000 vendor signature ("KVMKVMKVM"), "" if none */
+	bool on_xen;             /* Xen runs this kernel: its CPUID signature, or the kernel says so */
 };
 
 /*

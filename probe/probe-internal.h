@@ -56,3 +56,17 @@ extern const size_t probe_n_core_checks;
 /* Xen, IOMMU, hugepages/THP/KSM, devices, cgroups, secure guests (probe-platform.c). */
 extern const struct hv_check probe_platform_checks[];
 extern const size_t probe_n_platform_checks;
+
+struct hv_root;
+
+/* Xen role as the Xen and CPU checks see it (probe-xen.c). */
+enum probe_xen_role {
+	PROBE_XEN_NONE,
+	PROBE_XEN_DOM0,
+	PROBE_XEN_DOMU,
+};
+/*
+ * Decide the Xen role from /sys/hypervisor and /proc/xen. *how gets a short
+ * static string saying which evidence decided. Returns 0 and *role, or -errno.
+ */
+int probe_xen_role(const struct hv_root *r, enum probe_xen_role *role, const char **how);

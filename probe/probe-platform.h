@@ -156,17 +156,7 @@ bool probe_platform_need_dir(struct hv_check_ctx *ctx, const char *path);
  */
 bool probe_platform_skip_dom0(struct hv_check_ctx *ctx, const char *why);
 
-/* Xen role as the Xen checks see it. */
-enum probe_xen_role {
-	PROBE_XEN_NONE,
-	PROBE_XEN_DOM0,
-	PROBE_XEN_DOMU,
-};
-/*
- * Decide the Xen role from /sys/hypervisor and /proc/xen. *how gets a short
- * static string saying which evidence decided. Returns 0 and *role, or -errno.
- */
-int probe_xen_role(const struct hv_root *r, enum probe_xen_role *role, const char **how);
+/* probe_xen_role(): probe-internal.h (the CPU checks use it too). */
 
 /* The check functions: probe-xen.c, probe-iommu.c, probe-mem.c, probe-dev.c, probe-cgroup.c,
  * probe-secure.c. */
