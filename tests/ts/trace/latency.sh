@@ -53,14 +53,32 @@ trace_start -J --latency=all
 gen all -c 1 -k 0 -n 20000 -m 0 --mode long
 trace_stop
 check all all 20000 20000 20000
-cp "$TS_TMP/trace.out" "$TS_TMP/all.json"
+# Hardware exits (SVM in the emulated AMD host): each I/O-instruction exit is timed from
+# kvm_exit to the next kvm_entry, the VMM's round trip included.
+if [ "${TS_HOST:-}" = amd ]; then
+	python3 - "$TS_TMP/trace.out" "$TS_TMP/all.gen" <<'PY' || ts_fail "exit-to-entry latency of svm:io"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+pid = int(dict(kv.split("=") for kv in open(sys.argv[2]).readline().split())["pid"])
+io = [e for e in doc["exits"] if e["pid"] == pid and e["kind"] == "svm" and e["reason"] == "io"]
+count = sum(e["count"] for e in io)
+timed = sum(e["latency_ns"]["measured"] for e in io)
+print(f"svm:io exits {count}, timed {timed}", [e["latency_ns"] for e in io])
+ok = count == 20000 and timed == 20000
+ok = ok and all(0 < e["latency_ns"]["p50"] <= e["latency_ns"]["p99"] <= e["latency_ns"]["max"] for e in io)
+sys.exit(not ok)
+PY
+fi
 
 # 100 timed exits a second against ~100000 exits a second: windows of 1 ms
 # (the shortest) every 200 ms, well under half of the exits.
+# (Nested in the emulated host, exits are some 20 times slower: a tenth of them do.)
+ns=200000
+[ -n "${TS_HOST:-}" ] && ns=20000
 trace_start -J --latency-rate 100
-gen sampled -c 1 -k 0 -n 200000 -m 0 --mode long
+gen sampled -c 1 -k 0 -n "$ns" -m 0 --mode long
 trace_stop
-check sampled sampled 200000 1 100000
+check sampled sampled "$ns" 1 $((ns / 2))
 python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["latency"]["rate"] != 100)' \
 	"$TS_TMP/trace.out" || ts_fail "JSON latency.rate is not 100"
 
