@@ -37,8 +37,12 @@ results=$(mktemp -d /tmp/vhv-tests.XXXXXX)
 export VHV_EMU_STATE=$results/emu VHV_BUILD=$build
 emuhost=$src/tests/hosts/emuhost
 emu_stop_all() {
-	local k
-	for k in amd xen; do "$emuhost" stop "$k" >/dev/null 2>&1; done
+	local k p
+	for k in amd xen; do
+		# a host still booting: its emuhost start stops it on TERM
+		p=$(cat "$VHV_EMU_STATE/$k/starting.pid" 2>/dev/null) && kill -TERM "$p" 2>/dev/null
+		"$emuhost" stop "$k" >/dev/null 2>&1
+	done
 }
 trap 'emu_stop_all; rm -rf --one-file-system "$results"' EXIT
 trap 'exit 130' INT TERM
