@@ -52,6 +52,8 @@ endif
 # A feature directory D provides, in D/module.mk (all optional):
 #   D_SRCS  sources of $(O)/libvhv-D.a   (default: D/*.c)
 #   D_PKGS  pkg-config packages it uses  D_LIBS  other link flags (-lm)
+#   D_DLPKGS  pkg-config packages whose headers it uses and whose library it
+#           dlopen()s at run time (not linked: the binary starts without them)
 #   D_DEPS  other vhv modules it may use (top: bpf); hvcore is implied
 #   BINS += vhv-X, with vhv-X_MODULES := D ...  (main in cli/vhv-X.c)
 MODULES := hvcore probe bootcheck qcow2 top bpf
@@ -77,7 +79,7 @@ pkg_cflags  = $(if $(1),$(shell $(PKG_CONFIG) --cflags $(1)))
 pkg_libs    = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1)))
 mod_ldlibs  = $(call pkg_libs,$(call mod_pkgs,$(1))) $(foreach m,$(call mod_closure,$(1)),$($(m)_LIBS))
 
-ALL_PKGS    := $(sort $(foreach m,$(MODULES),$($(m)_PKGS)))
+ALL_PKGS    := $(sort $(foreach m,$(MODULES),$($(m)_PKGS) $($(m)_DLPKGS)))
 # make run / make check install what is missing first, then build in a sub-make.
 ifeq ($(filter deps run check clean,$(MAKECMDGOALS)),)
 MISSING_PKGS := $(strip $(foreach p,$(ALL_PKGS) $(if $(filter check tests,$(MAKECMDGOALS)),cmocka),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p))))

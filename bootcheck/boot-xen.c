@@ -38,6 +38,42 @@ bool boot_cmdline_get(const char *args, const char *key, char *out, size_t len)
 	return found;
 }
 
+int boot_xen_cmdline_missing(const char *configured, const char *running, char *out, size_t len)
+{
+	const char *p = configured;
+	size_t o = 0;
+	int n = 0;
+
+	if (len)
+		out[0] = '\0';
+	while (p && *p) {
+		char word[256], key[128], want[256], got[256];
+		size_t wl, kl;
+
+		p += strspn(p, " \t");
+		wl = strcspn(p, " \t");
+		if (!wl)
+			break;
+		snprintf(word, sizeof(word), "%.*s", (int)wl, p);
+		p += wl;
+		if (strchr(word, '$') || !strcmp(word, "placeholder") || wl >= sizeof(word))
+			continue;
+		kl = strcspn(word, "=");
+		snprintf(key, sizeof(key), "%.*s", (int)kl, word);
+		/* a key given twice: only its last value is configured */
+		if (!boot_cmdline_get(configured, key, want, sizeof(want)) ||
+		    strcmp(want, word[kl] ? word + kl + 1 : ""))
+			continue;
+		if (boot_cmdline_get(running, key, got, sizeof(got)) && !strcmp(got, want))
+			continue;
+		n++;
+		if (o + wl + 2 < len) {
+			o += (size_t)snprintf(out + o, len - o, "%s%s", o ? " " : "", word);
+		}
+	}
+	return n;
+}
+
 /* Xen's parse_size_and_unit(): digits with an optional B/K/M/G/T suffix (KiB by
  * default), or N% of host memory (Xen 4.x dom0_mem). */
 static bool xen_size_ok(const char *s, uint64_t *bytes)

@@ -25,6 +25,15 @@ struct boot_xen_issue {
 bool boot_cmdline_get(const char *args, const char *key, char *out, size_t len);
 
 /*
+ * The options of @configured (a boot entry's Xen command line) that are not in
+ * effect in @running (the command line Xen was booted with, `xl info`): each
+ * KEY or KEY=VALUE whose last value in @running differs or is absent. GRUB
+ * variables ($x) and 20_linux_xen's "placeholder" are skipped. The words go to
+ * @out, space-separated (truncated to @len); returns how many.
+ */
+int boot_xen_cmdline_missing(const char *configured, const char *running, char *out, size_t len);
+
+/*
  * Lint Xen's command line @cmdline: dom0_mem forms and amounts, dom0_max_vcpus,
  * iommu= options, flask=enforcing without a policy (@has_policy: an XSM policy
  * module is loaded; @xsm: 1 when the hypervisor is built with XSM/FLASK, 0 when

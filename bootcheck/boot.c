@@ -21,6 +21,7 @@
 #include "bootcheck/boot-int.h"
 #include "bootcheck/boot-xen.h"
 #include "hvcore/hv-log.h"
+#include "hvcore/hv-xen.h"
 
 /* What an entry loads, once looked at (filled lazily, shared by the checks). */
 enum role { ROLE_NONE, ROLE_KVM, ROLE_DOM0 };
@@ -1623,6 +1624,69 @@ static int chk_running(struct hv_check_ctx *ctx)
 	return 0;
 }
 
+/*
+ * The running hypervisor against the default entry: is what the menu boots
+ * what is running? Xen's command line as it was booted comes from the
+ * hypervisor (hv-xen: libxenctrl, or `xl info` in a captured root).
+ */
+static int chk_xen_running(struct hv_check_ctx *ctx)
+{
+	struct boot_state *st = ctx->data;
+	const char *id = ctx->check->id;
+	struct hv_xen_host h;
+	struct entry_info *ei;
+	struct hv_finding *f;
+	char miss[512];
+	int rc, n;
+
+	rc = hv_root_xen_host(st->root, &h);
+	if (rc == -ENXIO && st->cfg && st->deflt >= 0 && checkable(st, (size_t)st->deflt) &&
+	    analyse(st, (size_t)st->deflt)->hv >= 0) {
+		f = efind(ctx, st, (size_t)st->deflt, HV_SEV_WARN,
+			  "this default entry boots Xen, but the host is not running Xen: the last "
+			  "boot did not use it, or Xen failed and GRUB fell back");
+		hv_finding_hint(f, "look at the boot console or `journalctl -b -1`; GRUB's "
+				   "fallback and next_entry (grubenv) pick other entries");
+		return 0;
+	}
+	if (rc < 0) {
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP, "no running Xen to compare with: %s",
+			      hv_xen_strerror(rc));
+		return 0;
+	}
+	if (!st->cfg || st->deflt < 0 || !checkable(st, (size_t)st->deflt)) {
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP,
+			      "Xen %s is running, but no default entry to compare it with",
+			      h.version);
+		return 0;
+	}
+	ei = analyse(st, (size_t)st->deflt);
+	if (ei->hv < 0) {
+		f = efind(ctx, st, (size_t)st->deflt, HV_SEV_WARN,
+			  "Xen %s is running, but this default entry boots no hypervisor: the next "
+			  "boot leaves Xen", h.version);
+		hv_finding_hint(f, "set GRUB_DEFAULT to the Xen entry (Debian: "
+				   "/etc/default/grub.d/xen.cfg) and run update-grub");
+		hv_finding_str(f, "running", h.cmdline);
+		return 0;
+	}
+	n = boot_xen_cmdline_missing(ei->xargs, h.cmdline, miss, sizeof(miss));
+	if (n) {
+		f = efind(ctx, st, (size_t)st->deflt, HV_SEV_WARN,
+			  "%d Xen option%s of this entry %s not in effect: %s; Xen was booted with "
+			  "\"%s\", the entry has \"%s\"", n, n == 1 ? "" : "s",
+			  n == 1 ? "is" : "are", miss, h.cmdline, ei->xargs);
+		hv_finding_hint(f, "the entry edited is not the one that booted, or it was edited "
+				   "since: reboot into it, or check GRUB_DEFAULT and update-grub");
+	} else {
+		f = efind(ctx, st, (size_t)st->deflt, HV_SEV_PASS,
+			  "the running Xen %s was booted with this entry's options", h.version);
+	}
+	hv_finding_str(f, "running", h.cmdline);
+	hv_finding_str(f, "configured", ei->xargs ? ei->xargs : "");
+	return 0;
+}
+
 /* The boot checks: one row each; ids are the --checks names and man-page entries. */
 static const struct hv_check checks[] = {
 	{ "boot.config", "a GRUB 2 or GRUB legacy config is found and parsed", chk_config, 0 },
@@ -1642,6 +1706,8 @@ static const struct hv_check checks[] = {
 	  chk_xen_cmdline, 0 },
 	{ "boot.running", "the running kernel's command line (context)", chk_running,
 	  HV_NEED_LIVE },
+	{ "boot.xen-running", "the running Xen was booted with the default entry's options",
+	  chk_xen_running, HV_NEED_LIVE },
 };
 
 const struct hv_check *boot_checks(size_t *n)

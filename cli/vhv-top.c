@@ -16,6 +16,7 @@
 #include "cli/cli-common.h"
 #include "hvcore/hv-log.h"
 #include "hvcore/hv-proc.h"
+#include "hvcore/hv-xen.h"
 #include "top/top.h"
 
 enum { OPT_SYSROOT = 256, OPT_LIST_COLUMNS, OPT_RECORD, OPT_FLAT, OPT_NO_BPF };
@@ -27,7 +28,8 @@ static void usage(void)
 	       "\n"
 	       "Show the virtual machines on this host (KVM and QEMU/TCG guests) and their\n"
 	       "vCPU threads: CPU use split user/system/guest, run-queue wait, state,\n"
-	       "placement, context switches and KVM exits per second.\n"
+	       "placement, context switches and KVM exits per second. On a Xen dom0: the\n"
+	       "domains and their vCPUs as the hypervisor accounts them.\n"
 	       "\n"
 	       "Options:\n"
 	       " -b, --batch             plain rows for scripts, no curses\n"
@@ -53,7 +55,7 @@ static void usage(void)
 	       " -V, --version           display version\n"
 	       "\n"
 	       "Keys (interactive): ? help, q quit, t tree/flat, < > or s sort column, R reverse,\n"
-	       "/ filter, C columns, n renice, a affinity, k signal.\n"
+	       "/ filter, C columns, n renice, a affinity, k signal; Xen: a pin, p pause.\n"
 	       "See vhv-top(8).\n",
 	       cli_prog());
 }
@@ -121,22 +123,22 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	enum cli_output output = CLI_OUTPUT_HUMAN;
-	const char *sysroot = NULL, *record = NULL, *columns = NULL;
-	bool batch = false, no_bpf = false;
+	const char *sysroot = NULL, *record = NULL, *columns = NULL, *filter = NULL;
+	bool batch = false, no_bpf = false, list_cols = false, reverse = false, flat = false;
+	enum top_hv hv;
 	long iterations = -1, width = 0;
 	double delay = 2.0;
 	struct top_view view;
-	struct top_sampler *smp;
+	struct top_sampler *smp = NULL;
 	struct top_record *rec = NULL;
 	struct hv_root **roots;
-	char **rootlist = NULL, *bpf_why = NULL;
+	char **rootlist = NULL, *bpf_why = NULL, *host_line = NULL, line[256];
 	const char *notes[4] = { NULL };
 	size_t nroots = 1, nnotes = 0;
 	int c, rc, sort = -1;
 	char *end;
 
 	cli_init(argv[0]);
-	top_view_init(&view);
 	while ((c = getopt_long(argc, argv, "bn:d:o:Jc:ls:rf:w:vhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -163,21 +165,21 @@ int main(int argc, char **argv)
 			columns = optarg;
 			break;
 		case 'l':
-			top_cols_list(stdout);
-			return CLI_EXIT_OK;
+			list_cols = true;
+			break;
 		case 's':
 			sort = top_col_parse(optarg);
 			if (sort < 0)
 				cli_usage_error("unknown sort column '%s' (see --list-columns)", optarg);
 			break;
 		case 'r':
-			view.reverse = true;
+			reverse = true;
 			break;
 		case 'f':
-			snprintf(view.filter, sizeof(view.filter), "%s", optarg);
+			filter = optarg;
 			break;
 		case OPT_FLAT:
-			view.tree = false;
+			flat = true;
 			break;
 		case 'w':
 			width = strtol(optarg, &end, 10);
@@ -212,11 +214,7 @@ int main(int argc, char **argv)
 		cli_usage_error("unexpected argument '%s'", argv[optind]);
 	if (output == CLI_OUTPUT_JSON)
 		batch = true;
-	if (columns)
-		apply_columns(&view, columns);
-	if (sort >= 0)
-		view.sort = sort;
-	if (!batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
+	if (!batch && !list_cols && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
 		cli_usage_error("the interactive view needs a terminal; use -b for batch output");
 
 	/* --sysroot t0,t1: one root per tick, so the rates are the same on every run. */
@@ -230,6 +228,22 @@ int main(int argc, char **argv)
 	roots = xcalloc(nroots, sizeof(*roots));
 	for (size_t i = 0; i < nroots; i++)
 		roots[i] = cli_open_root(rootlist ? rootlist[i] : NULL);
+	/* On a Xen dom0 the VMs are the hypervisor's domains, not processes. */
+	hv = hv_xen_is_dom0(roots[0]) ? TOP_HV_XEN : TOP_HV_KVM;
+	if (list_cols) {
+		top_cols_list(stdout, hv);
+		rc = 0;
+		goto done;
+	}
+	top_view_init(&view, hv);
+	view.reverse = reverse;
+	view.tree = !flat;
+	if (filter)
+		snprintf(view.filter, sizeof(view.filter), "%s", filter);
+	if (columns)
+		apply_columns(&view, columns);
+	if (sort >= 0)
+		view.sort = sort;
 	if (iterations < 0 && nroots > 1)
 		iterations = (long)nroots - 1;
 	if (iterations < 0 && sysroot)
@@ -246,10 +260,17 @@ int main(int argc, char **argv)
 	}
 	if (top_sampler_new(&smp) < 0)
 		cli_die("out of memory");
-	notes[nnotes] = hv_vm_host_note(roots[0]);
-	if (notes[nnotes])
-		nnotes++;
-	if (top_view_has(&view, TOP_COL_EXITS) || view.sort == TOP_COL_EXITS) {
+	top_sampler_set_hv(smp, hv);
+	if (hv == TOP_HV_XEN) {
+		struct hv_xen_host xh;
+
+		/* the hypervisor must answer before a UI starts */
+		rc = hv_root_xen_host(roots[0], &xh);
+		if (rc < 0)
+			cli_die("Xen dom0, but the hypervisor cannot be read: %s", hv_xen_strerror(rc));
+		host_line = xstrdup(hv_xen_host_line(&xh, line, sizeof(line)));
+	}
+	if (hv == TOP_HV_KVM && (top_view_has(&view, TOP_COL_EXITS) || view.sort == TOP_COL_EXITS)) {
 		if (no_bpf)
 			bpf_why = xstrdup("--no-bpf");
 		else if (top_sampler_enable_bpf(smp, roots[0], &bpf_why) == 0)
@@ -275,7 +296,7 @@ int main(int argc, char **argv)
 			.delay = delay,
 			.iterations = iterations > 0 ? (int)iterations : 0,
 			.bpf_note = bpf_why,
-			.host_note = hv_vm_host_note(roots[0]),
+			.host_note = host_line,
 		};
 
 		rc = top_tui_run(smp, roots[nroots - 1], &view, &to);
@@ -319,9 +340,11 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	if (rc < 0) {
+		const char *why = hv == TOP_HV_XEN ? hv_xen_strerror(rc) : strerror(-rc);
+
 		if (output == CLI_OUTPUT_JSON)  /* errors are JSON too (bpftool's p_err) */
-			printf("{\"error\":\"%s\"}\n", strerror(-rc));
-		cli_error("%s", strerror(-rc));
+			printf("{\"error\":\"%s\"}\n", why);
+		cli_error("%s", why);
 	}
 done:
 	top_record_close(rec);
@@ -331,5 +354,6 @@ done:
 	free(roots);
 	cli_free_list(rootlist);
 	free(bpf_why);
+	free(host_line);
 	return rc < 0 ? CLI_EXIT_ERROR : CLI_EXIT_OK;
 }

@@ -1188,13 +1188,3 @@ int hv_vm_scan_run(struct hv_vm_scan *s, const struct hv_root *r, double now_s,
 	*vms = s->out;
 	return (int)nvm;
 }
-
-const char *hv_vm_host_note(const struct hv_root *r)
-{
-	_cleanup_free_ char *caps = NULL;
-
-	if (hv_root_read_linef(r, &caps, "/proc/xen/capabilities") == 0 && strstr(caps, "control_d"))
-		return "Xen dom0: guests are Xen domains run by the hypervisor, not processes of this "
-		       "host, so they have no threads to show here; use xentop(1) (libxenstat)";
-	return NULL;
-}

@@ -201,8 +201,3 @@ void hv_vm_scan_free(struct hv_vm_scan *s);
 int hv_vm_scan_run(struct hv_vm_scan *s, const struct hv_root *r, double now_s,
 		   const struct hv_vm **vms);
 
-/*
- * Why no VM can be shown on this host when that is the case (a Xen dom0:
- * guests are Xen domains, not processes). Returns a static sentence or NULL.
- */
-const char *hv_vm_host_note(const struct hv_root *r);

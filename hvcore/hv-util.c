@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -200,6 +201,88 @@ bool hv_word_in_list(const char *list, const char *word)
 		p += n;
 	}
 	return false;
+}
+
+int hv_cpulist_parse(const char *s, uint8_t *map, size_t nbytes, unsigned int ncpus)
+{
+	memset(map, 0, nbytes);
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!strcmp(s, "all")) {
+		if (!ncpus || ncpus > nbytes * 8)
+			return -EINVAL;
+		for (unsigned int c = 0; c < ncpus; c++)
+			map[c / 8] |= (uint8_t)(1u << (c % 8));
+		return 0;
+	}
+	if (!*s)
+		return -EINVAL;
+	while (*s) {
+		char *end;
+		unsigned long a, b;
+
+		if (!isdigit((unsigned char)*s))
+			return -EINVAL;
+		errno = 0;
+		a = strtoul(s, &end, 10);
+		b = a;
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				return -EINVAL;
+			b = strtoul(end + 1, &end, 10);
+		}
+		if (errno || b < a || b >= nbytes * 8)
+			return -EINVAL;
+		for (unsigned long c = a; c <= b; c++)
+			map[c / 8] |= (uint8_t)(1u << (c % 8));
+		if (*end == ',' && isdigit((unsigned char)end[1])) {
+			s = end + 1;
+			continue;
+		}
+		while (isspace((unsigned char)*end))
+			end++;
+		if (*end)
+			return -EINVAL;
+		break;
+	}
+	return 0;
+}
+
+const char *hv_cpulist_format(const uint8_t *map, size_t nbytes, unsigned int ncpus, char *buf,
+			      size_t len)
+{
+	size_t nbits = nbytes * 8, pos = 0, c = 0;
+	bool all = ncpus > 0 && ncpus <= nbits;
+
+#define BIT(i) ((map[(i) / 8] >> ((i) % 8)) & 1)
+	for (size_t i = 0; i < nbits && all; i++)
+		if (BIT(i) != (i < ncpus))
+			all = false;
+	if (all) {
+		snprintf(buf, len, "all");
+		return buf;
+	}
+	if (len)
+		buf[0] = '\0';
+	while (c < nbits) {
+		size_t e;
+		int n;
+
+		if (!BIT(c)) {
+			c++;
+			continue;
+		}
+		for (e = c; e + 1 < nbits && BIT(e + 1); e++)
+			;
+		n = e == c ? snprintf(buf + pos, len - pos, "%s%zu", pos ? "," : "", c)
+			   : snprintf(buf + pos, len - pos, "%s%zu-%zu", pos ? "," : "", c, e);
+		if (n < 0 || (size_t)n >= len - pos)
+			break;  /* truncated: the list so far */
+		pos += (size_t)n;
+		c = e + 1;
+	}
+#undef BIT
+	return buf;
 }
 
 const char *hv_fmt_size(uint64_t bytes, char *buf, size_t len)

@@ -68,6 +68,17 @@ char *hv_asprintf(const char *fmt, ...) HV_PRINTF(1, 2);
  */
 bool hv_word_in_list(const char *list, const char *word);
 
+/*
+ * CPU lists, as Linux and xl write them ("0-3,6"; xl also "all"). Bit i of
+ * @map is CPU i (byte i / 8, as Xen's cpumaps). Parse: 0, or -EINVAL for a
+ * malformed list or a CPU beyond the map; "all" sets CPUs 0..@ncpus-1.
+ * Format: "all" when exactly CPUs 0..@ncpus-1 are set (@ncpus 0: never),
+ * "" for an empty map; writes into @buf.
+ */
+int hv_cpulist_parse(const char *s, uint8_t *map, size_t nbytes, unsigned int ncpus);
+const char *hv_cpulist_format(const uint8_t *map, size_t nbytes, unsigned int ncpus, char *buf,
+			      size_t len);
+
 /* Human size with binary units: "1.5 GiB", "512 B". Writes into @buf. */
 const char *hv_fmt_size(uint64_t bytes, char *buf, size_t len);
 

@@ -25,6 +25,10 @@
 const struct hv_check probe_platform_checks[] = {
 	{ "xen.role", "Xen: dom0, domU or not Xen", probe_chk_xen_role, HV_NEED_LIVE },
 	{ "xen.version", "Xen hypervisor version", probe_chk_xen_version, HV_NEED_LIVE },
+	{ "xen.host", "the hypervisor's own state: scheduler, pCPUs, memory, command line",
+	  probe_chk_xen_host, HV_NEED_LIVE },
+	{ "xen.guests", "the guest types Xen can run here: PV, PVH, HVM (virt_caps)",
+	  probe_chk_xen_guests, HV_NEED_LIVE },
 	{ "xen.dev", "Xen dom0 devices /dev/xen/{privcmd,evtchn,gntdev}", probe_chk_xen_dev,
 	  HV_NEED_LIVE },
 	{ "xen.modules", "Xen dom0 kernel modules (xen_* and xenfs)", probe_chk_xen_modules,

@@ -162,6 +162,8 @@ bool probe_platform_skip_dom0(struct hv_check_ctx *ctx, const char *why);
  * probe-secure.c. */
 int probe_chk_xen_role(struct hv_check_ctx *ctx);
 int probe_chk_xen_version(struct hv_check_ctx *ctx);
+int probe_chk_xen_host(struct hv_check_ctx *ctx);
+int probe_chk_xen_guests(struct hv_check_ctx *ctx);
 int probe_chk_xen_dev(struct hv_check_ctx *ctx);
 int probe_chk_xen_modules(struct hv_check_ctx *ctx);
 int probe_chk_xen_xenfs(struct hv_check_ctx *ctx);

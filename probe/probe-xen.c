@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "hvcore/hv-report.h"
+#include "hvcore/hv-xen.h"
 
 /* xen/include/public/features.h: "operation as Dom0 is supported" */
 #define XENFEAT_dom0 11
@@ -168,6 +169,92 @@ int probe_chk_xen_version(struct hv_check_ctx *ctx)
 		 (unsigned long long)min, eclean);
 	f = hv_report_add(ctx->rep, id, HV_SEV_INFO, "Xen %s", ver);
 	hv_finding_str(f, "xen_version", ver);
+	return 0;
+}
+
+/*
+ * Ask the hypervisor (hv-xen: libxenctrl on the live host, `xl info` in a
+ * captured root). False after reporting a SKIP when it cannot be asked.
+ */
+static bool xen_host(struct hv_check_ctx *ctx, struct hv_xen_host *h)
+{
+	struct hv_finding *f;
+	int rc;
+
+	if (need_dom0(ctx, NULL))
+		return false;
+	rc = hv_root_xen_host(ctx->root, h);
+	if (rc == 0)
+		return true;
+	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP, "cannot ask the hypervisor: %s",
+			  hv_xen_strerror(rc));
+	if (rc == -ENOPKG)
+		hv_finding_hint(f, "apt install xen-utils-common (it brings libxenmisc), or compare "
+				   "with `xl info`");
+	return false;
+}
+
+int probe_chk_xen_host(struct hv_check_ctx *ctx)
+{
+	struct hv_xen_host h;
+	struct hv_finding *f;
+	char line[256];
+
+	if (!xen_host(ctx, &h))
+		return 0;
+	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "%s",
+			  hv_xen_host_line(&h, line, sizeof(line)));
+	hv_finding_str(f, "xen_version", h.version);
+	hv_finding_str(f, "scheduler", h.scheduler);
+	hv_finding_int(f, "nr_cpus", h.nr_cpus);
+	hv_finding_int(f, "total_kib", (long long)h.total_kb);
+	hv_finding_int(f, "free_kib", (long long)h.free_kb);
+	hv_finding_str(f, "xen_caps", h.caps);
+	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "Xen was booted with: %s",
+			  h.cmdline[0] ? h.cmdline : "(an empty command line)");
+	hv_finding_str(f, "xen_commandline", h.cmdline);
+	return 0;
+}
+
+/*
+ * PV guests need nothing from the CPU. HVM guests need VT-x/AMD-V, and PVH
+ * guests run in an HVM container: Xen says whether it has them in physinfo's
+ * capabilities (xl info: virt_caps "hvm"); "hap" is EPT/NPT paging for them,
+ * without which Xen shadows guest page tables (slower).
+ */
+int probe_chk_xen_guests(struct hv_check_ctx *ctx)
+{
+	const char *id = ctx->check->id;
+	struct hv_xen_host h;
+	struct hv_finding *f;
+
+	if (!xen_host(ctx, &h))
+		return 0;
+	if (!h.virt_caps[0]) {
+		hv_report_add(ctx->rep, id, HV_SEV_SKIP, "the hypervisor did not say what it can run "
+			      "(no virt_caps)");
+		return 0;
+	}
+	if (hv_word_in_list(h.virt_caps, "hvm")) {
+		bool hap = hv_word_in_list(h.virt_caps, "hap");
+
+		f = hv_report_add(ctx->rep, id, hap ? HV_SEV_PASS : HV_SEV_WARN,
+				  "Xen runs PV, PVH and HVM guests here%s",
+				  hap ? " (hardware-assisted paging)" :
+				  ", but without hardware-assisted paging (no hap): HVM and PVH "
+				  "guests use shadow page tables, which is slow");
+		if (!hap)
+			hv_finding_hint(f, "the CPU or firmware lacks EPT/NPT, or Xen was booted "
+					   "with hap=0");
+	} else {
+		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+				  "Xen runs PV guests only: HVM and PVH guests need VT-x/AMD-V, "
+				  "which Xen does not report here");
+		hv_finding_hint(f, "enable VT-x/AMD-V (SVM) in the firmware setup if the CPU has "
+				   "it; when Xen itself runs in a VM, the outer hypervisor must "
+				   "offer nested virtualization");
+	}
+	hv_finding_str(f, "virt_caps", h.virt_caps);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 # Not root, or not Debian: print what is missing and carry on (the build may still work).
 set -eu
 
-build_pkgs="make gcc pkg-config libncurses-dev libelf-dev libbpf-dev libxml2-dev libsqlite3-dev
+build_pkgs="make gcc pkg-config libxen-dev libncurses-dev libelf-dev libbpf-dev libxml2-dev libsqlite3-dev
 libjansson-dev libkmod-dev libsmartcols-dev libblkid-dev zlib1g-dev libzstd-dev liblzma-dev
 liblz4-dev libbz2-dev libcap-ng-dev clang llvm bpftool scdoc"
 # busybox-static and xen-utils-4.17: the emulated KVM and Xen hosts (tests/hosts); their

@@ -3,7 +3,8 @@
  * top-actions: what the UI can do to a VM or a vCPU, with syscalls only (no
  * shell, no external command). On a VM row, renice and pin apply to every
  * thread of the process (setpriority and sched_setaffinity act on one thread
- * on Linux); on a vCPU row to that thread. Only on the live host.
+ * on Linux); on a vCPU row to that thread. On Xen, pin and pause are
+ * hypercalls (hv-xen). Only on the live host.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hvcore/hv-xen.h"
 #include "top/top.h"
 
 /* The threads an action applies to: the vCPU's, or all of the VM's. */
@@ -53,35 +55,18 @@ int top_act_renice(const struct hv_root *root, const struct top_row *r, int nice
 	return rc;
 }
 
-/* "0-3,6" into @set. 0 or -EINVAL. */
+/* "0-3,6" into @set (hv_cpulist_parse). 0 or -EINVAL. */
 static int parse_cpulist(const char *s, cpu_set_t *set)
 {
-	CPU_ZERO(set);
-	if (!*s)
-		return -EINVAL;
-	while (*s) {
-		char *end;
-		unsigned long a, b;
+	uint8_t map[CPU_SETSIZE / 8];
+	int rc = hv_cpulist_parse(s, map, sizeof(map), 0);
 
-		if (!isdigit((unsigned char)*s))
-			return -EINVAL;
-		a = strtoul(s, &end, 10);
-		b = a;
-		if (*end == '-') {
-			if (!isdigit((unsigned char)end[1]))
-				return -EINVAL;
-			b = strtoul(end + 1, &end, 10);
-		}
-		if (b < a || b >= CPU_SETSIZE)
-			return -EINVAL;
-		for (unsigned long c = a; c <= b; c++)
+	CPU_ZERO(set);
+	if (rc < 0)
+		return rc;
+	for (unsigned int c = 0; c < CPU_SETSIZE; c++)
+		if (map[c / 8] & (1u << (c % 8)))
 			CPU_SET(c, set);
-		if (*end == ',')
-			end++;
-		else if (*end)
-			return -EINVAL;
-		s = end;
-	}
 	return 0;
 }
 
@@ -139,4 +124,28 @@ int top_signal_parse(const char *s)
 		if (strcasecmp(s, sigs[i].name) == 0)
 			return sigs[i].sig;
 	return -EINVAL;
+}
+
+/* ---- Xen (hv-xen: hypercalls through libxenctrl) ---- */
+
+int top_act_xen_pin(const struct hv_root *root, const struct top_row *r, const char *cpulist)
+{
+	int rc = 0;
+
+	if (!r->vm->xen)
+		return -EINVAL;
+	if (!r->is_vm)
+		return hv_root_xen_vcpu_pin(root, r->vm->domid, (unsigned int)r->task->vcpu, cpulist);
+	/* the domain row: every vCPU, as `xl vcpu-pin DOM all CPUS` */
+	for (size_t i = 0; i < r->vm->nvcpus && rc == 0; i++)
+		rc = hv_root_xen_vcpu_pin(root, r->vm->domid, (unsigned int)r->vm->vcpus[i].vcpu,
+					  cpulist);
+	return rc;
+}
+
+int top_act_xen_pause(const struct hv_root *root, const struct top_row *r, bool pause)
+{
+	if (!r->vm->xen)
+		return -EINVAL;
+	return hv_root_xen_pause(root, r->vm->domid, pause);
 }

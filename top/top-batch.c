@@ -27,8 +27,9 @@ void top_batch_print(FILE *fp, const struct top_view *v, const struct top_snap *
 	char line[4096], cell[256];
 
 	count(snap, &nvcpu);
-	fprintf(fp, "vhv-top - %zu VM%s, %zu vCPU%s, interval %.2f s\n", snap->nvms,
-		snap->nvms == 1 ? "" : "s", nvcpu, nvcpu == 1 ? "" : "s", snap->interval);
+	fprintf(fp, "vhv-top - %zu %s%s, %zu vCPU%s, interval %.2f s\n", snap->nvms,
+		snap->hv == TOP_HV_XEN ? "domain" : "VM", snap->nvms == 1 ? "" : "s", nvcpu,
+		nvcpu == 1 ? "" : "s", snap->interval);
 	for (int pass = 0; pass < 2; pass++) {
 		size_t lines = pass == 0 ? 1 : 0;
 
@@ -94,28 +95,35 @@ static json_t *row_json(const struct top_view *v, const struct top_row *r)
 
 	if (!o)
 		return NULL;
-	if (r->is_vm) {
+	if (r->is_vm && r->vm->xen) {
+		json_object_set_new(o, "name", json_string(r->vm->name));
+		json_object_set_new(o, "domid", json_integer(r->vm->domid));
+		json_object_set_new(o, "type", r->vm->type ? json_string(r->vm->type) : json_null());
+		json_object_set_new(o, "nvcpu", json_integer((json_int_t)r->vm->nvcpus));
+		json_object_set_new(o, "online_vcpus", json_integer(r->vm->online_vcpus));
+	} else if (r->is_vm) {
 		json_object_set_new(o, "name", json_string(r->vm->name));
 		json_object_set_new(o, "pid", json_integer(r->vm->pid));
 		json_object_set_new(o, "accel", json_string(r->vm->accel == HV_ACCEL_TCG ? "TCG" : "KVM"));
 		json_object_set_new(o, "nvcpu", json_integer((json_int_t)r->vm->nvcpus));
 	} else {
 		json_object_set_new(o, "vcpu", json_integer(r->task->vcpu));
-		json_object_set_new(o, "tid", r->task->tid ? json_integer(r->task->tid) : json_null());
+		if (!r->vm->xen)
+			json_object_set_new(o, "tid",
+					    r->task->tid ? json_integer(r->task->tid) : json_null());
 	}
 	for (size_t c = 0; c < v->ncols; c++) {
-		const char *key = top_col_info(v->cols[c])->id;
+		const struct top_col_info *ci = top_col_info(v->cols[c]);
 
-		if (json_object_get(o, key))
+		if (json_object_get(o, ci->id))
 			continue;
+		if (!(ci->flags & (r->vm->xen ? TOP_COL_XEN : TOP_COL_KVM)))
+			continue;  /* the other hypervisor's */
 		if (r->is_vm && (v->cols[c] == TOP_COL_TID || v->cols[c] == TOP_COL_VCPU))
 			continue;  /* the vCPU's, not the VM's */
-		if (!r->is_vm && (v->cols[c] == TOP_COL_PID || v->cols[c] == TOP_COL_NAME ||
-				  v->cols[c] == TOP_COL_NVCPU || v->cols[c] == TOP_COL_ACCEL ||
-				  v->cols[c] == TOP_COL_RSS || v->cols[c] == TOP_COL_RAM ||
-				  v->cols[c] == TOP_COL_HUGE))
+		if (!r->is_vm && (ci->flags & TOP_COL_VMONLY || v->cols[c] == TOP_COL_NAME))
 			continue;  /* the VM's, not the vCPU's */
-		json_object_set_new(o, key, cell_json(v->cols[c], r, v->tree));
+		json_object_set_new(o, ci->id, cell_json(v->cols[c], r, v->tree));
 	}
 	return o;
 }
@@ -140,6 +148,7 @@ int top_json_print(FILE *fp, const struct top_view *v, const struct top_snap *sn
 		rc = -ENOMEM;
 		goto out;
 	}
+	json_object_set_new(doc, "hypervisor", json_string(snap->hv == TOP_HV_XEN ? "xen" : "kvm"));
 	json_object_set_new(doc, "time", json_real(round((double)snap->real_ns / 1e6) / 1e3));
 	json_object_set_new(doc, "interval", json_real(round(snap->interval * 1000.0) / 1000.0));
 	for (size_t i = 0; i < n; i++) {

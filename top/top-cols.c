@@ -16,41 +16,57 @@
 #define N_ TOP_NEED_STAT
 #define D_ TOP_COL_DEFAULT
 #define R_ TOP_COL_RIGHT
+#define K_ TOP_COL_KVM
+#define X_ TOP_COL_XEN
+#define XD_ (TOP_COL_XEN | TOP_COL_XDEFAULT)
+#define VM_ TOP_COL_VMONLY
 
 /* Formulas are in man/vhv-top.8.scd, COLUMNS. */
 static const struct top_col_info cols[TOP_COL_COUNT] = {
-	[TOP_COL_PID] = { "pid", "PID", 7, R_ | D_, N_, "VMM process id (the VM)" },
-	[TOP_COL_TID] = { "tid", "TID", 7, R_ | D_, N_, "host thread id of the vCPU" },
-	[TOP_COL_VCPU] = { "vcpu", "VCPU", 4, R_ | D_, N_, "vCPU index (VM row: vCPU count)" },
-	[TOP_COL_NVCPU] = { "nvcpu", "NVCPU", 5, R_, N_, "vCPUs of the VM" },
-	[TOP_COL_ACCEL] = { "accel", "ACCEL", 5, 0, N_, "accelerator: KVM, or TCG (emulation)" },
-	[TOP_COL_CPU] = { "cpu", "%CPU", 6, R_ | D_, N_, "CPU use, percent of one CPU" },
-	[TOP_COL_USR] = { "usr", "%USR", 5, R_ | D_, N_, "user time outside the guest, percent" },
-	[TOP_COL_SYS] = { "sys", "%SYS", 5, R_ | D_, N_, "host kernel time, percent" },
-	[TOP_COL_GST] = { "guest", "%GST", 5, R_ | D_, N_, "time in guest mode, percent" },
-	[TOP_COL_GTIME] = { "guest_time", "GTIME", 9, R_, N_, "guest time since start (m:ss)" },
-	[TOP_COL_WAIT] = { "wait", "%WAIT", 5, R_ | D_, N_ | TOP_NEED_SCHEDSTAT,
+	[TOP_COL_PID] = { "pid", "PID", 7, R_ | D_ | K_ | VM_, N_, "VMM process id (the VM)" },
+	[TOP_COL_TID] = { "tid", "TID", 7, R_ | D_ | K_, N_, "host thread id of the vCPU" },
+	[TOP_COL_VCPU] = { "vcpu", "VCPU", 4, R_ | D_ | K_ | XD_, N_, "vCPU index (VM row: vCPU count; Xen: online vCPUs)" },
+	[TOP_COL_NVCPU] = { "nvcpu", "NVCPU", 5, R_ | K_ | VM_, N_, "vCPUs of the VM" },
+	[TOP_COL_ACCEL] = { "accel", "ACCEL", 5, K_ | VM_, N_, "accelerator: KVM, or TCG (emulation)" },
+	[TOP_COL_CPU] = { "cpu", "%CPU", 6, R_ | D_ | K_ | XD_, N_, "CPU use, percent of one CPU" },
+	[TOP_COL_USR] = { "usr", "%USR", 5, R_ | D_ | K_, N_, "user time outside the guest, percent" },
+	[TOP_COL_SYS] = { "sys", "%SYS", 5, R_ | D_ | K_, N_, "host kernel time, percent" },
+	[TOP_COL_GST] = { "guest", "%GST", 5, R_ | D_ | K_, N_, "time in guest mode, percent" },
+	[TOP_COL_GTIME] = { "guest_time", "GTIME", 9, R_ | K_ | X_, N_, "guest time since start (m:ss; Xen: CPU time)" },
+	[TOP_COL_WAIT] = { "wait", "%WAIT", 5, R_ | D_ | K_, N_ | TOP_NEED_SCHEDSTAT,
 			   "runnable but not running (run_delay), percent" },
-	[TOP_COL_STATE] = { "state", "S", 1, D_, N_, "scheduler state (R S D T Z ...)" },
-	[TOP_COL_LCPU] = { "last_cpu", "LCPU", 4, R_, N_, "host CPU it last ran on" },
-	[TOP_COL_AFFINITY] = { "affinity", "AFFINITY", 10, 0, N_ | TOP_NEED_STATUS,
-			       "host CPUs allowed (Cpus_allowed_list)" },
-	[TOP_COL_NICE] = { "nice", "NI", 3, R_ | D_, N_, "nice value" },
-	[TOP_COL_PRIO] = { "prio", "PRI", 4, R_, N_, "kernel priority (RT shown negative)" },
-	[TOP_COL_VCSW] = { "vcsw", "VCSW/s", 7, R_, N_ | TOP_NEED_STATUS,
+	[TOP_COL_STATE] = { "state", "S", 1, D_ | K_, N_, "scheduler state (R S D T Z ...)" },
+	[TOP_COL_LCPU] = { "last_cpu", "LCPU", 4, R_ | K_ | XD_, N_, "host CPU it last ran on (Xen: the pCPU it is on)" },
+	[TOP_COL_AFFINITY] = { "affinity", "AFFINITY", 10, K_ | XD_, N_ | TOP_NEED_STATUS,
+			       "host CPUs allowed (Cpus_allowed_list; Xen: hard affinity)" },
+	[TOP_COL_NICE] = { "nice", "NI", 3, R_ | D_ | K_, N_, "nice value" },
+	[TOP_COL_PRIO] = { "prio", "PRI", 4, R_ | K_, N_, "kernel priority (RT shown negative)" },
+	[TOP_COL_VCSW] = { "vcsw", "VCSW/s", 7, R_ | K_, N_ | TOP_NEED_STATUS,
 			   "voluntary context switches per second" },
-	[TOP_COL_IVCSW] = { "ivcsw", "ICSW/s", 7, R_, N_ | TOP_NEED_STATUS,
+	[TOP_COL_IVCSW] = { "ivcsw", "ICSW/s", 7, R_ | K_, N_ | TOP_NEED_STATUS,
 			    "involuntary context switches per second" },
-	[TOP_COL_EXITS] = { "exits", "EXITS/s", 8, R_ | D_, N_ | TOP_NEED_BPF,
+	[TOP_COL_EXITS] = { "exits", "EXITS/s", 8, R_ | D_ | K_, N_ | TOP_NEED_BPF,
 			    "KVM exits per second (BPF)" },
-	[TOP_COL_RSS] = { "rss", "RSS", 6, R_, N_ | TOP_NEED_STATUS, "resident memory of the VMM" },
-	[TOP_COL_RAM] = { "ram", "RAM", 6, R_, N_, "configured guest RAM" },
-	[TOP_COL_HUGE] = { "huge", "HUGE", 7, 0, N_ | TOP_NEED_STATUS | TOP_NEED_THP,
+	[TOP_COL_RSS] = { "rss", "RSS", 6, R_ | K_ | VM_, N_ | TOP_NEED_STATUS, "resident memory of the VMM" },
+	[TOP_COL_RAM] = { "ram", "RAM", 6, R_ | K_ | VM_, N_, "configured guest RAM" },
+	[TOP_COL_HUGE] = { "huge", "HUGE", 7, K_ | VM_, N_ | TOP_NEED_STATUS | TOP_NEED_THP,
 			   "hugepage backing: hugetlb, thp or no" },
-	[TOP_COL_SOURCE] = { "source", "SRC", 11, 0, N_,
+	[TOP_COL_SOURCE] = { "source", "SRC", 11, K_, N_,
 			     "how the name / vCPU thread was found" },
-	[TOP_COL_NAME] = { "name", "NAME", 12, TOP_COL_STRETCH | D_, N_,
-			   "VM name (libvirt, -name guest=, else the process name)" },
+	[TOP_COL_DOMID] = { "domid", "DOMID", 5, R_ | XD_ | VM_, N_, "Xen domain id" },
+	[TOP_COL_TYPE] = { "type", "TYPE", 4, X_ | VM_, N_, "Xen guest type: pv, or hvm (HVM or PVH)" },
+	[TOP_COL_VCPUS] = { "vcpus", "VCPUS", 5, R_ | X_ | VM_, N_,
+			    "Xen: vCPUs online/max of the domain" },
+	[TOP_COL_XSTATE] = { "runstate", "RUNSTATE", 8, XD_, N_,
+			     "Xen: running, blocked, paused, shutdown, crashed, dying; vCPUs: "
+			     "running, blocked, runnable, offline" },
+	[TOP_COL_SOFT] = { "soft_affinity", "SOFT", 6, XD_, N_,
+			   "Xen: soft affinity of the vCPU (preferred pCPUs)" },
+	[TOP_COL_MEM] = { "mem", "MEM", 6, R_ | XD_ | VM_, N_, "Xen: memory of the domain now" },
+	[TOP_COL_MAXMEM] = { "maxmem", "MAXMEM", 6, R_ | XD_ | VM_, N_,
+			     "Xen: the domain's memory limit" },
+	[TOP_COL_NAME] = { "name", "NAME", 12, TOP_COL_STRETCH | D_ | K_ | XD_, N_,
+			   "VM name (libvirt, -name guest=, else the process name; Xen: the domain's)" },
 };
 
 const struct top_col_info *top_col_info(enum top_col_id id)
@@ -66,11 +82,15 @@ int top_col_parse(const char *name)
 	return -EINVAL;
 }
 
-void top_cols_list(FILE *fp)
+void top_cols_list(FILE *fp, enum top_hv hv)
 {
+	unsigned on = hv == TOP_HV_XEN ? TOP_COL_XEN : TOP_COL_KVM;
+	unsigned def = hv == TOP_HV_XEN ? TOP_COL_XDEFAULT : TOP_COL_DEFAULT;
+
 	for (int i = 0; i < TOP_COL_COUNT; i++)
-		fprintf(fp, "%-11s %-9s %s%s\n", cols[i].id, cols[i].label, cols[i].help,
-			cols[i].flags & TOP_COL_DEFAULT ? "" : " (not shown by default)");
+		if (cols[i].flags & on)
+			fprintf(fp, "%-13s %-9s %s%s\n", cols[i].id, cols[i].label, cols[i].help,
+				cols[i].flags & def ? "" : " (not shown by default)");
 }
 
 static void num(struct top_val *v, double x, bool integer)
@@ -97,20 +117,25 @@ void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char 
 	memset(v, 0, sizeof(*v));
 	switch (id) {
 	case TOP_COL_PID:
-		num(v, vm->pid, true);
+		if (!vm->xen)
+			num(v, vm->pid, true);
 		break;
 	case TOP_COL_TID:
 		if (!r->is_vm && t->tid)
 			num(v, t->tid, true);
 		break;
 	case TOP_COL_VCPU:
-		num(v, r->is_vm ? (double)vm->nvcpus : t->vcpu, true);
+		if (r->is_vm)
+			num(v, vm->xen ? vm->online_vcpus : (double)vm->nvcpus, true);
+		else
+			num(v, t->vcpu, true);
 		break;
 	case TOP_COL_NVCPU:
 		num(v, (double)vm->nvcpus, true);
 		break;
 	case TOP_COL_ACCEL:
-		str(v, vm->accel == HV_ACCEL_TCG ? "TCG" : "KVM");
+		if (!vm->xen)
+			str(v, vm->accel == HV_ACCEL_TCG ? "TCG" : "KVM");
 		break;
 	case TOP_COL_CPU:
 		if (rate)
@@ -147,7 +172,7 @@ void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char 
 			num(v, t->lcpu, true);
 		break;
 	case TOP_COL_AFFINITY:
-		if (have && t->have_status)
+		if (have && t->have_status && t->affinity[0])
 			str(v, t->affinity);
 		break;
 	case TOP_COL_NICE:
@@ -183,12 +208,43 @@ void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char 
 			str(v, vm->huge == 2 ? "hugetlb" : vm->huge == 1 ? "thp" : "no");
 		break;
 	case TOP_COL_SOURCE:
-		str(v, r->is_vm ? vm->name_src : hv_vcpu_src_name(t->src));
+		if (!vm->xen)
+			str(v, r->is_vm ? vm->name_src : hv_vcpu_src_name(t->src));
+		break;
+	case TOP_COL_DOMID:
+		if (vm->xen)
+			num(v, vm->domid, true);
+		break;
+	case TOP_COL_TYPE:
+		if (r->is_vm && vm->xen && vm->type)
+			str(v, vm->type);
+		break;
+	case TOP_COL_VCPUS:
+		if (r->is_vm && vm->xen) {
+			snprintf(scratch, scratch_len, "%u/%zu", vm->online_vcpus, vm->nvcpus);
+			str(v, scratch);
+		}
+		break;
+	case TOP_COL_XSTATE:
+		if (have && t->xstate)
+			str(v, t->xstate);
+		break;
+	case TOP_COL_SOFT:
+		if (have && t->soft[0])
+			str(v, t->soft);
+		break;
+	case TOP_COL_MEM:
+		if (r->is_vm && vm->xen)
+			num(v, (double)vm->mem_kb * 1024.0, true);
+		break;
+	case TOP_COL_MAXMEM:
+		if (r->is_vm && vm->xen && vm->maxmem_kb)
+			num(v, (double)vm->maxmem_kb * 1024.0, true);
 		break;
 	case TOP_COL_NAME:
 		if (r->is_vm)
 			snprintf(scratch, scratch_len, "%s%s", vm->name,
-				 vm->accel == HV_ACCEL_TCG ? " [TCG]" : "");
+				 !vm->xen && vm->accel == HV_ACCEL_TCG ? " [TCG]" : "");
 		else if (tree)
 			snprintf(scratch, scratch_len, " %s vcpu %d", r->last ? "`-" : "|-", t->vcpu);
 		else
@@ -252,6 +308,8 @@ const char *top_col_format(enum top_col_id id, const struct top_row *r, bool tre
 	}
 	case TOP_COL_RSS:
 	case TOP_COL_RAM:
+	case TOP_COL_MEM:
+	case TOP_COL_MAXMEM:
 		fmt_bytes(v.num, buf, len);
 		break;
 	default:
@@ -279,6 +337,7 @@ int top_col_cmp(enum top_col_id id, const struct top_row *a, const struct top_ro
 	switch (id) {
 	case TOP_COL_PID:
 	case TOP_COL_TID:
+	case TOP_COL_DOMID:
 	case TOP_COL_VCPU:
 	case TOP_COL_LCPU:
 	case TOP_COL_NICE:

@@ -3,7 +3,8 @@
  * top-record: --record DB appends every sample to SQLite through hv-store
  * (the one home of sqlite3): one row per tick in top_sample, one row per VM
  * and per vCPU in top_row (tid NULL for the VM's own totals), one
- * transaction per tick.
+ * transaction per tick. On a Xen dom0, domains and their vCPUs go to
+ * top_xen_row instead (vcpu NULL for the domain's totals).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,11 +30,23 @@ static const char schema[] =
 	"  vcsw REAL, ivcsw REAL, exits REAL,\n"
 	"  rss_kib INTEGER\n"
 	") STRICT;\n"
-	"CREATE INDEX IF NOT EXISTS top_row_sample ON top_row(sample);\n";
+	"CREATE INDEX IF NOT EXISTS top_row_sample ON top_row(sample);\n"
+	"CREATE TABLE IF NOT EXISTS top_xen_row (\n"
+	"  sample INTEGER NOT NULL REFERENCES top_sample(id),\n"
+	"  domid INTEGER NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  vcpu INTEGER,            -- NULL: the domain's totals\n"
+	"  state TEXT,              -- running, blocked, paused, ...; vCPU: ..., offline\n"
+	"  cpu REAL,                -- percent of one CPU\n"
+	"  cpu_time REAL,           -- seconds\n"
+	"  pcpu INTEGER, hard_affinity TEXT, soft_affinity TEXT,\n"
+	"  mem_kib INTEGER, maxmem_kib INTEGER\n"
+	") STRICT;\n"
+	"CREATE INDEX IF NOT EXISTS top_xen_row_sample ON top_xen_row(sample);\n";
 
 struct top_record {
 	struct hv_store *st;
-	struct hv_stmt *ins_sample, *ins_row;
+	struct hv_stmt *ins_sample, *ins_row, *ins_xen;
 };
 
 void top_record_close(struct top_record *rec)
@@ -42,6 +55,7 @@ void top_record_close(struct top_record *rec)
 		return;
 	hv_stmt_free(rec->ins_sample);
 	hv_stmt_free(rec->ins_row);
+	hv_stmt_free(rec->ins_xen);
 	hv_store_close(rec->st);
 	free(rec);
 }
@@ -63,6 +77,12 @@ int top_record_open(const char *path, struct top_record **out)
 				 "sys, guest, wait, state, last_cpu, nice, vcsw, ivcsw, exits, rss_kib) "
 				 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				 &rec->ins_row);
+	if (rc == 0)
+		rc = hv_stmt_new(rec->st,
+				 "INSERT INTO top_xen_row (sample, domid, name, vcpu, state, cpu, "
+				 "cpu_time, pcpu, hard_affinity, soft_affinity, mem_kib, maxmem_kib) "
+				 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+				 &rec->ins_xen);
 	if (rc < 0) {
 		top_record_close(rec);
 		return rc;
@@ -128,6 +148,43 @@ static int add_row(struct top_record *rec, int64_t sample, const struct top_vm *
 	return rc < 0 ? rc : 0;
 }
 
+static int add_xen_row(struct top_record *rec, int64_t sample, const struct top_vm *vm,
+		       const struct top_task *t, bool is_vm)
+{
+	struct hv_stmt *s = rec->ins_xen;
+	int rc;
+
+	hv_stmt_reset(s);
+	hv_stmt_bind_i64(s, 1, sample);
+	hv_stmt_bind_i64(s, 2, vm->domid);
+	hv_stmt_bind_text(s, 3, vm->name);
+	if (is_vm)
+		hv_stmt_bind_null(s, 4);
+	else
+		hv_stmt_bind_i64(s, 4, t->vcpu);
+	hv_stmt_bind_text(s, 5, t->xstate);
+	bind_rate(s, 6, t->valid && t->rated, t->cpu);
+	hv_stmt_bind_double(s, 7, (double)t->cpu_ns / 1e9);
+	if (!is_vm && t->lcpu >= 0)
+		hv_stmt_bind_i64(s, 8, t->lcpu);
+	else
+		hv_stmt_bind_null(s, 8);
+	hv_stmt_bind_text(s, 9, t->affinity[0] ? t->affinity : NULL);
+	hv_stmt_bind_text(s, 10, t->soft[0] ? t->soft : NULL);
+	if (is_vm) {
+		hv_stmt_bind_i64(s, 11, (int64_t)vm->mem_kb);
+		if (vm->maxmem_kb)
+			hv_stmt_bind_i64(s, 12, (int64_t)vm->maxmem_kb);
+		else
+			hv_stmt_bind_null(s, 12);
+	} else {
+		hv_stmt_bind_null(s, 11);
+		hv_stmt_bind_null(s, 12);
+	}
+	rc = hv_stmt_step(s);
+	return rc < 0 ? rc : 0;
+}
+
 int top_record_add(struct top_record *rec, const struct top_snap *snap)
 {
 	int64_t sample;
@@ -146,9 +203,12 @@ int top_record_add(struct top_record *rec, const struct top_snap *snap)
 	for (size_t i = 0; i < snap->nvms; i++) {
 		const struct top_vm *vm = &snap->vms[i];
 
-		rc = add_row(rec, sample, vm, &vm->proc, true);
+		int (*add)(struct top_record *, int64_t, const struct top_vm *,
+			   const struct top_task *, bool) = vm->xen ? add_xen_row : add_row;
+
+		rc = add(rec, sample, vm, &vm->proc, true);
 		for (size_t j = 0; rc == 0 && j < vm->nvcpus; j++)
-			rc = add_row(rec, sample, vm, &vm->vcpus[j], false);
+			rc = add(rec, sample, vm, &vm->vcpus[j], false);
 		if (rc < 0)
 			goto fail;
 	}

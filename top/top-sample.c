@@ -10,6 +10,8 @@
  *   %SYS  = d(stime) / HZ / dt * 100
  *   %WAIT = d(schedstat run_delay ns) / (dt * 1e9) * 100
  *   X/s   = d(X) / dt                          (context switches, exits)
+ * On a Xen dom0 the VMs are domains (hv-xen.h), and for a domain and each vCPU
+ *   %CPU  = d(cpu_time ns) / (dt * 1e9) * 100  (the hypervisor's accounting, as xentop)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,9 +21,11 @@
 
 #include "bpf/vbpf-exits.h"
 #include "hvcore/hv-log.h"
+#include "hvcore/hv-xen.h"
 #include "top/top.h"
 
 struct top_sampler {
+	enum top_hv hv;
 	struct hv_vm_scan *scan;
 	unsigned needs;
 	double hz;
@@ -175,6 +179,11 @@ int top_sampler_enable_bpf(struct top_sampler *s, const struct hv_root *root, ch
 	return rc;
 }
 
+void top_sampler_set_hv(struct top_sampler *s, enum top_hv hv)
+{
+	s->hv = hv;
+}
+
 bool top_sampler_has_bpf(const struct top_sampler *s)
 {
 	return s->exits != NULL;
@@ -291,9 +300,13 @@ static void rate_task(struct top_task *t, const struct top_task *p, double dt, d
 
 static const struct top_vm *prev_vm(const struct top_snap *p, const struct top_vm *vm)
 {
-	for (size_t i = 0; i < p->nvms; i++)
-		if (p->vms[i].pid == vm->pid && p->vms[i].starttime == vm->starttime)
-			return &p->vms[i];
+	for (size_t i = 0; i < p->nvms; i++) {
+		const struct top_vm *o = &p->vms[i];
+
+		if (vm->xen ? o->xen && o->domid == vm->domid && !strcmp(o->name, vm->name) :
+			      !o->xen && o->pid == vm->pid && o->starttime == vm->starttime)
+			return o;
+	}
 	return NULL;
 }
 
@@ -341,6 +354,81 @@ static void sum_vcpus(struct top_vm *vm)
 	p->exits_s = exits;
 }
 
+static void rate_xen(struct top_task *t, const struct top_task *p, double dt)
+{
+	if (!p || !p->valid || !t->valid || dt <= 0)
+		return;
+	t->rated = true;
+	t->cpu = delta(t->cpu_ns, p->cpu_ns) / (dt * 1e9) * 100.0;
+}
+
+/* One tick on a Xen dom0: the hypervisor's domains and vCPUs. */
+static int tick_xen(struct top_sampler *s, const struct hv_root *root, struct top_snap *ns,
+		    double dt)
+{
+	struct hv_xen_dom *doms = NULL;
+	size_t n = 0;
+	int rc;
+
+	rc = hv_root_xen_domains(root, &doms, &n);
+	if (rc < 0)
+		return rc;
+	ns->vms = n ? calloc(n, sizeof(*ns->vms)) : NULL;
+	if (n && !ns->vms) {
+		hv_xen_doms_free(doms, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct hv_xen_dom *d = &doms[i];
+		struct top_vm *vm = &ns->vms[ns->nvms];
+		const struct top_vm *pv;
+
+		vm->xen = true;
+		vm->domid = d->domid;
+		vm->name = strdup(d->name);
+		vm->vcpus = d->nvcpus ? calloc(d->nvcpus, sizeof(*vm->vcpus)) : NULL;
+		if (!vm->name || (d->nvcpus && !vm->vcpus)) {
+			free(vm->name);
+			free(vm->vcpus);
+			hv_xen_doms_free(doms, n);
+			return -ENOMEM;
+		}
+		ns->nvms++;
+		vm->name_src = "xenstore";
+		vm->xstate = d->state;
+		vm->type = d->type == HV_XEN_PV ? "pv" : d->type == HV_XEN_HVM ? "hvm" : NULL;
+		vm->online_vcpus = d->online_vcpus;
+		vm->mem_kb = d->mem_kb;
+		vm->maxmem_kb = d->maxmem_kb;
+		vm->huge = -1;
+		vm->proc.vcpu = -1;
+		vm->proc.valid = true;
+		vm->proc.lcpu = -1;
+		vm->proc.cpu_ns = d->cpu_ns;
+		vm->proc.gtime_s = (double)d->cpu_ns / 1e9;
+		vm->proc.xstate = hv_xen_state_word(d->state);
+		pv = s->have_snap ? prev_vm(&s->snap, vm) : NULL;
+		rate_xen(&vm->proc, pv ? &pv->proc : NULL, dt);
+		for (size_t j = 0; j < d->nvcpus; j++) {
+			const struct hv_xen_vcpu *x = &d->vcpus[j];
+			struct top_task *t = &vm->vcpus[vm->nvcpus++];
+
+			t->vcpu = (int)x->id;
+			t->valid = true;
+			t->lcpu = x->cpu;
+			t->cpu_ns = x->cpu_ns;
+			t->gtime_s = (double)x->cpu_ns / 1e9;
+			t->xstate = hv_xen_vcpu_state(x);
+			t->have_status = true;  /* the affinities */
+			memcpy(t->affinity, x->hard, sizeof(t->affinity));
+			memcpy(t->soft, x->soft, sizeof(t->soft));
+			rate_xen(t, prev_task(pv, t), dt);
+		}
+	}
+	hv_xen_doms_free(doms, n);
+	return 0;
+}
+
 int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 {
 	const struct hv_vm *vms;
@@ -353,6 +441,17 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 		return rc;
 	if (hv_root_clock(root, CLOCK_REALTIME, &ns.real_ns) < 0)
 		ns.real_ns = 0;
+	ns.hv = s->hv;
+	if (s->hv == TOP_HV_XEN) {
+		dt = s->have_snap ? delta(ns.mono_ns, s->snap.mono_ns) / 1e9 : 0.0;
+		ns.interval = dt;
+		rc = tick_xen(s, root, &ns, dt);
+		if (rc < 0) {
+			snap_clear(&ns);
+			return rc;
+		}
+		goto done;
+	}
 	if (root != s->fds_root) {
 		/* another tree (--sysroot t0,t1): the kept files are the old tree's */
 		for (size_t i = 0; i < s->nfds; i++)
@@ -424,6 +523,7 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 		sum_vcpus(vm);
 	}
 	fds_sweep(s);
+done:
 	snap_clear(&s->prev);
 	s->prev = s->snap;
 	s->snap = ns;

@@ -2,7 +2,7 @@
 /*
  * top-view: which rows to show and in which order. Tree: each VM row then its
  * vCPUs, VMs sorted on the sort column, vCPUs sorted on it within their VM.
- * Flat: vCPU rows only, all VMs mixed. Ties are broken by pid then vCPU index,
+ * Flat: vCPU rows only, all VMs mixed. Ties are broken by pid (Xen: domid) then vCPU index,
  * so output is stable (golden tests).
  */
 #include <errno.h>
@@ -12,13 +12,16 @@
 
 #include "top/top.h"
 
-void top_view_init(struct top_view *v)
+void top_view_init(struct top_view *v, enum top_hv hv)
 {
+	unsigned def = hv == TOP_HV_XEN ? TOP_COL_XDEFAULT : TOP_COL_DEFAULT;
+
 	memset(v, 0, sizeof(*v));
+	v->hv = hv;
 	v->tree = true;
 	v->sort = TOP_COL_CPU;
 	for (int i = 0; i < TOP_COL_COUNT; i++)
-		if (top_col_info(i)->flags & TOP_COL_DEFAULT)
+		if (top_col_info(i)->flags & def)
 			v->cols[v->ncols++] = i;
 }
 
@@ -56,6 +59,8 @@ static int tie(const struct top_row *a, const struct top_row *b)
 {
 	if (a->vm->pid != b->vm->pid)
 		return a->vm->pid < b->vm->pid ? -1 : 1;
+	if (a->vm->domid != b->vm->domid)
+		return a->vm->domid < b->vm->domid ? -1 : 1;
 	if (a->is_vm != b->is_vm)
 		return a->is_vm ? -1 : 1;
 	return (a->task->vcpu > b->task->vcpu) - (a->task->vcpu < b->task->vcpu);

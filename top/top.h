@@ -18,7 +18,10 @@
 
 /* ---- columns (top-cols.c) ------------------------------------------------ */
 
+/* In the order of the default views (a view shows its columns in this order). */
+
 enum top_col_id {
+	TOP_COL_DOMID,     /* Xen */
 	TOP_COL_PID,
 	TOP_COL_TID,
 	TOP_COL_VCPU,
@@ -31,8 +34,10 @@ enum top_col_id {
 	TOP_COL_GTIME,
 	TOP_COL_WAIT,
 	TOP_COL_STATE,
+	TOP_COL_XSTATE,    /* Xen */
 	TOP_COL_LCPU,
 	TOP_COL_AFFINITY,
+	TOP_COL_SOFT,      /* Xen */
 	TOP_COL_NICE,
 	TOP_COL_PRIO,
 	TOP_COL_VCSW,
@@ -41,6 +46,10 @@ enum top_col_id {
 	TOP_COL_RSS,
 	TOP_COL_RAM,
 	TOP_COL_HUGE,
+	TOP_COL_MEM,       /* Xen */
+	TOP_COL_MAXMEM,    /* Xen */
+	TOP_COL_VCPUS,     /* Xen */
+	TOP_COL_TYPE,      /* Xen */
 	TOP_COL_SOURCE,
 	TOP_COL_NAME,
 	TOP_COL_COUNT,
@@ -55,10 +64,20 @@ enum top_need {
 	TOP_NEED_THP = 1 << 4,        /* /proc/PID/smaps_rollup: costly page-table walk */
 };
 
+/* The hypervisor whose guests vhv-top shows: KVM processes, or Xen domains (dom0). */
+enum top_hv {
+	TOP_HV_KVM,
+	TOP_HV_XEN,
+};
+
 enum top_col_flags {
 	TOP_COL_RIGHT = 1 << 0,  /* right-aligned (numbers) */
-	TOP_COL_DEFAULT = 1 << 1,
+	TOP_COL_DEFAULT = 1 << 1, /* shown by default on KVM */
 	TOP_COL_STRETCH = 1 << 2, /* takes the rest of the line (NAME) */
+	TOP_COL_KVM = 1 << 3,     /* has values on KVM */
+	TOP_COL_XEN = 1 << 4,     /* has values on Xen */
+	TOP_COL_XDEFAULT = 1 << 5, /* shown by default on Xen */
+	TOP_COL_VMONLY = 1 << 6,  /* a VM's value, not a vCPU's (JSON: on the VM object) */
 };
 
 struct top_col_info {
@@ -74,8 +93,8 @@ struct top_col_info {
 const struct top_col_info *top_col_info(enum top_col_id id);
 /* Parse a column by id or header label (case-insensitive). The id or -EINVAL. */
 int top_col_parse(const char *name);
-/* Print the table (--list-columns): "id  LABEL  help". */
-void top_cols_list(FILE *fp);
+/* Print the table (--list-columns): "id  LABEL  help", the columns of @hv. */
+void top_cols_list(FILE *fp, enum top_hv hv);
 
 /* ---- model and sampler (top-sample.c) ------------------------------------ */
 
@@ -97,6 +116,10 @@ struct top_task {
 	uint64_t vcsw, ivcsw;
 	uint64_t exits;
 	double gtime_s;                /* guest time in seconds */
+	/* Xen vCPU (or domain): cumulative CPU time, state word, soft affinity */
+	uint64_t cpu_ns;
+	const char *xstate;
+	char soft[128];
 	/* rates */
 	double cpu, usr, sys, gst, wait;  /* percent of one CPU */
 	double vcsw_s, ivcsw_s, exits_s;
@@ -112,12 +135,20 @@ struct top_vm {
 	int nvcpu_fds;
 	uint64_t rss_kb, ram_mb;
 	int huge;                /* 0 no, 1 THP in use, 2 hugetlbfs-backed, -1 unknown */
-	struct top_task proc;    /* the whole process (all threads) */
+	/* Xen domains (pid is 0) */
+	bool xen;                /* a Xen domain, not a KVM process */
+	unsigned int domid;
+	unsigned int xstate;     /* HV_XEN_* */
+	const char *type;        /* "pv", "hvm", or NULL unknown */
+	unsigned int online_vcpus;
+	uint64_t mem_kb, maxmem_kb;
+	struct top_task proc;    /* the whole process (all threads); a domain's totals */
 	size_t nvcpus;
 	struct top_task *vcpus;  /* by vCPU index */
 };
 
 struct top_snap {
+	enum top_hv hv;
 	uint64_t mono_ns, real_ns;
 	double interval;         /* seconds since the previous sample; 0 for the first */
 	size_t nvms;
@@ -137,6 +168,8 @@ void top_sampler_set_needs(struct top_sampler *s, unsigned needs);
  */
 int top_sampler_enable_bpf(struct top_sampler *s, const struct hv_root *root, char **why);
 bool top_sampler_has_bpf(const struct top_sampler *s);
+/* Sample Xen domains (hv-xen.h) instead of KVM processes. */
+void top_sampler_set_hv(struct top_sampler *s, enum top_hv hv);
 /*
  * Take one sample of @root (one root per tick: --sysroot t0,t1 gives fixed
  * rates). Rates compare with the previous tick. VMs and threads that vanish
@@ -156,6 +189,7 @@ struct top_row {
 };
 
 struct top_view {
+	enum top_hv hv;
 	bool tree;                    /* VM rows with their vCPUs below (default) */
 	enum top_col_id sort;
 	bool reverse;                 /* ascending instead of the column's natural order */
@@ -164,8 +198,8 @@ struct top_view {
 	enum top_col_id cols[TOP_COL_COUNT];
 };
 
-/* The default view: tree, sorted by %CPU, default columns. */
-void top_view_init(struct top_view *v);
+/* The default view: tree, sorted by %CPU, the default columns of @hv. */
+void top_view_init(struct top_view *v, enum top_hv hv);
 /* Needs of the visible columns. */
 unsigned top_view_needs(const struct top_view *v);
 /* Remove column @id from the view (e.g. EXITS/s without BPF). */
@@ -220,6 +254,10 @@ int top_act_pin(const struct hv_root *root, const struct top_row *r, const char 
 int top_act_signal(const struct hv_root *root, const struct top_row *r, int sig);
 /* "TERM", "SIGKILL", "9" -> number, or -EINVAL. */
 int top_signal_parse(const char *s);
+/* Xen: the hard affinity of the vCPU, or of every vCPU of the domain (xl vcpu-pin). */
+int top_act_xen_pin(const struct hv_root *root, const struct top_row *r, const char *cpulist);
+/* Xen: pause (true) or unpause the domain of the row (xl pause / unpause). */
+int top_act_xen_pause(const struct hv_root *root, const struct top_row *r, bool pause);
 
 /* ---- the curses UI (tui.c) ------------------------------------------------ */
 
@@ -227,7 +265,7 @@ struct top_tui_opts {
 	double delay;           /* seconds between refreshes */
 	int iterations;         /* 0: until quit */
 	const char *bpf_note;   /* why EXITS/s is hidden, or NULL */
-	const char *host_note;  /* e.g. the Xen dom0 sentence, or NULL */
+	const char *host_note;  /* the hypervisor line on Xen, or NULL */
 };
 /*
  * Run the interactive UI on the live root (or a fixture: actions are then

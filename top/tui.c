@@ -18,6 +18,7 @@
 #include <curses.h>
 
 #include "hvcore/hv-util.h"
+#include "hvcore/hv-xen.h"
 #include "top/top.h"
 
 static volatile sig_atomic_t quit_requested;
@@ -87,6 +88,12 @@ static void set_status(struct tui *t, const char *fmt, ...)
 	t->status_until = hv_now_ns() + 5000000000ull;
 }
 
+/* A VM's identity across refreshes: its pid, or a Xen domain's id. */
+static int vm_key(const struct top_vm *vm)
+{
+	return vm->xen ? (int)vm->domid : vm->pid;
+}
+
 static void rebuild_rows(struct tui *t)
 {
 	free(t->rows);
@@ -98,7 +105,7 @@ static void rebuild_rows(struct tui *t)
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct top_row *r = &t->rows[i];
 
-		if (r->vm->pid == t->sel_pid &&
+		if (vm_key(r->vm) == t->sel_pid &&
 		    (r->is_vm ? t->sel_vcpu == -2 : r->task->vcpu == t->sel_vcpu)) {
 			t->sel = i;
 			return;
@@ -111,7 +118,7 @@ static void rebuild_rows(struct tui *t)
 static void remember_sel(struct tui *t)
 {
 	if (t->sel < t->nrows) {
-		t->sel_pid = t->rows[t->sel].vm->pid;
+		t->sel_pid = vm_key(t->rows[t->sel].vm);
 		t->sel_vcpu = t->rows[t->sel].is_vm ? -2 : t->rows[t->sel].task->vcpu;
 	}
 }
@@ -166,8 +173,9 @@ static void draw(struct tui *t)
 	for (size_t i = 0; i < snap->nvms; i++)
 		nvcpu += snap->vms[i].nvcpus;
 	localtime_r(&now, &tm);
-	snprintf(buf, sizeof(buf), "vhv-top - %02d:%02d:%02d  %zu VMs, %zu vCPUs  every %.1fs  sort: %s%s  %s%s%s",
-		 tm.tm_hour, tm.tm_min, tm.tm_sec, snap->nvms, nvcpu, t->o->delay,
+	snprintf(buf, sizeof(buf), "vhv-top - %02d:%02d:%02d  %zu %s, %zu vCPUs  every %.1fs  sort: %s%s  %s%s%s",
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, snap->nvms,
+		 t->view->hv == TOP_HV_XEN ? "domains" : "VMs", nvcpu, t->o->delay,
 		 top_col_info(t->view->sort)->label, t->view->reverse ? " (rev)" : "",
 		 t->view->tree ? "tree" : "flat", t->view->filter[0] ? "  filter: " : "",
 		 t->view->filter);
@@ -256,10 +264,58 @@ static bool confirm(const char *question)
 
 static void describe(const struct top_row *r, char *buf, size_t len)
 {
-	if (r->is_vm)
+	if (r->vm->xen && r->is_vm)
+		snprintf(buf, len, "domain %s (id %u, all vCPUs)", r->vm->name, r->vm->domid);
+	else if (r->vm->xen)
+		snprintf(buf, len, "vCPU %d of domain %s (id %u)", r->task->vcpu, r->vm->name,
+			 r->vm->domid);
+	else if (r->is_vm)
 		snprintf(buf, len, "VM %s (pid %d, all threads)", r->vm->name, r->vm->pid);
 	else
 		snprintf(buf, len, "vCPU %d of %s (tid %d)", r->task->vcpu, r->vm->name, r->task->tid);
+}
+
+/* On Xen: pin (hard affinity) and pause/unpause, hypercalls through hv-xen. */
+static void xen_action(struct tui *t, const struct top_row *r, int key, const char *what)
+{
+	char q[400], arg[64];
+	bool pause;
+	int rc;
+
+	if (key == 'a') {
+		if (!prompt("Hard affinity, CPU list (e.g. 0-3,6, or all): ", arg, sizeof(arg)) ||
+		    !arg[0])
+			return;
+		snprintf(q, sizeof(q), "Pin %s to pCPUs %s? [y/N] ", what, arg);
+		if (!confirm(q)) {
+			set_status(t, "pin cancelled");
+			return;
+		}
+		rc = top_act_xen_pin(t->root, r, arg);
+		if (rc < 0)
+			set_status(t, "pin failed: %s", rc == -EINVAL ? "invalid CPU list" :
+				   strerror(-rc));
+		else
+			set_status(t, "pinned %s to pCPUs %s", what, arg);
+	} else if (key == 'p') {
+		pause = !(r->vm->xstate & HV_XEN_PAUSED);
+		snprintf(q, sizeof(q), "%s domain %s (id %u)? [y/N] ", pause ? "Pause" : "Unpause",
+			 r->vm->name, r->vm->domid);
+		if (!confirm(q)) {
+			set_status(t, "%s cancelled", pause ? "pause" : "unpause");
+			return;
+		}
+		rc = top_act_xen_pause(t->root, r, pause);
+		if (rc < 0)
+			set_status(t, "%s failed: %s", pause ? "pause" : "unpause",
+				   rc == -EPERM && r->vm->domid == 0 ? "Domain-0 is not paused" :
+				   strerror(-rc));
+		else
+			set_status(t, "%s domain %s", pause ? "paused" : "unpaused", r->vm->name);
+	} else {
+		set_status(t, "%s does not apply to Xen domains (a: pin, p: pause/unpause)",
+			   key == 'n' ? "renice" : "a signal");
+	}
 }
 
 static void action(struct tui *t, int key)
@@ -274,6 +330,14 @@ static void action(struct tui *t, int key)
 	describe(r, what, sizeof(what));
 	if (!hv_root_is_live(t->root)) {
 		set_status(t, "actions need the live host (this is a --sysroot tree)");
+		return;
+	}
+	if (r->vm->xen) {
+		xen_action(t, r, key, what);
+		return;
+	}
+	if (key == 'p') {
+		set_status(t, "p pauses Xen domains; to stop a KVM VM's process, k sends STOP");
 		return;
 	}
 	if (key == 'n') {
@@ -330,6 +394,29 @@ static void action(struct tui *t, int key)
 	}
 }
 
+static const char *const help_xen[] = {
+	"vhv-top on a Xen dom0: the domains and their vCPUs, from the hypervisor",
+	"",
+	"  Up/Down PgUp/PgDn Home/End   select a domain or vCPU row",
+	"  t            tree (domain -> vCPUs) or flat (vCPUs only) view",
+	"  < >          sort on the previous / next shown column",
+	"  s            sort on a column by name (any column, shown or not)",
+	"  R            reverse the sort order",
+	"  /            filter on the domain name (empty: all)",
+	"  C            column chooser (space shows/hides, q returns)",
+	"  a            pin: set the hard affinity of the vCPU, or of every vCPU of",
+	"               the domain (as xl vcpu-pin)",
+	"  p            pause or unpause the domain (as xl pause / xl unpause)",
+	"  space        refresh now",
+	"  q            quit",
+	"",
+	"Every action asks for confirmation and is a hypercall through libxenctrl.",
+	"%CPU is the hypervisor's CPU time accounting (as xentop). Domain-0 is not",
+	"paused from here. Renice and signals do not apply to domains.",
+	"",
+	"Press any key to return.",
+};
+
 static const char *const help_text[] = {
 	"vhv-top: the VMs on this host and their vCPU threads",
 	"",
@@ -353,11 +440,14 @@ static const char *const help_text[] = {
 	"Press any key to return.",
 };
 
-static void show_help(void)
+static void show_help(enum top_hv hv)
 {
+	const char *const *text = hv == TOP_HV_XEN ? help_xen : help_text;
+	size_t n = hv == TOP_HV_XEN ? HV_ARRAY_SIZE(help_xen) : HV_ARRAY_SIZE(help_text);
+
 	erase();
-	for (size_t i = 0; i < HV_ARRAY_SIZE(help_text); i++)
-		mvaddstr((int)i, 0, help_text[i]);
+	for (size_t i = 0; i < n; i++)
+		mvaddstr((int)i, 0, text[i]);
 	refresh();
 	timeout(-1);
 	while (getch() == KEY_RESIZE)
@@ -366,20 +456,26 @@ static void show_help(void)
 
 static void column_chooser(struct tui *t)
 {
-	int cur = 0, ch;
+	unsigned on = t->view->hv == TOP_HV_XEN ? TOP_COL_XEN : TOP_COL_KVM;
+	int ids[TOP_COL_COUNT], nids = 0, cur = 0, ch;
 
+	/* the columns of this hypervisor, in table order */
+	for (int i = 0; i < TOP_COL_COUNT; i++)
+		if (top_col_info(i)->flags & on)
+			ids[nids++] = i;
 	timeout(-1);
 	for (;;) {
-		int h = getmaxy(stdscr);
+		int h = getmaxy(stdscr), id;
 
 		erase();
 		mvaddstr(0, 0, "Columns: Up/Down move, space shows/hides, q returns");
-		for (int i = 0; i < TOP_COL_COUNT && i + 2 < h; i++) {
-			const struct top_col_info *ci = top_col_info(i);
+		for (int i = 0; i < nids && i + 2 < h; i++) {
+			const struct top_col_info *ci = top_col_info(ids[i]);
 			char line[200];
 
-			snprintf(line, sizeof(line), "[%c] %-9s %-11s %s",
-				 top_view_has(t->view, i) ? 'x' : ' ', ci->label, ci->id, ci->help);
+			snprintf(line, sizeof(line), "[%c] %-9s %-13s %s",
+				 top_view_has(t->view, ids[i]) ? 'x' : ' ', ci->label, ci->id,
+				 ci->help);
 			if (i == cur)
 				attron(A_REVERSE);
 			mvaddstr(i + 2, 0, line);
@@ -389,26 +485,27 @@ static void column_chooser(struct tui *t)
 		ch = getch();
 		if (ch == 'q' || ch == 27 || ch == 'C')
 			break;
+		id = ids[cur];
 		if ((ch == KEY_UP || ch == 'k') && cur > 0)
 			cur--;
-		else if ((ch == KEY_DOWN || ch == 'j') && cur + 1 < TOP_COL_COUNT)
+		else if ((ch == KEY_DOWN || ch == 'j') && cur + 1 < nids)
 			cur++;
 		else if (ch == ' ') {
-			if (top_view_has(t->view, cur)) {
+			if (top_view_has(t->view, id)) {
 				if (t->view->ncols > 1)
-					top_view_hide(t->view, cur);
-			} else if (cur == TOP_COL_EXITS && !t->bpf_ok) {
+					top_view_hide(t->view, id);
+			} else if (id == TOP_COL_EXITS && !t->bpf_ok) {
 				set_status(t, "EXITS/s unavailable: %s",
 					   t->o->bpf_note ? t->o->bpf_note : "no BPF");
 			} else {
 				/* insert in table order, so NAME stays last */
 				size_t pos = 0;
 
-				while (pos < t->view->ncols && t->view->cols[pos] < (enum top_col_id)cur)
+				while (pos < t->view->ncols && t->view->cols[pos] < (enum top_col_id)id)
 					pos++;
 				memmove(&t->view->cols[pos + 1], &t->view->cols[pos],
 					(t->view->ncols - pos) * sizeof(t->view->cols[0]));
-				t->view->cols[pos] = cur;
+				t->view->cols[pos] = id;
 				t->view->ncols++;
 			}
 		}
@@ -536,7 +633,7 @@ int top_tui_run(struct top_sampler *s, const struct hv_root *root, struct top_vi
 			break;
 		case '?':
 		case 'h':
-			show_help();
+			show_help(v->hv);
 			break;
 		case 'C':
 			column_chooser(&t);
@@ -544,6 +641,7 @@ int top_tui_run(struct top_sampler *s, const struct hv_root *root, struct top_vi
 		case 'n':
 		case 'a':
 		case 'k':
+		case 'p':
 			remember_sel(&t);
 			action(&t, ch);
 			next = 0;  /* show the effect now */
@@ -554,7 +652,7 @@ int top_tui_run(struct top_sampler *s, const struct hv_root *root, struct top_vi
 		default:
 			break;
 		}
-		if (ch != ERR && ch != '/' && ch != 'n' && ch != 'a' && ch != 'k')
+		if (ch != ERR && ch != '/' && ch != 'n' && ch != 'a' && ch != 'k' && ch != 'p')
 			remember_sel(&t);
 		rebuild_rows(&t);
 		draw(&t);

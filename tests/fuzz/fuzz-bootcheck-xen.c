@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz-bootcheck-xen: the Xen command line lint (first line of the input) and
- * the xen.cfg reader (the whole input).
+ * fuzz-bootcheck-xen: the Xen command line lint (first line of the input), the
+ * comparison of that line with the running one (the second line), and the
+ * xen.cfg reader (the whole input).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < n; i++)
 			if (strlen(is[i].msg) >= sizeof(is[i].msg))
 				__builtin_trap();
+		if (nl) {
+			char miss[64];
+			const char *r2 = nl + 1, *end = memchr(r2, '\n', size - l - 1);
+			char *run = strndup(r2, end ? (size_t)(end - r2) : size - l - 1);
+
+			if (run) {
+				n = boot_xen_cmdline_missing(line, run, miss, sizeof(miss));
+				if (n < 0 || strlen(miss) >= sizeof(miss) ||
+				    boot_xen_cmdline_missing(line, line, miss, sizeof(miss)) != 0)
+					__builtin_trap();  /* a line is always in effect in itself */
+				free(run);
+			}
+		}
 		free(line);
 	}
 	if (boot_xencfg_parse((const char *)data, size, &xc) == 0)

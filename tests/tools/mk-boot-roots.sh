@@ -343,6 +343,25 @@ title Debian ($rel)
 	kernel /vmlinuz-$rel ro root=UUID=$UUID
 	initrd /initrd.img-$rel
 EOF
+# Captured while Xen ran (.vhv/: a fixture root; xl info as sos collects it): booted with
+# the default entry's options, or booted before GRUB_CMDLINE_XEN_DEFAULT was edited.
+xlinfo() {	# ROOT XEN_COMMANDLINE
+	mkdir -p "$1/.vhv" "$1/sys/hypervisor"
+	echo xen >"$1/sys/hypervisor/type"
+	printf '%s\n' "host                   : xenhost" "nr_cpus                : 4" \
+		"virt_caps              : pv hvm hvm_directio pv_directio hap shadow" \
+		"total_memory           : 16255" "free_memory            : 11890" \
+		"xen_major              : 4" "xen_minor              : 17" "xen_extra              : .5" \
+		"xen_version            : 4.17.5" "xen_scheduler          : credit2" \
+		"xen_commandline        : $2" >"$1/.vhv/xl-info"
+}
+variant boot-xen-running "captured on the running Xen, booted with the default entry"
+xlinfo "$out/boot-xen-running" "placeholder dom0_mem=4G,max:4G dom0_max_vcpus=4 no-real-mode edd=off"
+variant boot-xen-stale "captured on a Xen booted before dom0_mem and dom0_max_vcpus were changed"
+xlinfo "$out/boot-xen-stale" "placeholder dom0_mem=2G,max:2G dom0_max_vcpus=2 no-real-mode edd=off"
+variant boot-xen-fellback "captured on a plain kernel although the default entry boots Xen"
+mkdir -p "$out/boot-xen-fellback/.vhv" "$out/boot-xen-fellback/sys/devices/system/cpu"
+
 # keep the downloaded packages, drop what was extracted from them (~400 MiB)
 rm -rf "$dl/x" "$dl/k" "$fakebin" "$out/.grub.err"
 echo "$stamp" >"$out/.stamp"

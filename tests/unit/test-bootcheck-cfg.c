@@ -276,6 +276,23 @@ static void test_xen(void **state)
 	assert_true(boot_cmdline_get("a=1 root=/dev/x b root=/dev/y", "root", v, sizeof(v)));
 	assert_string_equal(v, "/dev/y");
 	assert_false(boot_cmdline_get("rootwait", "root", v, sizeof(v)));
+	/* configured vs running: the last value of a key counts; $vars and placeholder skip */
+	{
+		char miss[64];
+
+		assert_int_equal(boot_xen_cmdline_missing("dom0_mem=4G dom0_max_vcpus=4 ${xen_rm_opts}",
+							  "placeholder dom0_max_vcpus=4 dom0_mem=4G "
+							  "no-real-mode", miss, sizeof(miss)), 0);
+		assert_int_equal(boot_xen_cmdline_missing("placeholder dom0_mem=1G dom0_mem=4G noreboot",
+							  "dom0_mem=2G dom0_mem=4G", miss,
+							  sizeof(miss)), 1);
+		assert_string_equal(miss, "noreboot");
+		assert_int_equal(boot_xen_cmdline_missing("dom0_mem=4G console=vga",
+							  "dom0_mem=4G dom0_mem=2G", miss,
+							  sizeof(miss)), 2);
+		assert_string_equal(miss, "dom0_mem=4G console=vga");
+		assert_int_equal(boot_xen_cmdline_missing("", "a b", miss, sizeof(miss)), 0);
+	}
 	assert_int_equal(boot_xencfg_parse(cfg, strlen(cfg), &xc), 0);
 	assert_string_equal(xc.section, "debian");
 	assert_string_equal(xc.kernel, "vmlinuz root=/dev/sda1 ro");

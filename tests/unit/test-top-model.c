@@ -35,7 +35,7 @@ static void test_needs(void **state)
 {
 	struct top_view v;
 
-	top_view_init(&v);
+	top_view_init(&v, TOP_HV_KVM);
 	assert_true(top_view_needs(&v) & TOP_NEED_SCHEDSTAT);  /* %WAIT is a default */
 	assert_true(top_view_needs(&v) & TOP_NEED_BPF);        /* EXITS/s too */
 	assert_false(top_view_needs(&v) & TOP_NEED_THP);
@@ -130,7 +130,7 @@ static void test_views(void **state)
 	assert_int_equal(top_sampler_new(&s), 0);
 	assert_int_equal(top_sampler_tick(s, t0), 0);
 	assert_int_equal(top_sampler_tick(s, t1), 0);
-	top_view_init(&v);
+	top_view_init(&v, TOP_HV_KVM);
 	assert_int_equal(top_view_rows(&v, top_sampler_snap(s), &rows, &n), 0);
 	assert_int_equal(n, 7 + 14);
 	assert_true(rows[0].is_vm);

@@ -42,4 +42,8 @@ done
 ts_run vhv-check --sysroot "$BR/boot-flask" boot -c boot.xen-cmdline -J
 ts_assert_eq "exit code for boot-flask" "$TS_RC" 3
 ts_assert_grep 'flask=enforcing is ignored: this Xen is built without XSM/FLASK' "$TS_OUT"
+# the running Xen against the default entry (captured roots with xl info)
+ts_golden xen-running vc --sysroot "$BR/boot-xen-running" boot -c boot.xen-running
+ts_golden xen-stale vc --sysroot "$BR/boot-xen-stale" boot -c boot.xen-running
+ts_golden xen-fellback vc --sysroot "$BR/boot-xen-fellback" boot -c boot.xen-running
 ts_finalize

@@ -15,7 +15,14 @@ ts_golden filter vhv-top --sysroot "$t0,$t1" -b -f DB -c +source
 ts_golden json vhv-top --sysroot "$t0,$t1" -J -c "$all"
 # one tree: no previous sample, so no rates ("-"); the VM that exits is there
 ts_golden single vhv-top --sysroot "$t0" -b -c pid,tid,vcpu,cpu,state,source,name --no-bpf
+# Xen dom0 captures (xl info, xl list, xl vcpu-list): domains and their vCPUs
+x0=$TS_ROOTS/top-xen-t0 x1=$TS_ROOTS/top-xen-t1
 ts_golden xen vhv-top --sysroot "$TS_ROOTS/top-xen" -b --no-bpf
+ts_golden xen-default vhv-top --sysroot "$x0,$x1" -b -f e
+ts_golden xen-all vhv-top --sysroot "$x0,$x1" -b -c domid,vcpu,vcpus,type,cpu,guest_time,runstate,last_cpu,affinity,soft_affinity,mem,maxmem,name -s domid
+ts_golden xen-flat vhv-top --sysroot "$x0,$x1" -b --flat -s runstate -f web
+ts_golden xen-json vhv-top --sysroot "$x0,$x1" -J -f -
+ts_golden xen-list-columns vhv-top --sysroot "$x0" --list-columns
 ts_golden list-columns vhv-top --list-columns
 ts_golden bad-column vhv-top --sysroot "$t0" -b -c pid,bogus
 ts_golden no-tty vhv-top --sysroot "$t0"
@@ -46,6 +53,16 @@ if command -v sqlite3 >/dev/null; then
 	ts_run vhv-top --sysroot "$t0,$t1" --record "$TS_TMP/top.db" -c pid,cpu,name
 	ts_assert_eq "appended samples" "$(sqlite3 "$TS_TMP/top.db" 'SELECT count(*) FROM top_sample')" 2
 	ts_expect_rc 1 vhv-top --sysroot "$t0" --record "$TS_TMP/no/such/dir/x.db"
+	# Xen: domains and vCPUs in top_xen_row
+	ts_run vhv-top --sysroot "$x0,$x1" --record "$TS_TMP/xen.db"
+	ts_assert_eq "Xen record exit code" "$TS_RC" 0
+	ts_assert_eq "recorded Xen rows" "$(sqlite3 "$TS_TMP/xen.db" 'SELECT count(*) FROM top_xen_row')" 78
+	ts_assert_eq "recorded vCPU 2 of web" \
+		"$(sqlite3 "$TS_TMP/xen.db" "SELECT state, cpu, pcpu, hard_affinity, soft_affinity FROM top_xen_row WHERE name='web' AND vcpu=2")" \
+		"blocked|5.0|4|all|4-5"
+	ts_assert_eq "recorded domain web" \
+		"$(sqlite3 "$TS_TMP/xen.db" "SELECT domid, state, cpu, mem_kib FROM top_xen_row WHERE name='web' AND vcpu IS NULL")" \
+		"3|blocked|100.0|2097152"
 else
 	echo "sqlite3 not installed: --record content not checked"
 fi

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # mkroots.py: writes the fixture /proc trees of vhv-top's golden tests,
 # tests/roots/top-t0 and top-t1 (two snapshots 2 s apart: deterministic rates)
-# and tests/roots/top-xen (a Xen dom0). Re-run after editing; commit the trees.
+# and tests/roots/top-xen (a Xen dom0 whose capture has no xl outputs), and
+# top-xen-t0 / top-xen-t1: a Xen dom0 captured twice 2 s apart with xl info,
+# xl list and xl vcpu-list (hvcore/hv-xen.h), with a paused, a crashed, a
+# dying and a 64-vCPU domain. Re-run after editing; commit the trees.
 #   python3 tests/ts/top/mkroots.py [ROOTS_DIR]
 import os, shutil, sys
 
@@ -162,3 +165,86 @@ w(os.path.join(xen, '.vhv', 'clock'), '1790000000000000000 1000000000000\n')
 w(os.path.join(xen, 'proc', 'xen', 'capabilities'), 'control_d\n')
 w(os.path.join(xen, 'proc', '1', 'stat'), stat_line(1, 'systemd', 'S', BASE_FLAGS, 1, 1, 0, 1, 1, 100, 0, 0))
 w(os.path.join(xen, 'README'), 'A Xen dom0 as vhv-top sees it (written by tests/ts/top/mkroots.py): no guest processes.\n')
+
+
+# ---- Xen dom0 captures: xl's own output formats (tools/xl/xl_info.c, xl_vcpu.c)
+XL_INFO = """host                   : xenhost
+release                : 6.1.0-27-amd64
+version                : #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)
+machine                : x86_64
+nr_cpus                : 8
+max_cpu_id             : 7
+nr_nodes               : 1
+cores_per_socket       : 4
+threads_per_core       : 2
+cpu_mhz                : 2999.998
+hw_caps                : 178bf3ff:76f8320b:2e500800:244037ff:0000000f:219c01a9:00400004:00000500
+virt_caps              : pv hvm hvm_directio pv_directio hap shadow
+total_memory           : 32639
+free_memory            : %d
+sharing_freed_memory   : 0
+sharing_used_memory    : 0
+outstanding_claims     : 0
+free_cpus              : 0
+xen_major              : 4
+xen_minor              : 17
+xen_extra              : .5
+xen_version            : 4.17.5
+xen_caps               : xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64
+xen_scheduler          : credit2
+xen_pagesize           : 4096
+platform_params        : virt_start=0xffff800000000000
+xen_changeset          :
+xen_commandline        : placeholder dom0_mem=4096M,max:4096M dom0_max_vcpus=2 no-real-mode edd=off
+cc_compiler            : x86_64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0
+cc_compile_by          : pkg-xen-devel
+cc_compile_domain      : lists.alioth.debian.org
+cc_compile_date        : Mon Oct 28 10:00:00 UTC 2024
+build_id               : 0123456789abcdef0123456789abcdef01234567
+xend_config_format     : 4
+"""
+
+# (name, domid, mem MiB, state letters, time s at t0, [(vcpu, cpu or None, state, time s, hard, soft)])
+def xen_domains(k):
+    d = [('Domain-0', 0, 4096, 'r-----', 100.0 + 1.2 * k,
+          [(0, 0, 'r--', 60.0 + 0.8 * k, 'all', 'all'), (1, 1, '-b-', 40.0 + 0.4 * k, 'all', 'all')]),
+         ('web', 3, 2048, '-b----', 500.0 + 2.0 * k,
+          [(0, 2, 'r--', 300.0 + 1.6 * k, '2-3', 'all'), (1, 3, '-b-', 150.0 + 0.3 * k, '2-3', 'all'),
+           (2, 4, '-b-', 50.0 + 0.1 * k, 'all', '4-5'), (3, None, '--p', 0.0, 'all', 'all')]),
+         ('batch job', 7, 1024, '--p---', 80.0,
+          [(0, 5, '---', 80.0, 'all', 'all')]),
+         ('crashy', 9, 512, '---sc-', 12.5, [(0, 6, '---', 12.5, 'all', 'all')]),
+         ('(null)', 11, 0, '-----d', 3.1, [])]
+    big = [(v, v % 8, 'r--' if v < 8 else '-b-', 1.0 * v + (0.2 * k if v < 8 else 0.0), 'all', 'all')
+           for v in range(64)]
+    d.append(('big', 12, 65536, 'r-----', sum(x[3] for x in big), big))
+    return d
+
+def xl_list(doms):
+    out = '%-40s %5s %5s %5s     %10s %9s\n' % ('Name', 'ID', 'Mem', 'VCPUs', 'State', 'Time(s)')
+    for name, domid, mem, st, t, vcpus in doms:
+        online = sum(1 for v in vcpus if v[2][2] != 'p')
+        out += '%-40s %5d %5d %5d     %s  %8.1f\n' % (name, domid, mem, online, st, t)
+    return out
+
+def xl_vcpu_list(doms):
+    out = '%-32s %5s %5s %5s %5s %9s %s\n' % ('Name', 'ID', 'VCPU', 'CPU', 'State', 'Time(s)',
+                                             'Affinity (Hard / Soft)')
+    for name, domid, mem, st, t, vcpus in doms:
+        for v, cpu, vst, vt, hard, soft in vcpus:
+            out += '%-32s %5d %5d %5s   %s  %9.1f  %s / %s\n' % (name, domid, v,
+                   '-' if cpu is None else str(cpu), vst, vt, hard, soft)
+    return out
+
+for k, name, mono in ((0, 'top-xen-t0', 1000), (1, 'top-xen-t1', 1002)):
+    root = os.path.join(roots, name)
+    if os.path.exists(root):
+        shutil.rmtree(root)
+    doms = xen_domains(k)
+    w(os.path.join(root, '.vhv', 'clock'), '%d %d\n' % (1790000000 * 10**9 + mono * 10**9, mono * 10**9))
+    w(os.path.join(root, '.vhv', 'xl-info'), XL_INFO % (1200 - 100 * k))
+    w(os.path.join(root, '.vhv', 'xl-list'), xl_list(doms))
+    w(os.path.join(root, '.vhv', 'xl-vcpu-list'), xl_vcpu_list(doms))
+    w(os.path.join(root, 'proc', 'xen', 'capabilities'), 'control_d\n')
+    w(os.path.join(root, 'README'), 'A Xen 4.17 dom0 captured with xl info, xl list and xl vcpu-list '
+      '(written by tests/ts/top/mkroots.py); %s is 2 s %s.\n' % (name, 'before top-xen-t1' if k == 0 else 'after top-xen-t0'))
