@@ -525,23 +525,33 @@ static int live_host(struct hv_xen_host *h)
 	}
 	memset(&pi, 0, sizeof(pi));
 	if (lib.physinfo(lib.xch, &pi) == 0) {
-		unsigned int c = pi.capabilities;
-
 		h->nr_cpus = pi.nr_cpus;
 		h->total_kb = pi.total_pages * page_kb;
 		h->free_kb = pi.free_pages * page_kb;
 		/* the words and order of xl info's virt_caps */
-		snprintf(h->virt_caps, sizeof(h->virt_caps), "%s%s%s%s%s%s",
-			 c & XEN_SYSCTL_PHYSCAP_hvm ? " hvm" : "",
-			 (c & XEN_SYSCTL_PHYSCAP_hvm) && (c & XEN_SYSCTL_PHYSCAP_directio) ?
-				 " hvm_directio" : "",
-			 c & XEN_SYSCTL_PHYSCAP_pv ? " pv" : "",
-			 (c & XEN_SYSCTL_PHYSCAP_pv) && (c & XEN_SYSCTL_PHYSCAP_directio) ?
-				 " pv_directio" : "",
-			 c & XEN_SYSCTL_PHYSCAP_hap ? " hap" : "",
-			 c & XEN_SYSCTL_PHYSCAP_shadow ? " shadow" : "");
-		memmove(h->virt_caps, h->virt_caps + (h->virt_caps[0] == ' '),
-			strlen(h->virt_caps + (h->virt_caps[0] == ' ')) + 1);
+		static const struct { unsigned int need; const char *word; } vc[] = {
+			{ XEN_SYSCTL_PHYSCAP_pv, "pv" },
+			{ XEN_SYSCTL_PHYSCAP_hvm, "hvm" },
+			{ XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_directio, "hvm_directio" },
+			{ XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_directio, "pv_directio" },
+			{ XEN_SYSCTL_PHYSCAP_hap, "hap" },
+			{ XEN_SYSCTL_PHYSCAP_shadow, "shadow" },
+			{ XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share, "iommu_hap_pt_share" },
+			{ XEN_SYSCTL_PHYSCAP_vmtrace, "vmtrace" },
+			{ XEN_SYSCTL_PHYSCAP_vpmu, "vpmu" },
+			{ XEN_SYSCTL_PHYSCAP_gnttab_v1, "gnttab-v1" },
+			{ XEN_SYSCTL_PHYSCAP_gnttab_v2, "gnttab-v2" },
+		};
+		size_t o = 0;
+
+		h->nr_cpus = pi.nr_cpus;
+		h->total_kb = pi.total_pages * page_kb;
+		h->free_kb = pi.free_pages * page_kb;
+		for (size_t i = 0; i < HV_ARRAY_SIZE(vc); i++)
+			if ((pi.capabilities & vc[i].need) == vc[i].need &&
+			    o + strlen(vc[i].word) + 2 < sizeof(h->virt_caps))
+				o += (size_t)snprintf(h->virt_caps + o, sizeof(h->virt_caps) - o,
+						      "%s%s", o ? " " : "", vc[i].word);
 	}
 	if (lib.sched_id(lib.xch, &sched) == 0) {
 		if (sched >= 0 && (size_t)sched < HV_ARRAY_SIZE(sched_names) && sched_names[sched])

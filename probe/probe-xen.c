@@ -219,14 +219,16 @@ int probe_chk_xen_host(struct hv_check_ctx *ctx)
 /*
  * PV guests need nothing from the CPU. HVM guests need VT-x/AMD-V, and PVH
  * guests run in an HVM container: Xen says whether it has them in physinfo's
- * capabilities (xl info: virt_caps "hvm"); "hap" is EPT/NPT paging for them,
- * without which Xen shadows guest page tables (slower).
+ * capabilities (xl info: virt_caps "hvm"). They also need paging: "hap"
+ * (EPT/NPT), else "shadow" (Xen shadows guest page tables: slower; a build
+ * option, off in Debian's 4.17), else they cannot start.
  */
 int probe_chk_xen_guests(struct hv_check_ctx *ctx)
 {
 	const char *id = ctx->check->id;
 	struct hv_xen_host h;
 	struct hv_finding *f;
+	bool hvm, hap, shadow;
 
 	if (!xen_host(ctx, &h))
 		return 0;
@@ -235,9 +237,10 @@ int probe_chk_xen_guests(struct hv_check_ctx *ctx)
 			      "(no virt_caps)");
 		return 0;
 	}
-	if (hv_word_in_list(h.virt_caps, "hvm")) {
-		bool hap = hv_word_in_list(h.virt_caps, "hap");
-
+	hvm = hv_word_in_list(h.virt_caps, "hvm");
+	hap = hv_word_in_list(h.virt_caps, "hap");
+	shadow = hv_word_in_list(h.virt_caps, "shadow");
+	if (hvm && (hap || shadow)) {
 		f = hv_report_add(ctx->rep, id, hap ? HV_SEV_PASS : HV_SEV_WARN,
 				  "Xen runs PV, PVH and HVM guests here%s",
 				  hap ? " (hardware-assisted paging)" :
@@ -246,6 +249,14 @@ int probe_chk_xen_guests(struct hv_check_ctx *ctx)
 		if (!hap)
 			hv_finding_hint(f, "the CPU or firmware lacks EPT/NPT, or Xen was booted "
 					   "with hap=0");
+	} else if (hvm) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+				  "Xen runs PV guests only: it has VT-x/AMD-V, but no hardware-assisted "
+				  "paging (hap) and no shadow paging (not built in), so HVM and PVH "
+				  "guests cannot start");
+		hv_finding_hint(f, "a CPU with EPT/NPT (enabled in the firmware, or offered by "
+				   "the outer hypervisor when Xen runs in a VM), or a Xen built with "
+				   "CONFIG_SHADOW_PAGING");
 	} else {
 		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
 				  "Xen runs PV guests only: HVM and PVH guests need VT-x/AMD-V, "

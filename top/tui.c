@@ -9,11 +9,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curses.h>
 
@@ -36,6 +38,24 @@ static void restore_terminal(void)
 static void on_quit_signal(int sig)
 {
 	quit_requested = sig;
+}
+
+/*
+ * getch() says ERR on a timeout, but also at once and forever when the terminal
+ * is gone (its pty closed, SIGHUP ignored by whoever started us): quit then,
+ * rather than spin.
+ */
+static bool input_gone(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	if (quit_requested)
+		return true;
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+		quit_requested = SIGHUP;
+		return true;
+	}
+	return false;
 }
 
 static void on_fatal_signal(int sig)
@@ -175,7 +195,8 @@ static void draw(struct tui *t)
 	localtime_r(&now, &tm);
 	snprintf(buf, sizeof(buf), "vhv-top - %02d:%02d:%02d  %zu %s, %zu vCPUs  every %.1fs  sort: %s%s  %s%s%s",
 		 tm.tm_hour, tm.tm_min, tm.tm_sec, snap->nvms,
-		 t->view->hv == TOP_HV_XEN ? "domains" : "VMs", nvcpu, t->o->delay,
+		 t->view->hv == TOP_HV_XEN ? (snap->nvms == 1 ? "domain" : "domains") :
+					     (snap->nvms == 1 ? "VM" : "VMs"), nvcpu, t->o->delay,
 		 top_col_info(t->view->sort)->label, t->view->reverse ? " (rev)" : "",
 		 t->view->tree ? "tree" : "flat", t->view->filter[0] ? "  filter: " : "",
 		 t->view->filter);
@@ -210,7 +231,9 @@ static void draw(struct tui *t)
 	}
 	if (!t->nrows)
 		mvaddnstr(4, 2, snap->nvms ? "(no VM matches the filter)" : "(no VMs found)", w - 2);
-	mvaddnstr(h - 1, 0, "q quit  ? help  t tree  </> s sort  R rev  / filter  C columns  "
+	mvaddnstr(h - 1, 0, t->view->hv == TOP_HV_XEN ?
+		  "q quit  ? help  t tree  </> s sort  R rev  / filter  C columns  a pin  p pause" :
+		  "q quit  ? help  t tree  </> s sort  R rev  / filter  C columns  "
 		  "n nice  a pin  k signal", w);
 	refresh();
 }
@@ -234,6 +257,10 @@ static bool prompt(const char *question, char *out, size_t len)
 		addnstr(out, w - (int)strlen(question) - 1);
 		refresh();
 		ch = getch();
+		if (ch == ERR && input_gone()) {
+			curs_set(0);
+			return false;
+		}
 		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
 			break;
 		if (ch == 27) {
@@ -450,8 +477,12 @@ static void show_help(enum top_hv hv)
 		mvaddstr((int)i, 0, text[i]);
 	refresh();
 	timeout(-1);
-	while (getch() == KEY_RESIZE)
-		;
+	for (;;) {
+		int ch = getch();
+
+		if (ch != KEY_RESIZE && (ch != ERR || input_gone()))
+			break;
+	}
 }
 
 static void column_chooser(struct tui *t)
@@ -483,7 +514,7 @@ static void column_chooser(struct tui *t)
 		}
 		refresh();
 		ch = getch();
-		if (ch == 'q' || ch == 27 || ch == 'C')
+		if (ch == 'q' || ch == 27 || ch == 'C' || (ch == ERR && input_gone()))
 			break;
 		id = ids[cur];
 		if ((ch == KEY_UP || ch == 'k') && cur > 0)
@@ -572,8 +603,10 @@ int top_tui_run(struct top_sampler *s, const struct hv_root *root, struct top_vi
 		}
 		timeout((int)HV_MIN((next - now) / 1000000 + 1, 1000));
 		ch = getch();
-		if (ch == ERR)
+		if (ch == ERR) {
+			input_gone();  /* the loop ends when the terminal is gone */
 			continue;
+		}
 		switch (ch) {
 		case 'q':
 		case 'Q':
