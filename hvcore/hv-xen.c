@@ -11,6 +11,7 @@
 #include "hvcore/hv-xen.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -674,6 +675,56 @@ static int live_domains(struct hv_xen_dom **out, size_t *np)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- backends */
+
+static uint64_t stat_u64(const struct hv_root *r, const char *dir, const char *name)
+{
+	uint64_t v = 0;
+
+	return hv_root_read_u64f(r, &v, "%s/statistics/%s", dir, name) == 0 ? v : 0;
+}
+
+/* Sum each domain's vifD.N and vbd-D-N counters into @d (sorted by domid). */
+static void read_backends(const struct hv_root *r, struct hv_xen_dom *d, size_t n)
+{
+	static const char *const dirs[] = { "/sys/class/net", "/sys/bus/xen-backend/devices" };
+
+	for (size_t k = 0; k < HV_ARRAY_SIZE(dirs); k++) {
+		DIR *dp = hv_root_opendirf(r, "%s", dirs[k]);
+		struct dirent *de;
+
+		if (!dp)
+			continue;
+		while ((de = readdir(dp))) {
+			struct hv_xen_dom key, *dom;
+			unsigned int domid, dev;
+			char path[320], tail;
+
+			if (k == 0 ? sscanf(de->d_name, "vif%u.%u%c", &domid, &dev, &tail) != 2 :
+				     sscanf(de->d_name, "vbd-%u-%u%c", &domid, &dev, &tail) != 2)
+				continue;
+			key.domid = domid;
+			dom = n ? bsearch(&key, d, n, sizeof(*d), dom_cmp) : NULL;
+			if (!dom)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[k], de->d_name);
+			if (k == 0) {
+				/* netback's tx is what the guest receives */
+				dom->nnets++;
+				dom->net_rx_bytes += stat_u64(r, path, "tx_bytes");
+				dom->net_tx_bytes += stat_u64(r, path, "rx_bytes");
+			} else {
+				dom->nvbds++;
+				dom->vbd_rd_req += stat_u64(r, path, "rd_req");
+				dom->vbd_wr_req += stat_u64(r, path, "wr_req");
+				dom->vbd_rd_sect += stat_u64(r, path, "rd_sect");
+				dom->vbd_wr_sect += stat_u64(r, path, "wr_sect");
+			}
+		}
+		closedir(dp);
+	}
+}
+
 /* ---------------------------------------------------------------- hv_root entry points */
 
 int hv_root_xen_host(const struct hv_root *r, struct hv_xen_host *out)
@@ -716,19 +767,23 @@ int hv_root_xen_domains(const struct hv_root *r, struct hv_xen_dom **out, size_t
 	*n = 0;
 	switch (hv_root_kind(r)) {
 	case HV_ROOT_LIVE:
-		return live_domains(out, n);
+		rc = live_domains(out, n);
+		break;
 	case HV_ROOT_OFFLINE:
 		return -EOPNOTSUPP;
 	default:
+		rc = hv_root_fixture_read(r, "xl-list", &list);
+		if (rc < 0)
+			return rc == -ENOENT ? -ENODATA : rc;
+		rc = hv_root_fixture_read(r, "xl-vcpu-list", &vcpus);
+		if (rc < 0 && rc != -ENOENT)
+			return rc;
+		rc = hv_xen_parse_lists(list, vcpus, out, n);
 		break;
 	}
-	rc = hv_root_fixture_read(r, "xl-list", &list);
-	if (rc < 0)
-		return rc == -ENOENT ? -ENODATA : rc;
-	rc = hv_root_fixture_read(r, "xl-vcpu-list", &vcpus);
-	if (rc < 0 && rc != -ENOENT)
-		return rc;
-	return hv_xen_parse_lists(list, vcpus, out, n);
+	if (rc == 0)
+		read_backends(r, *out, *n);
+	return rc;
 }
 
 int hv_root_xen_vcpu_pin(const struct hv_root *r, unsigned int domid, unsigned int vcpu,

@@ -11,7 +11,11 @@
  *   .vhv/xl-info       `xl info`      (key : value)
  *   .vhv/xl-list       `xl list`      (Name ID Mem VCPUs State Time(s))
  *   .vhv/xl-vcpu-list  `xl vcpu-list` (Name ID VCPU CPU State Time(s) Hard / Soft)
- * Offline roots have no running hypervisor: -EOPNOTSUPP.
+ * Offline roots have no running hypervisor: -EOPNOTSUPP. Network and block
+ * counters come from dom0's backends in sysfs, through the root, on every kind:
+ * /sys/class/net/vifD.N/statistics (netback) and
+ * /sys/bus/xen-backend/devices/vbd-D-N/statistics (blkback), as libxenstat
+ * reads them; QEMU's qdisk backends are not counted (nor by xentop).
  *
  * Errors: -ENOPKG the Xen libraries are not installed; -ENXIO not on Xen;
  * -ENOENT on Xen but not dom0 (no /dev/xen/privcmd); -EACCES not root; -EROFS an action on a
@@ -63,6 +67,10 @@ struct hv_xen_dom {
 	uint64_t mem_kb;       /* memory now */
 	uint64_t maxmem_kb;    /* its limit; 0 unknown or none */
 	unsigned int online_vcpus;
+	/* dom0's backends, as xentop counts them (the guest's view: rx = to the guest) */
+	unsigned int nnets, nvbds;        /* vifD.N interfaces, vbd-D-N devices */
+	uint64_t net_rx_bytes, net_tx_bytes;
+	uint64_t vbd_rd_req, vbd_wr_req, vbd_rd_sect, vbd_wr_sect;
 	size_t nvcpus;         /* max vCPU id + 1 */
 	struct hv_xen_vcpu *vcpus;
 };

@@ -65,6 +65,14 @@ static const struct top_col_info cols[TOP_COL_COUNT] = {
 	[TOP_COL_MEM] = { "mem", "MEM", 6, R_ | XD_ | VM_, N_, "Xen: memory of the domain now" },
 	[TOP_COL_MAXMEM] = { "maxmem", "MAXMEM", 6, R_ | XD_ | VM_, N_,
 			     "Xen: the domain's memory limit" },
+	[TOP_COL_NETRX] = { "net_rx", "NETRX/s", 8, R_ | X_ | VM_, N_,
+			    "Xen: bytes per second the domain received (its vifs)" },
+	[TOP_COL_NETTX] = { "net_tx", "NETTX/s", 8, R_ | X_ | VM_, N_,
+			    "Xen: bytes per second the domain sent (its vifs)" },
+	[TOP_COL_VBDRD] = { "vbd_rd", "VBDRD/s", 7, R_ | X_ | VM_, N_,
+			    "Xen: block read requests per second (blkback vbds)" },
+	[TOP_COL_VBDWR] = { "vbd_wr", "VBDWR/s", 7, R_ | X_ | VM_, N_,
+			    "Xen: block write requests per second (blkback vbds)" },
 	[TOP_COL_NAME] = { "name", "NAME", 12, TOP_COL_STRETCH | D_ | K_ | XD_, N_,
 			   "VM name (libvirt, -name guest=, else the process name; Xen: the domain's)" },
 };
@@ -241,6 +249,22 @@ void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char 
 		if (r->is_vm && vm->xen && vm->maxmem_kb)
 			num(v, (double)vm->maxmem_kb * 1024.0, true);
 		break;
+	case TOP_COL_NETRX:
+		if (r->is_vm && vm->io_rated && vm->nnets)
+			num(v, vm->net_rx_s, false);
+		break;
+	case TOP_COL_NETTX:
+		if (r->is_vm && vm->io_rated && vm->nnets)
+			num(v, vm->net_tx_s, false);
+		break;
+	case TOP_COL_VBDRD:
+		if (r->is_vm && vm->io_rated && vm->nvbds)
+			num(v, vm->vbd_rd_s, false);
+		break;
+	case TOP_COL_VBDWR:
+		if (r->is_vm && vm->io_rated && vm->nvbds)
+			num(v, vm->vbd_wr_s, false);
+		break;
 	case TOP_COL_NAME:
 		if (r->is_vm)
 			snprintf(scratch, scratch_len, "%s%s", vm->name,
@@ -298,7 +322,13 @@ const char *top_col_format(enum top_col_id id, const struct top_row *r, bool tre
 	case TOP_COL_VCSW:
 	case TOP_COL_IVCSW:
 	case TOP_COL_EXITS:
+	case TOP_COL_VBDRD:
+	case TOP_COL_VBDWR:
 		snprintf(buf, len, "%.0f", v.num);
+		break;
+	case TOP_COL_NETRX:
+	case TOP_COL_NETTX:
+		fmt_bytes(v.num, buf, len);
 		break;
 	case TOP_COL_GTIME: {
 		unsigned long long cs = (unsigned long long)llround(v.num * 100.0);

@@ -400,6 +400,12 @@ static int tick_xen(struct top_sampler *s, const struct hv_root *root, struct to
 		vm->online_vcpus = d->online_vcpus;
 		vm->mem_kb = d->mem_kb;
 		vm->maxmem_kb = d->maxmem_kb;
+		vm->nnets = d->nnets;
+		vm->nvbds = d->nvbds;
+		vm->net_rx = d->net_rx_bytes;
+		vm->net_tx = d->net_tx_bytes;
+		vm->vbd_rd = d->vbd_rd_req;
+		vm->vbd_wr = d->vbd_wr_req;
 		vm->huge = -1;
 		vm->proc.vcpu = -1;
 		vm->proc.valid = true;
@@ -409,6 +415,13 @@ static int tick_xen(struct top_sampler *s, const struct hv_root *root, struct to
 		vm->proc.xstate = hv_xen_state_word(d->state);
 		pv = s->have_snap ? prev_vm(&s->snap, vm) : NULL;
 		rate_xen(&vm->proc, pv ? &pv->proc : NULL, dt);
+		if (pv && dt > 0) {
+			vm->io_rated = true;
+			vm->net_rx_s = delta(vm->net_rx, pv->net_rx) / dt;
+			vm->net_tx_s = delta(vm->net_tx, pv->net_tx) / dt;
+			vm->vbd_rd_s = delta(vm->vbd_rd, pv->vbd_rd) / dt;
+			vm->vbd_wr_s = delta(vm->vbd_wr, pv->vbd_wr) / dt;
+		}
 		for (size_t j = 0; j < d->nvcpus; j++) {
 			const struct hv_xen_vcpu *x = &d->vcpus[j];
 			struct top_task *t = &vm->vcpus[vm->nvcpus++];

@@ -50,6 +50,10 @@ enum top_col_id {
 	TOP_COL_MAXMEM,    /* Xen */
 	TOP_COL_VCPUS,     /* Xen */
 	TOP_COL_TYPE,      /* Xen */
+	TOP_COL_NETRX,     /* Xen */
+	TOP_COL_NETTX,     /* Xen */
+	TOP_COL_VBDRD,     /* Xen */
+	TOP_COL_VBDWR,     /* Xen */
 	TOP_COL_SOURCE,
 	TOP_COL_NAME,
 	TOP_COL_COUNT,
@@ -142,6 +146,11 @@ struct top_vm {
 	const char *type;        /* "pv", "hvm", or NULL unknown */
 	unsigned int online_vcpus;
 	uint64_t mem_kb, maxmem_kb;
+	/* Xen backends: cumulative (guest's view) and per-second rates */
+	unsigned int nnets, nvbds;
+	uint64_t net_rx, net_tx, vbd_rd, vbd_wr;  /* bytes; requests */
+	bool io_rated;
+	double net_rx_s, net_tx_s, vbd_rd_s, vbd_wr_s;
 	struct top_task proc;    /* the whole process (all threads); a domain's totals */
 	size_t nvcpus;
 	struct top_task *vcpus;  /* by vCPU index */

@@ -139,6 +139,14 @@ static void test_roots(void **state)
 	assert_int_equal(n, 6);
 	assert_int_equal(d[n - 1].domid, 12);
 	assert_int_equal(d[n - 1].nvcpus, 64);
+	/* web (domid 3): two vifs summed, guest's view (rx = the vif's tx), one vbd */
+	assert_int_equal(d[1].domid, 3);
+	assert_int_equal(d[1].nnets, 2);
+	assert_int_equal(d[1].net_rx_bytes, 17600000 + 4400000);
+	assert_int_equal(d[1].net_tx_bytes, 4400000 + 1100000);
+	assert_int_equal(d[1].nvbds, 1);
+	assert_int_equal(d[1].vbd_rd_req, 1080);
+	assert_int_equal(d[0].nnets, 0);  /* eth0 is dom0's own, not a vif */
 	hv_xen_doms_free(d, n);
 	/* a captured root cannot be changed */
 	assert_int_equal(hv_root_xen_pause(r, 3, true), -EROFS);

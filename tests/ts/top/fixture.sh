@@ -19,7 +19,7 @@ ts_golden single vhv-top --sysroot "$t0" -b -c pid,tid,vcpu,cpu,state,source,nam
 x0=$TS_ROOTS/top-xen-t0 x1=$TS_ROOTS/top-xen-t1
 ts_golden xen vhv-top --sysroot "$TS_ROOTS/top-xen" -b --no-bpf
 ts_golden xen-default vhv-top --sysroot "$x0,$x1" -b -f e
-ts_golden xen-all vhv-top --sysroot "$x0,$x1" -b -c domid,vcpu,vcpus,type,cpu,guest_time,runstate,last_cpu,affinity,soft_affinity,mem,maxmem,name -s domid
+ts_golden xen-all vhv-top --sysroot "$x0,$x1" -b -c domid,vcpu,vcpus,type,cpu,guest_time,runstate,last_cpu,affinity,soft_affinity,mem,maxmem,net_rx,net_tx,vbd_rd,vbd_wr,name -s domid
 ts_golden xen-flat vhv-top --sysroot "$x0,$x1" -b --flat -s runstate -f web
 ts_golden xen-json vhv-top --sysroot "$x0,$x1" -J -f -
 ts_golden xen-list-columns vhv-top --sysroot "$x0" --list-columns

@@ -246,5 +246,16 @@ for k, name, mono in ((0, 'top-xen-t0', 1000), (1, 'top-xen-t1', 1002)):
     w(os.path.join(root, '.vhv', 'xl-list'), xl_list(doms))
     w(os.path.join(root, '.vhv', 'xl-vcpu-list'), xl_vcpu_list(doms))
     w(os.path.join(root, 'proc', 'xen', 'capabilities'), 'control_d\n')
+    # dom0's backends of "web": two vifs and a blkback disk (guest rx = vif tx);
+    # over the 2 s: rx 1 MB/s, tx 250 kB/s in all, 40 reads/s and 10 writes/s
+    for dev, rx, tx in ((0, 4000000, 1000000), (1, 1000000, 250000)):
+        st = os.path.join(root, 'sys', 'class', 'net', 'vif3.%d' % dev, 'statistics')
+        w(os.path.join(st, 'tx_bytes'), '%d\n' % (rx * (10 + k) // 5 * 2))
+        w(os.path.join(st, 'rx_bytes'), '%d\n' % (tx * (10 + k) // 5 * 2))
+    st = os.path.join(root, 'sys', 'bus', 'xen-backend', 'devices', 'vbd-3-51712', 'statistics')
+    for name, per_s in (('rd_req', 40), ('wr_req', 10), ('rd_sect', 320), ('wr_sect', 80)):
+        w(os.path.join(st, name), '%d\n' % (1000 + per_s * 2 * k))
+    # not a vif: dom0's own interfaces are not counted
+    w(os.path.join(root, 'sys', 'class', 'net', 'eth0', 'statistics', 'tx_bytes'), '999999999\n')
     w(os.path.join(root, 'README'), 'A Xen 4.17 dom0 captured with xl info, xl list and xl vcpu-list '
       '(written by tests/ts/top/mkroots.py); %s is 2 s %s.\n' % (name, 'before top-xen-t1' if k == 0 else 'after top-xen-t0'))

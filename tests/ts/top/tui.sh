@@ -11,8 +11,7 @@ ts_need_root
 ts_need_kvm
 ts_need_cmd qemu-system-x86_64 tmux python3
 
-sock=vhvtop-$$
-tm() { tmux -L "$sock" "$@"; }
+. "$(dirname "$0")/tmux.lib"
 vm=
 cleanup() {
 	tm kill-server 2>/dev/null
@@ -26,20 +25,6 @@ qemu-system-x86_64 -accel kvm -name guest=ui-vm,debug-threads=on -smp 2 -m 64 -n
 vm=$(cat "$TS_TMP/vm.pid")
 tid0=$(python3 "$(dirname "$0")/qmp-cpus.py" "$TS_TMP/vm.qmp" | awk '$1 == 0 {print $2}')
 [ -n "$tid0" ] || ts_fail "no thread id for vCPU 0 from QMP"
-
-# screen: the pane as text; wait_for REGEX: poll the pane up to 5 s
-screen() { tm capture-pane -p -t top; }
-wait_for() {
-	local i
-	for i in $(seq 50); do
-		screen >"$TS_TMP/screen" && grep -qE -- "$1" "$TS_TMP/screen" && return 0
-		sleep 0.1
-	done
-	ts_fail "screen never showed /$1/"
-	sed 's/^/    | /' "$TS_TMP/screen"
-	return 1
-}
-keys() { tm send-keys -t top "$@"; sleep 0.2; }
 
 tm new-session -d -s top -x 120 -y 30 "TERM=xterm vhv-top -d 0.5 --no-bpf -s tid"
 tm set-option -t top remain-on-exit on >/dev/null

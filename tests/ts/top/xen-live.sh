@@ -14,8 +14,8 @@ ts_need_root
 [ "${TS_HOST:-}" = xen ] || ts_skip "runs in the emulated Xen dom0 (tests/hosts/emuhost)"
 ts_need_cmd xl xentop tmux python3
 
-sock=vhvtop-$$
-tm() { tmux -L "$sock" "$@"; }
+. "$(dirname "$0")/tmux.lib"
+TMUX_WAIT=100 TMUX_KEY_PAUSE=0.3  # TCG: the dom0 redraws slowly
 cleanup() {
 	tm kill-server 2>/dev/null
 	xl vcpu-pin vhv-domu all all all >/dev/null 2>&1
@@ -99,18 +99,6 @@ n=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
 ts_assert_eq "recorded rows of the pinned vCPU" "$n" 2
 
 # 3. the TUI: pin vCPU 1 to pCPU 0, pause and unpause the domain
-screen() { tm capture-pane -p -t top; }
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		screen >"$TS_TMP/screen" && grep -qE -- "$1" "$TS_TMP/screen" && return 0
-		sleep 0.1
-	done
-	ts_fail "screen never showed /$1/"
-	sed 's/^/    | /' "$TS_TMP/screen"
-	return 1
-}
-keys() { tm send-keys -t top "$@"; sleep 0.3; }
 xl_vcpu() { xl vcpu-list vhv-domu | awk -v v="$1" '$3 == v {print $(NF-2)}'; }
 xl_state() { xl list vhv-domu | awk 'NR == 2 {print $5}'; }
 
