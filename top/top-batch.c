@@ -119,7 +119,7 @@ static json_t *row_json(const struct top_view *v, const struct top_row *r)
 			continue;
 		if (!(ci->flags & (r->vm->xen ? TOP_COL_XEN : TOP_COL_KVM)))
 			continue;  /* the other hypervisor's */
-		if (r->is_vm && (v->cols[c] == TOP_COL_TID || v->cols[c] == TOP_COL_VCPU))
+		if (r->is_vm && (ci->flags & TOP_COL_VCPUONLY))
 			continue;  /* the vCPU's, not the VM's */
 		if (!r->is_vm && (ci->flags & TOP_COL_VMONLY || v->cols[c] == TOP_COL_NAME))
 			continue;  /* the VM's, not the vCPU's */

@@ -2,7 +2,8 @@
 /*
  * top-cols: the column table, the one registry of vhv-top's columns (id,
  * header, width, flags, reads needed, help), and each column's value. Adding
- * a column is one row here, one case in top_col_value() and one man page entry
+ * a column is one row here (with its format and sort order), one case in
+ * top_col_value() and one man page entry
  * (tests/doc-sync.sh checks the last).
  */
 #include <errno.h>
@@ -23,52 +24,69 @@
 
 /* Formulas are in man/vhv-top.8.scd, COLUMNS. */
 static const struct top_col_info cols[TOP_COL_COUNT] = {
-	[TOP_COL_PID] = { "pid", "PID", 7, R_ | D_ | K_ | VM_, N_, "VMM process id (the VM)" },
-	[TOP_COL_TID] = { "tid", "TID", 7, R_ | D_ | K_, N_, "host thread id of the vCPU" },
-	[TOP_COL_VCPU] = { "vcpu", "VCPU", 4, R_ | D_ | K_ | XD_, N_, "vCPU index (VM row: vCPU count; Xen: online vCPUs)" },
+	[TOP_COL_PID] = { "pid", "PID", 7, R_ | D_ | K_ | VM_ | TOP_COL_ASC, N_,
+			"VMM process id (the VM)" },
+	[TOP_COL_TID] = { "tid", "TID", 7, R_ | D_ | K_ | TOP_COL_ASC | TOP_COL_VCPUONLY, N_,
+			"host thread id of the vCPU" },
+	[TOP_COL_VCPU] = { "vcpu", "VCPU", 4, R_ | D_ | K_ | XD_ | TOP_COL_ASC | TOP_COL_VCPUONLY,
+			   N_,
+			"vCPU index (VM row: vCPU count; Xen: online vCPUs)" },
 	[TOP_COL_NVCPU] = { "nvcpu", "NVCPU", 5, R_ | K_ | VM_, N_, "vCPUs of the VM" },
-	[TOP_COL_ACCEL] = { "accel", "ACCEL", 5, K_ | VM_, N_, "accelerator: KVM, or TCG (emulation)" },
-	[TOP_COL_CPU] = { "cpu", "%CPU", 6, R_ | D_ | K_ | XD_, N_, "CPU use, percent of one CPU" },
-	[TOP_COL_USR] = { "usr", "%USR", 5, R_ | D_ | K_, N_, "user time outside the guest, percent" },
-	[TOP_COL_SYS] = { "sys", "%SYS", 5, R_ | D_ | K_, N_, "host kernel time, percent" },
-	[TOP_COL_GST] = { "guest", "%GST", 5, R_ | D_ | K_, N_, "time in guest mode, percent" },
-	[TOP_COL_GTIME] = { "guest_time", "GTIME", 9, R_ | K_ | X_, N_, "guest time since start (m:ss; Xen: CPU time)" },
+	[TOP_COL_ACCEL] = { "accel", "ACCEL", 5, K_ | VM_, N_,
+			"accelerator: KVM, or TCG (emulation)" },
+	[TOP_COL_CPU] = { "cpu", "%CPU", 6, R_ | D_ | K_ | XD_, N_,
+			"CPU use, percent of one CPU", .fmt = TOP_FMT_PCT },
+	[TOP_COL_USR] = { "usr", "%USR", 5, R_ | D_ | K_, N_,
+			"user time outside the guest, percent", .fmt = TOP_FMT_PCT },
+	[TOP_COL_SYS] = { "sys", "%SYS", 5, R_ | D_ | K_, N_,
+			"host kernel time, percent", .fmt = TOP_FMT_PCT },
+	[TOP_COL_GST] = { "guest", "%GST", 5, R_ | D_ | K_, N_,
+			"time in guest mode, percent", .fmt = TOP_FMT_PCT },
+	[TOP_COL_GTIME] = { "guest_time", "GTIME", 9, R_ | K_ | X_, N_,
+			"guest time since start (m:ss; Xen: CPU time)", .fmt = TOP_FMT_MSS },
 	[TOP_COL_WAIT] = { "wait", "%WAIT", 5, R_ | D_ | K_, N_ | TOP_NEED_SCHEDSTAT,
-			   "runnable but not running (run_delay), percent" },
+			   "runnable but not running (run_delay), percent", .fmt = TOP_FMT_PCT },
 	[TOP_COL_STATE] = { "state", "S", 1, D_ | K_, N_, "scheduler state (R S D T Z ...)" },
-	[TOP_COL_LCPU] = { "last_cpu", "LCPU", 4, R_ | K_ | XD_, N_, "host CPU it last ran on (Xen: the pCPU it is on)" },
+	[TOP_COL_LCPU] = { "last_cpu", "LCPU", 4, R_ | K_ | XD_ | TOP_COL_ASC, N_,
+			"host CPU it last ran on (Xen: the pCPU it is on)" },
 	[TOP_COL_AFFINITY] = { "affinity", "AFFINITY", 10, K_ | XD_, N_ | TOP_NEED_STATUS,
 			       "host CPUs allowed (Cpus_allowed_list; Xen: hard affinity)" },
-	[TOP_COL_NICE] = { "nice", "NI", 3, R_ | D_ | K_, N_, "nice value" },
-	[TOP_COL_PRIO] = { "prio", "PRI", 4, R_ | K_, N_, "kernel priority (RT shown negative)" },
+	[TOP_COL_NICE] = { "nice", "NI", 3, R_ | D_ | K_ | TOP_COL_ASC, N_, "nice value" },
+	[TOP_COL_PRIO] = { "prio", "PRI", 4, R_ | K_ | TOP_COL_ASC, N_,
+			"kernel priority (RT shown negative)" },
 	[TOP_COL_VCSW] = { "vcsw", "VCSW/s", 7, R_ | K_, N_ | TOP_NEED_STATUS,
 			   "voluntary context switches per second" },
 	[TOP_COL_IVCSW] = { "ivcsw", "ICSW/s", 7, R_ | K_, N_ | TOP_NEED_STATUS,
 			    "involuntary context switches per second" },
 	[TOP_COL_EXITS] = { "exits", "EXITS/s", 8, R_ | D_ | K_, N_ | TOP_NEED_BPF,
 			    "KVM exits per second (BPF)" },
-	[TOP_COL_RSS] = { "rss", "RSS", 6, R_ | K_ | VM_, N_ | TOP_NEED_STATUS, "resident memory of the VMM" },
-	[TOP_COL_RAM] = { "ram", "RAM", 6, R_ | K_ | VM_, N_, "configured guest RAM" },
+	[TOP_COL_RSS] = { "rss", "RSS", 6, R_ | K_ | VM_, N_ | TOP_NEED_STATUS,
+			"resident memory of the VMM", .fmt = TOP_FMT_BYTES },
+	[TOP_COL_RAM] = { "ram", "RAM", 6, R_ | K_ | VM_, N_,
+			"configured guest RAM", .fmt = TOP_FMT_BYTES },
 	[TOP_COL_HUGE] = { "huge", "HUGE", 7, K_ | VM_, N_ | TOP_NEED_STATUS | TOP_NEED_THP,
 			   "hugepage backing: hugetlb, thp or no" },
 	[TOP_COL_SOURCE] = { "source", "SRC", 11, K_, N_,
 			     "how the name / vCPU thread was found" },
-	[TOP_COL_DOMID] = { "domid", "DOMID", 5, R_ | XD_ | VM_, N_, "Xen domain id" },
-	[TOP_COL_TYPE] = { "type", "TYPE", 4, X_ | VM_, N_, "Xen guest type: pv, or hvm (HVM or PVH)" },
+	[TOP_COL_DOMID] = { "domid", "DOMID", 5, R_ | XD_ | VM_ | TOP_COL_ASC, N_,
+			"Xen domain id" },
+	[TOP_COL_TYPE] = { "type", "TYPE", 4, X_ | VM_, N_,
+			"Xen guest type: pv, or hvm (HVM or PVH)" },
 	[TOP_COL_VCPUS] = { "vcpus", "VCPUS", 5, R_ | X_ | VM_, N_,
 			    "Xen: vCPUs online/max of the domain" },
 	[TOP_COL_XSTATE] = { "runstate", "RUNSTATE", 8, XD_, N_,
 			     "Xen: running, blocked, paused, shutdown, crashed, dying; vCPUs: "
 			     "running, blocked, runnable, offline" },
-	[TOP_COL_SOFT] = { "soft_affinity", "SOFT", 6, XD_, N_,
+	[TOP_COL_SOFT] = { "soft_affinity", "SOFT", 6, XD_ | TOP_COL_VCPUONLY, N_,
 			   "Xen: soft affinity of the vCPU (preferred pCPUs)" },
-	[TOP_COL_MEM] = { "mem", "MEM", 6, R_ | XD_ | VM_, N_, "Xen: memory of the domain now" },
+	[TOP_COL_MEM] = { "mem", "MEM", 6, R_ | XD_ | VM_, N_,
+			"Xen: memory of the domain now", .fmt = TOP_FMT_BYTES },
 	[TOP_COL_MAXMEM] = { "maxmem", "MAXMEM", 6, R_ | XD_ | VM_, N_,
-			     "Xen: the domain's memory limit" },
+			     "Xen: the domain's memory limit", .fmt = TOP_FMT_BYTES },
 	[TOP_COL_NETRX] = { "net_rx", "NETRX/s", 8, R_ | X_ | VM_, N_,
-			    "Xen: bytes per second the domain received (its vifs)" },
+			    "Xen: bytes per second the domain received (its vifs)", .fmt = TOP_FMT_BYTES },
 	[TOP_COL_NETTX] = { "net_tx", "NETTX/s", 8, R_ | X_ | VM_, N_,
-			    "Xen: bytes per second the domain sent (its vifs)" },
+			    "Xen: bytes per second the domain sent (its vifs)", .fmt = TOP_FMT_BYTES },
 	[TOP_COL_VBDRD] = { "vbd_rd", "VBDRD/s", 7, R_ | X_ | VM_, N_,
 			    "Xen: block read requests per second (blkback vbds)" },
 	[TOP_COL_VBDWR] = { "vbd_wr", "VBDWR/s", 7, R_ | X_ | VM_, N_,
@@ -311,38 +329,20 @@ const char *top_col_format(enum top_col_id id, const struct top_row *r, bool tre
 		snprintf(buf, len, "%s", v.str);
 		return buf;
 	}
-	switch (id) {
-	case TOP_COL_CPU:
-	case TOP_COL_USR:
-	case TOP_COL_SYS:
-	case TOP_COL_GST:
-	case TOP_COL_WAIT:
+	switch (cols[id].fmt) {
+	case TOP_FMT_PCT:
 		snprintf(buf, len, "%.1f", v.num);
 		break;
-	case TOP_COL_VCSW:
-	case TOP_COL_IVCSW:
-	case TOP_COL_EXITS:
-	case TOP_COL_VBDRD:
-	case TOP_COL_VBDWR:
-		snprintf(buf, len, "%.0f", v.num);
-		break;
-	case TOP_COL_NETRX:
-	case TOP_COL_NETTX:
+	case TOP_FMT_BYTES:
 		fmt_bytes(v.num, buf, len);
 		break;
-	case TOP_COL_GTIME: {
+	case TOP_FMT_MSS: {
 		unsigned long long cs = (unsigned long long)llround(v.num * 100.0);
 
 		snprintf(buf, len, "%llu:%02llu.%02llu", cs / 6000, cs / 100 % 60, cs % 100);
 		break;
 	}
-	case TOP_COL_RSS:
-	case TOP_COL_RAM:
-	case TOP_COL_MEM:
-	case TOP_COL_MAXMEM:
-		fmt_bytes(v.num, buf, len);
-		break;
-	default:
+	case TOP_FMT_INT:
 		snprintf(buf, len, "%.0f", v.num);
 		break;
 	}
@@ -363,17 +363,8 @@ int top_col_cmp(enum top_col_id id, const struct top_row *a, const struct top_ro
 		return strcmp(va.str, vb.str);
 	if (va.kind == TOP_VAL_NONE)
 		return 0;
-	/* Numbers: largest first, except identities and indexes, which read best ascending. */
-	switch (id) {
-	case TOP_COL_PID:
-	case TOP_COL_TID:
-	case TOP_COL_DOMID:
-	case TOP_COL_VCPU:
-	case TOP_COL_LCPU:
-	case TOP_COL_NICE:
-	case TOP_COL_PRIO:
+	/* Numbers: largest first, except identities and indexes (TOP_COL_ASC). */
+	if (cols[id].flags & TOP_COL_ASC)
 		return (va.num > vb.num) - (va.num < vb.num);
-	default:
-		return (va.num < vb.num) - (va.num > vb.num);
-	}
+	return (va.num < vb.num) - (va.num > vb.num);
 }

@@ -82,6 +82,16 @@ enum top_col_flags {
 	TOP_COL_XEN = 1 << 4,     /* has values on Xen */
 	TOP_COL_XDEFAULT = 1 << 5, /* shown by default on Xen */
 	TOP_COL_VMONLY = 1 << 6,  /* a VM's value, not a vCPU's (JSON: on the VM object) */
+	TOP_COL_ASC = 1 << 7,     /* numbers sort ascending (ids, indexes); else largest first */
+	TOP_COL_VCPUONLY = 1 << 8, /* a vCPU's value, not a VM's (JSON: on the vCPU objects) */
+};
+
+/* How a number is written (strings are written as they are). */
+enum top_col_fmt {
+	TOP_FMT_INT,     /* "%.0f": counts, ids, rates per second */
+	TOP_FMT_PCT,     /* "%.1f": percentages */
+	TOP_FMT_BYTES,   /* binary units: 2.0G, 977K */
+	TOP_FMT_MSS,     /* seconds as minutes:seconds.centiseconds */
 };
 
 struct top_col_info {
@@ -91,6 +101,7 @@ struct top_col_info {
 	unsigned flags;
 	unsigned needs;
 	const char *help;
+	enum top_col_fmt fmt;
 };
 
 /* The row of the column table for @id (never NULL for a valid id). */

@@ -38,8 +38,8 @@ for f in d["findings"]:
 bad = []
 def first(c):
     return by.get(c, [{}])[0]
-if len(by) != 22:
-    bad.append("expected 22 platform checks, got %d" % len(by))
+if len(by) != 24:
+    bad.append("expected 24 platform checks, got %d" % len(by))
 cg = first("cgroup.version")
 if cg.get("mode") != mode:
     bad.append("cgroup.version mode %r, host says %r" % (cg.get("mode"), mode))
