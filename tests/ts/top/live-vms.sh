@@ -108,9 +108,13 @@ cat "$TS_TMP/exits.txt"
 # A VM that exits during a refresh: vhv-top keeps going and stops showing it.
 start vt-gone kvm guest=vt-gone,debug-threads=on
 gone=$(cat "$TS_TMP/vt-gone.pid")
-vhv-top -b -n 12 -d 0.15 --no-bpf -c pid,tid,vcpu,name >"$TS_TMP/gone.out" 2>"$TS_TMP/gone.err" &
+vhv-top -b -n 40 -d 0.15 --no-bpf -c pid,tid,vcpu,name >"$TS_TMP/gone.out" 2>"$TS_TMP/gone.err" &
 top_pid=$!
-sleep 0.8
+# kill it once the first refresh has shown it (a slow host takes a while to start vhv-top)
+for _ in $(seq 200); do
+	grep -q ' vt-gone$' "$TS_TMP/gone.out" 2>/dev/null && break
+	sleep 0.1
+done
 kill -9 "$gone"
 wait "$top_pid"
 ts_assert_eq "vhv-top exit code while a VM exits" "$?" 0
