@@ -182,8 +182,12 @@ int hv_xen_parse_info(const char *text, struct hv_xen_host *h)
 	}
 	if (!any)
 		return -EINVAL;
-	if (!h->version[0] && have_maj)
-		snprintf(h->version, sizeof(h->version), "%llu.%llu%s", maj, min, extra);
+	if (!h->version[0] && have_maj) {
+		char v[128];
+
+		snprintf(v, sizeof(v), "%llu.%llu%s", maj, min, extra);
+		copy(h->version, sizeof(h->version), v);
+	}
 	return 0;
 }
 
