@@ -239,19 +239,6 @@ void boot_xencfg_clear(struct boot_xencfg *x)
 	memset(x, 0, sizeof(*x));
 }
 
-/* One "key=value" line of a section; *v gets the trimmed value. */
-static bool kv(char *line, char **v)
-{
-	char *eq = strchr(line, '=');
-
-	if (!eq)
-		return false;
-	*eq = '\0';
-	hv_strstrip(line);
-	*v = hv_strstrip(eq + 1);
-	return true;
-}
-
 int boot_xencfg_parse(const char *buf, size_t len, struct boot_xencfg *out)
 {
 	char *copy, *line, *save = NULL, *v;
@@ -276,7 +263,7 @@ int boot_xencfg_parse(const char *buf, size_t len, struct boot_xencfg *out)
 					 line + 1);
 				continue;
 			}
-			if (!kv(line, &v))
+			if (!hv_kv_split(line, '=', &line, &v))
 				continue;
 			if (pass == 0 && !strcmp(sect, "global") && !strcmp(line, "default"))
 				snprintf(out->section, sizeof(out->section), "%s", v);

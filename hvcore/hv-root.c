@@ -544,14 +544,11 @@ int hv_root_uname(const struct hv_root *r, struct utsname *u)
 		return rc;
 	memset(u, 0, sizeof(*u));
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(line, '='), *v;
-		char *dst = NULL;
+		char *k, *v, *dst = NULL;
 
-		if (line[0] == '#' || !eq)
+		if (line[0] == '#' || !hv_kv_split(line, '=', &k, &v))
 			continue;
-		*eq = '\0';
-		v = hv_strstrip(eq + 1);
-		line = hv_strstrip(line);
+		line = k;
 		if (!strcmp(line, "sysname"))
 			dst = u->sysname;
 		else if (!strcmp(line, "nodename"))
@@ -651,14 +648,11 @@ static int kvm_probe_fixture(const struct hv_root *r, struct hv_kvm_probe *p)
 	if (rc < 0)
 		return rc;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(line, '='), *k, *v;
+		char *k, *v;
 		int64_t n;
 
-		if (line[0] == '#' || !eq)
+		if (line[0] == '#' || !hv_kv_split(line, '=', &k, &v))
 			continue;
-		*eq = '\0';
-		k = hv_strstrip(line);
-		v = hv_strstrip(eq + 1);
 		if (hv_parse_s64(v, 0, &n) < 0)
 			continue;
 		if (!strcmp(k, "open"))

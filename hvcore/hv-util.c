@@ -203,6 +203,18 @@ bool hv_word_in_list(const char *list, const char *word)
 	return false;
 }
 
+bool hv_kv_split(char *line, char sep, char **key, char **val)
+{
+	char *at = strchr(line, sep);
+
+	if (!at)
+		return false;
+	*at = '\0';
+	*key = hv_strstrip(line);
+	*val = hv_strstrip(at + 1);
+	return true;
+}
+
 int hv_cpulist_parse(const char *s, uint8_t *map, size_t nbytes, unsigned int ncpus)
 {
 	memset(map, 0, nbytes);

@@ -69,6 +69,12 @@ char *hv_asprintf(const char *fmt, ...) HV_PRINTF(1, 2);
 bool hv_word_in_list(const char *list, const char *word);
 
 /*
+ * Split a "KEY SEP VALUE" line in place at the first @sep: *key and *val are
+ * trimmed. false (nothing changed) when the line has no @sep.
+ */
+bool hv_kv_split(char *line, char sep, char **key, char **val);
+
+/*
  * CPU lists, as Linux and xl write them ("0-3,6"; xl also "all"). Bit i of
  * @map is CPU i (byte i / 8, as Xen's cpumaps). Parse: 0, or -EINVAL for a
  * malformed list or a CPU beyond the map; "all" sets CPUs 0..@ncpus-1.

@@ -34,8 +34,10 @@
 #define HV_XENSTORE_SONAME "libxenstore.so"
 #endif
 
-/* Most domains one read returns (xentop: 1024 per call as well). */
+/* Most domains read; they are asked for in batches (each is a bounce buffer
+ * the hypercall locks, so not one of 4096 entries on every refresh). */
 #define XEN_MAX_DOMS 4096
+#define XEN_DOMS_BATCH 128
 /* Bound on vCPUs per domain we read (Xen's HVM limit is 128; PV up to 8192). */
 #define XEN_MAX_VCPUS 8192
 
@@ -146,19 +148,18 @@ int hv_xen_parse_info(const char *text, struct hv_xen_host *h)
 		return -ENOMEM;
 	memset(h, 0, sizeof(*h));
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *colon = strchr(line, ':'), *k, *v;
+		char *k, *v;
 		uint64_t u;
 
-		if (line[0] == '#' || !colon)
+		if (line[0] == '#' || !hv_kv_split(line, ':', &k, &v))
 			continue;
-		*colon = '\0';
-		k = hv_strstrip(line);
-		v = hv_strstrip(colon + 1);
 		any = true;
 		if (!strcmp(k, "xen_version"))
 			copy(h->version, sizeof(h->version), v);
-		else if (!strcmp(k, "xen_major"))
-			have_maj = hv_parse_u64(v, 10, &u) == 0 && ((maj = u), true);
+		else if (!strcmp(k, "xen_major") && hv_parse_u64(v, 10, &u) == 0) {
+			maj = u;
+			have_maj = true;
+		}
 		else if (!strcmp(k, "xen_minor") && hv_parse_u64(v, 10, &u) == 0)
 			min = u;
 		else if (!strcmp(k, "xen_extra"))
@@ -383,6 +384,10 @@ struct xen_lib {
 	void *ctrl_so, *store_so;
 	xc_interface *xch;
 	struct xs_handle *xsh;
+	/* sized once when opened, reused by every read */
+	int mapsz, maxcpus;          /* cpumap bytes, CPUs in a map */
+	uint8_t *hard, *soft;        /* cpumaps */
+	xc_domaininfo_t *info;       /* XEN_DOMS_BATCH entries */
 	xc_interface *(*interface_open)(xentoollog_logger *, xentoollog_logger *, unsigned);
 	int (*getinfolist)(xc_interface *, uint32_t, unsigned int, xc_domaininfo_t *);
 	int (*vcpu_getinfo)(xc_interface *, uint32_t, uint32_t, xc_vcpuinfo_t *);
@@ -481,6 +486,15 @@ static int lib_open(void)
 	lib.xch = lib.interface_open(&quiet_logger, &quiet_logger, 0);
 	if (!lib.xch)
 		return lib.err = errno ? -errno : -ENOENT;
+	lib.mapsz = lib.get_cpumap_size(lib.xch);
+	lib.maxcpus = lib.get_max_cpus(lib.xch);
+	if (lib.mapsz <= 0 || lib.maxcpus <= 0)
+		return lib.err = -EIO;
+	lib.hard = calloc(1, (size_t)lib.mapsz);
+	lib.soft = calloc(1, (size_t)lib.mapsz);
+	lib.info = calloc(XEN_DOMS_BATCH, sizeof(*lib.info));
+	if (!lib.hard || !lib.soft || !lib.info)
+		return lib.err = -ENOMEM;
 	/* names: libxenstore is stable (soname .4); without it, domains have ids only */
 	lib.store_so = dlopen(HV_XENSTORE_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (lib.store_so) {
@@ -588,95 +602,106 @@ static void live_name(unsigned int domid, char *name, size_t len)
 	free(v);
 }
 
+/* One domain from its domctl info, with its vCPUs. 0 or -ENOMEM. */
+static int live_dom(const xc_domaininfo_t *x, struct hv_xen_dom *dom)
+{
+	uint64_t page_kb = XC_PAGE_SIZE / 1024;
+	unsigned int fl = x->flags;
+
+	dom->domid = x->domain;
+	live_name(dom->domid, dom->name, sizeof(dom->name));
+	if (fl & XEN_DOMINF_dying)
+		dom->state |= HV_XEN_DYING;
+	if (fl & XEN_DOMINF_shutdown)
+		dom->state |= ((fl >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask) ==
+					      SHUTDOWN_crash ? HV_XEN_CRASHED : HV_XEN_SHUTDOWN;
+	if (fl & XEN_DOMINF_paused)
+		dom->state |= HV_XEN_PAUSED;
+	if (fl & XEN_DOMINF_blocked)
+		dom->state |= HV_XEN_BLOCKED;
+	if (fl & XEN_DOMINF_running)
+		dom->state |= HV_XEN_RUNNING;
+	dom->type = fl & XEN_DOMINF_hvm_guest ? HV_XEN_HVM : HV_XEN_PV;
+	dom->cpu_ns = x->cpu_time;
+	dom->mem_kb = x->tot_pages * page_kb;
+	/* max_pages is ~0 (or beyond the host) when the domain has no limit */
+	dom->maxmem_kb = x->max_pages < UINT64_MAX / page_kb ? x->max_pages * page_kb : 0;
+	dom->online_vcpus = x->nr_online_vcpus;
+	if (x->max_vcpu_id == XEN_INVALID_MAX_VCPU_ID || x->max_vcpu_id >= XEN_MAX_VCPUS)
+		return 0;
+	dom->vcpus = calloc(x->max_vcpu_id + 1, sizeof(*dom->vcpus));
+	if (!dom->vcpus)
+		return -ENOMEM;
+	dom->nvcpus = x->max_vcpu_id + 1;
+	for (size_t v = 0; v < dom->nvcpus; v++) {
+		struct hv_xen_vcpu *vc = &dom->vcpus[v];
+		xc_vcpuinfo_t vi;
+
+		vc->id = (unsigned int)v;
+		vc->cpu = -1;
+		memset(&vi, 0, sizeof(vi));
+		if (lib.vcpu_getinfo(lib.xch, dom->domid, (uint32_t)v, &vi) < 0)
+			continue;  /* a dying domain loses its vCPUs under us */
+		vc->online = vi.online;
+		vc->running = vi.running;
+		vc->blocked = vi.blocked;
+		vc->cpu = vi.online ? (int)vi.cpu : -1;
+		vc->cpu_ns = vi.cpu_time;
+		memset(lib.hard, 0, (size_t)lib.mapsz);
+		memset(lib.soft, 0, (size_t)lib.mapsz);
+		if (lib.vcpu_getaffinity(lib.xch, dom->domid, (int)v, lib.hard, lib.soft,
+					 XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT) == 0) {
+			hv_cpulist_format(lib.hard, (size_t)lib.mapsz, (unsigned int)lib.maxcpus,
+					  vc->hard, sizeof(vc->hard));
+			hv_cpulist_format(lib.soft, (size_t)lib.mapsz, (unsigned int)lib.maxcpus,
+					  vc->soft, sizeof(vc->soft));
+		}
+	}
+	return 0;
+}
+
+/* The domains in ascending domid (as Xen returns them), in batches. */
 static int live_domains(struct hv_xen_dom **out, size_t *np)
 {
-	_cleanup_free_ xc_domaininfo_t *info = NULL;
-	_cleanup_free_ uint8_t *hard = NULL, *soft = NULL;
 	struct hv_xen_dom *d = NULL;
-	int rc, nd, mapsz, maxcpus;
-	uint64_t page_kb = XC_PAGE_SIZE / 1024;
+	size_t n = 0;
+	uint32_t first = 0;
+	int rc, got;
 
 	*out = NULL;
 	*np = 0;
 	if ((rc = lib_open()) < 0)
 		return rc;
-	info = calloc(XEN_MAX_DOMS, sizeof(*info));
-	mapsz = lib.get_cpumap_size(lib.xch);
-	maxcpus = lib.get_max_cpus(lib.xch);
-	if (mapsz <= 0 || maxcpus <= 0)
-		return -errno ? -errno : -EIO;
-	hard = calloc(1, (size_t)mapsz);
-	soft = calloc(1, (size_t)mapsz);
-	if (!info || !hard || !soft)
-		return -ENOMEM;
-	nd = lib.getinfolist(lib.xch, 0, XEN_MAX_DOMS, info);
-	if (nd < 0)
-		return -errno;
-	d = calloc((size_t)nd + 1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	for (int i = 0; i < nd; i++) {
-		const xc_domaininfo_t *x = &info[i];
-		struct hv_xen_dom *dom = &d[i];
-		unsigned int fl = x->flags;
+	do {
+		struct hv_xen_dom *nd;
 
-		dom->domid = x->domain;
-		live_name(dom->domid, dom->name, sizeof(dom->name));
-		if (fl & XEN_DOMINF_dying)
-			dom->state |= HV_XEN_DYING;
-		if (fl & XEN_DOMINF_shutdown)
-			dom->state |= ((fl >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask) ==
-						      SHUTDOWN_crash ? HV_XEN_CRASHED : HV_XEN_SHUTDOWN;
-		if (fl & XEN_DOMINF_paused)
-			dom->state |= HV_XEN_PAUSED;
-		if (fl & XEN_DOMINF_blocked)
-			dom->state |= HV_XEN_BLOCKED;
-		if (fl & XEN_DOMINF_running)
-			dom->state |= HV_XEN_RUNNING;
-		dom->type = fl & XEN_DOMINF_hvm_guest ? HV_XEN_HVM : HV_XEN_PV;
-		dom->cpu_ns = x->cpu_time;
-		dom->mem_kb = x->tot_pages * page_kb;
-		/* max_pages is ~0 (or beyond the host) when the domain has no limit */
-		dom->maxmem_kb = x->max_pages < UINT64_MAX / page_kb ? x->max_pages * page_kb : 0;
-		dom->online_vcpus = x->nr_online_vcpus;
-		if (x->max_vcpu_id == XEN_INVALID_MAX_VCPU_ID || x->max_vcpu_id >= XEN_MAX_VCPUS)
-			continue;
-		dom->nvcpus = x->max_vcpu_id + 1;
-		dom->vcpus = calloc(dom->nvcpus, sizeof(*dom->vcpus));
-		if (!dom->vcpus) {
-			hv_xen_doms_free(d, (size_t)nd);
-			return -ENOMEM;
+		got = lib.getinfolist(lib.xch, first, XEN_DOMS_BATCH, lib.info);
+		if (got < 0) {
+			rc = -errno;
+			goto fail;
 		}
-		for (size_t v = 0; v < dom->nvcpus; v++) {
-			struct hv_xen_vcpu *vc = &dom->vcpus[v];
-			xc_vcpuinfo_t vi;
-
-			vc->id = (unsigned int)v;
-			vc->cpu = -1;
-			memset(&vi, 0, sizeof(vi));
-			if (lib.vcpu_getinfo(lib.xch, dom->domid, (uint32_t)v, &vi) < 0)
-				continue;  /* a dying domain loses its vCPUs under us */
-			vc->online = vi.online;
-			vc->running = vi.running;
-			vc->blocked = vi.blocked;
-			vc->cpu = vi.online ? (int)vi.cpu : -1;
-			vc->cpu_ns = vi.cpu_time;
-			memset(hard, 0, (size_t)mapsz);
-			memset(soft, 0, (size_t)mapsz);
-			if (lib.vcpu_getaffinity(lib.xch, dom->domid, (int)v, hard, soft,
-						 XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT) == 0) {
-				hv_cpulist_format(hard, (size_t)mapsz, (unsigned int)maxcpus,
-						  vc->hard, sizeof(vc->hard));
-				hv_cpulist_format(soft, (size_t)mapsz, (unsigned int)maxcpus,
-						  vc->soft, sizeof(vc->soft));
-			}
+		if (!got)
+			break;
+		nd = realloc(d, (n + (size_t)got) * sizeof(*d));
+		if (!nd) {
+			rc = -ENOMEM;
+			goto fail;
 		}
-	}
-	if (nd)
-		qsort(d, (size_t)nd, sizeof(*d), dom_cmp);
+		d = nd;
+		memset(d + n, 0, (size_t)got * sizeof(*d));
+		for (int i = 0; i < got; i++) {
+			rc = live_dom(&lib.info[i], &d[n++]);
+			if (rc < 0)
+				goto fail;
+		}
+		first = lib.info[got - 1].domain + 1u;
+	} while (got == XEN_DOMS_BATCH && n < XEN_MAX_DOMS);
 	*out = d;
-	*np = (size_t)nd;
+	*np = n;
 	return 0;
+fail:
+	hv_xen_doms_free(d, n);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- backends */
@@ -793,24 +818,16 @@ int hv_root_xen_domains(const struct hv_root *r, struct hv_xen_dom **out, size_t
 int hv_root_xen_vcpu_pin(const struct hv_root *r, unsigned int domid, unsigned int vcpu,
 			 const char *cpulist)
 {
-	_cleanup_free_ uint8_t *hard = NULL;
-	int rc, mapsz, maxcpus;
+	int rc;
 
 	if (!hv_root_is_live(r))
 		return -EROFS;
 	if ((rc = lib_open()) < 0)
 		return rc;
-	mapsz = lib.get_cpumap_size(lib.xch);
-	maxcpus = lib.get_max_cpus(lib.xch);
-	if (mapsz <= 0 || maxcpus <= 0)
-		return -EIO;
-	hard = calloc(1, (size_t)mapsz);
-	if (!hard)
-		return -ENOMEM;
-	rc = hv_cpulist_parse(cpulist, hard, (size_t)mapsz, (unsigned int)maxcpus);
+	rc = hv_cpulist_parse(cpulist, lib.hard, (size_t)lib.mapsz, (unsigned int)lib.maxcpus);
 	if (rc < 0)
 		return rc;
-	if (lib.vcpu_setaffinity(lib.xch, domid, (int)vcpu, hard, NULL, XEN_VCPUAFFINITY_HARD) < 0)
+	if (lib.vcpu_setaffinity(lib.xch, domid, (int)vcpu, lib.hard, NULL, XEN_VCPUAFFINITY_HARD) < 0)
 		return -errno;
 	return 0;
 }

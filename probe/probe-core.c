@@ -53,6 +53,8 @@ void probe_state_init(struct probe_state *st, const struct hv_root *root)
 	st->kvm_err = 0;
 	st->mounts = NULL;
 	st->mounts_err = 0;
+	st->xen = NULL;
+	st->xen_err = 0;
 }
 
 void probe_state_clear(struct probe_state *st)
@@ -66,4 +68,6 @@ void probe_state_clear(struct probe_state *st)
 	st->kvm = NULL;
 	probe_mounts_free(st->mounts);
 	st->mounts = NULL;
+	free(st->xen);
+	st->xen = NULL;
 }

@@ -16,6 +16,7 @@
 
 struct probe_kvm;   /* probe-kvm.c: the functional /dev/kvm probe, run once */
 struct probe_mounts; /* probe-platform.h: the mount table, read once */
+struct hv_xen_host;  /* hvcore/hv-xen.h */
 
 struct probe_state {
 	const struct hv_root *root;
@@ -25,6 +26,8 @@ struct probe_state {
 	int kvm_err;
 	struct probe_mounts *mounts; /* lazily filled by probe_mounts_get() */
 	int mounts_err;
+	struct hv_xen_host *xen;     /* the hypervisor's own view, asked once (probe-xen.c) */
+	int xen_err;
 };
 
 void probe_state_init(struct probe_state *st, const struct hv_root *root);

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hvcore/hv-report.h"
@@ -174,45 +175,55 @@ int probe_chk_xen_version(struct hv_check_ctx *ctx)
 
 /*
  * Ask the hypervisor (hv-xen: libxenctrl on the live host, `xl info` in a
- * captured root). False after reporting a SKIP when it cannot be asked.
+ * captured root), once for all the checks. NULL after reporting a SKIP when it
+ * cannot be asked.
  */
-static bool xen_host(struct hv_check_ctx *ctx, struct hv_xen_host *h)
+static const struct hv_xen_host *xen_host(struct hv_check_ctx *ctx)
 {
+	struct probe_state *st = ctx->data;
 	struct hv_finding *f;
 	int rc;
 
 	if (need_dom0(ctx, NULL))
-		return false;
-	rc = hv_root_xen_host(ctx->root, h);
+		return NULL;
+	if (!st->xen && !st->xen_err) {
+		st->xen = malloc(sizeof(*st->xen));
+		st->xen_err = st->xen ? hv_root_xen_host(ctx->root, st->xen) : -ENOMEM;
+		if (st->xen_err < 0) {
+			free(st->xen);
+			st->xen = NULL;
+		}
+	}
+	rc = st->xen_err;
 	if (rc == 0)
-		return true;
+		return st->xen;
 	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP, "cannot ask the hypervisor: %s",
 			  hv_xen_strerror(rc));
 	if (rc == -ENOPKG)
 		hv_finding_hint(f, "apt install xen-utils-common (it brings libxenmisc), or compare "
 				   "with `xl info`");
-	return false;
+	return NULL;
 }
 
 int probe_chk_xen_host(struct hv_check_ctx *ctx)
 {
-	struct hv_xen_host h;
+	const struct hv_xen_host *h = xen_host(ctx);
 	struct hv_finding *f;
 	char line[256];
 
-	if (!xen_host(ctx, &h))
+	if (!h)
 		return 0;
 	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "%s",
-			  hv_xen_host_line(&h, line, sizeof(line)));
-	hv_finding_str(f, "xen_version", h.version);
-	hv_finding_str(f, "scheduler", h.scheduler);
-	hv_finding_int(f, "nr_cpus", h.nr_cpus);
-	hv_finding_int(f, "total_kib", (long long)h.total_kb);
-	hv_finding_int(f, "free_kib", (long long)h.free_kb);
-	hv_finding_str(f, "xen_caps", h.caps);
+			  hv_xen_host_line(h, line, sizeof(line)));
+	hv_finding_str(f, "xen_version", h->version);
+	hv_finding_str(f, "scheduler", h->scheduler);
+	hv_finding_int(f, "nr_cpus", h->nr_cpus);
+	hv_finding_int(f, "total_kib", (long long)h->total_kb);
+	hv_finding_int(f, "free_kib", (long long)h->free_kb);
+	hv_finding_str(f, "xen_caps", h->caps);
 	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "Xen was booted with: %s",
-			  h.cmdline[0] ? h.cmdline : "(an empty command line)");
-	hv_finding_str(f, "xen_commandline", h.cmdline);
+			  h->cmdline[0] ? h->cmdline : "(an empty command line)");
+	hv_finding_str(f, "xen_commandline", h->cmdline);
 	return 0;
 }
 
@@ -226,20 +237,20 @@ int probe_chk_xen_host(struct hv_check_ctx *ctx)
 int probe_chk_xen_guests(struct hv_check_ctx *ctx)
 {
 	const char *id = ctx->check->id;
-	struct hv_xen_host h;
+	const struct hv_xen_host *h = xen_host(ctx);
 	struct hv_finding *f;
 	bool hvm, hap, shadow;
 
-	if (!xen_host(ctx, &h))
+	if (!h)
 		return 0;
-	if (!h.virt_caps[0]) {
+	if (!h->virt_caps[0]) {
 		hv_report_add(ctx->rep, id, HV_SEV_SKIP, "the hypervisor did not say what it can run "
 			      "(no virt_caps)");
 		return 0;
 	}
-	hvm = hv_word_in_list(h.virt_caps, "hvm");
-	hap = hv_word_in_list(h.virt_caps, "hap");
-	shadow = hv_word_in_list(h.virt_caps, "shadow");
+	hvm = hv_word_in_list(h->virt_caps, "hvm");
+	hap = hv_word_in_list(h->virt_caps, "hap");
+	shadow = hv_word_in_list(h->virt_caps, "shadow");
 	if (hvm && (hap || shadow)) {
 		f = hv_report_add(ctx->rep, id, hap ? HV_SEV_PASS : HV_SEV_WARN,
 				  "Xen runs PV, PVH and HVM guests here%s",
@@ -265,7 +276,7 @@ int probe_chk_xen_guests(struct hv_check_ctx *ctx)
 				   "it; when Xen itself runs in a VM, the outer hypervisor must "
 				   "offer nested virtualization");
 	}
-	hv_finding_str(f, "virt_caps", h.virt_caps);
+	hv_finding_str(f, "virt_caps", h->virt_caps);
 	return 0;
 }
 
