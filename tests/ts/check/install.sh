@@ -16,7 +16,7 @@ done
 [ -f "$d/usr/share/bash-completion/completions/vhv" ] || ts_fail "bash completion not installed"
 [ -L "$d/usr/share/bash-completion/completions/vhv-check" ] || ts_fail "no completion link for vhv-check"
 ts_assert_grep '^ExecStart=/usr/bin/vhv-check .*--prometheus ' "$d/usr/lib/systemd/system/vhv-check.service" "installed service"
-ts_assert_grep '^OnUnitActiveSec=' "$d/usr/lib/systemd/system/vhv-check.timer" "installed timer"
+ts_assert_grep '^OnCalendar=' "$d/usr/lib/systemd/system/vhv-check.timer" "installed timer"
 grep -q @BINDIR@ "$d/usr/lib/systemd/system/vhv-check.service" && ts_fail "@BINDIR@ left in the unit"
 if command -v systemd-analyze >/dev/null 2>&1; then
 	systemd-analyze verify --man=no "$d/usr/lib/systemd/system/vhv-check.service" 2>&1 |
