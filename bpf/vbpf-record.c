@@ -122,15 +122,16 @@ static int clamp_i64(uint64_t v)
 int vbpf_rec_add(struct vbpf_rec *r, uint64_t t_ns, uint64_t interval_ns,
 		 const struct vbpf_exit_stat *rows, size_t n)
 {
-	char hist[VBPF_HIST_SLOTS * 24], rb[48];
+	char hist[VBPF_HIST_SLOTS * 24], rb[48], num[32];
 	int rc;
 
-	if (!n)
-		return 0;
 	rc = hv_store_begin(r->st);
 	if (rc < 0)
 		return rc;
-	for (size_t i = 0; i < n; i++) {
+	/* How long the recording ran, also where no exit moved (no samples rows). */
+	snprintf(num, sizeof(num), "%" PRIu64, t_ns);
+	rc = put_meta(r->st, "duration_ns", num);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct vbpf_exit_stat *s = &rows[i];
 		int k = 1;
 
@@ -230,6 +231,8 @@ static int load_meta(struct hv_store *st, struct vbpf_rec_data *d)
 			free(d->sources), d->sources = xdup(v);
 		else if (!strcmp(k, "started_ns") && hv_parse_u64(v, 10, &u) == 0)
 			d->start_ns = u;
+		else if (!strcmp(k, "duration_ns") && hv_parse_u64(v, 10, &u) == 0)
+			d->duration_ns = u;
 	}
 	hv_stmt_free(s);
 	return rc < 0 ? rc : 0;
@@ -344,6 +347,9 @@ int vbpf_rec_load(const char *path, struct vbpf_rec_data *d)
 	rc = load_meta(st, d);
 	if (rc == 0)
 		rc = load_vms(st, d);
+	/* Recordings made before duration_ns: the end of their last sample. */
+	for (size_t i = 0; rc == 0 && i < d->nrows; i++)
+		d->duration_ns = HV_MAX(d->duration_ns, d->rows[i].t_ns);
 out:
 	hv_stmt_free(s);
 	hv_store_close(st);

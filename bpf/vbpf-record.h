@@ -4,7 +4,8 @@
  * vbpf-record: vhv-trace's SQLite recording (--record DB) and its reader
  * (vhv-trace report DB), through hvcore's hv-store. No libbpf: reports work
  * in BPF=0 builds. The schema (STRICT tables) is documented in vhv-trace(8):
- *   meta(key, value)                  version, host, started (Unix ns), sources
+ *   meta(key, value)                  version, host, started (Unix ns), sources,
+ *                                     duration (ns, updated every interval)
  *   vms(pid, name)                    the VMM's name while it lived
  *   samples(t_ns, interval_ns, pid, vcpu, kind, reason, count,
  *           lat_count, lat_sum_ns, lat_max_ns, hist)
@@ -49,6 +50,7 @@ struct vbpf_rec_data {
 	char *version;
 	char *sources;
 	uint64_t start_ns;
+	uint64_t duration_ns;       /* the end of its last interval */
 	struct vbpf_rec_row *rows;  /* ordered by t_ns, pid, vcpu, kind, reason */
 	size_t nrows;
 	struct vbpf_rec_vm *vms;

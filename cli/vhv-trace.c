@@ -24,7 +24,9 @@
 #include "bpf/vbpf-trace.h"
 #include "bpf/vbpf.h"
 #include "cli/cli-common.h"
+#include "hvcore/hv-json.h"
 #include "hvcore/hv-log.h"
+#include "hvcore/hv-proc.h"
 #include "hvcore/hv-report.h"
 #include "hvcore/hv-root.h"
 #include "hvcore/hv-util.h"
@@ -121,33 +123,49 @@ static const char *reason_str(const struct vbpf_exit_stat *s, char *buf, size_t 
 	return buf;
 }
 
-static void json_str(FILE *out, const char *s)
+/* {"measured": n[, "avg", "p50", "p99", "max"]} of one row's timed exits. */
+static json_t *latency_json(const struct vbpf_exit_stat *s)
 {
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	json_t *o = json_object();
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
+	json_object_set_new(o, "measured", hv_json_u64(s->lat_count));
+	if (s->lat_count) {
+		json_object_set_new(o, "avg", hv_json_u64(s->lat_sum_ns / s->lat_count));
+		json_object_set_new(o, "p50", hv_json_u64(vbpf_hist_percentile(
+						  s->hist, VBPF_HIST_SLOTS, 50, s->lat_max_ns)));
+		json_object_set_new(o, "p99", hv_json_u64(vbpf_hist_percentile(
+						  s->hist, VBPF_HIST_SLOTS, 99, s->lat_max_ns)));
+		json_object_set_new(o, "max", hv_json_u64(s->lat_max_ns));
 	}
-	fputc('"', out);
+	return o;
 }
 
-static void json_latency(FILE *out, const struct vbpf_exit_stat *s)
+/* One exit row: [pid, vm, vcpu,] kind, reason, count, then what the caller adds. */
+static json_t *exit_json(const struct vbpf_exit_stat *e, bool vcpu, const char *vm)
 {
-	fprintf(out, "\"latency_ns\":{\"measured\":%" PRIu64, s->lat_count);
-	if (s->lat_count)
-		fprintf(out, ",\"avg\":%" PRIu64 ",\"p50\":%" PRIu64 ",\"p99\":%" PRIu64
-			",\"max\":%" PRIu64,
-			s->lat_sum_ns / s->lat_count,
-			vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 50, s->lat_max_ns),
-			vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 99, s->lat_max_ns),
-			s->lat_max_ns);
-	fputc('}', out);
+	json_t *o = json_object();
+	char rb[48];
+
+	if (vcpu) {
+		json_object_set_new(o, "pid", json_integer(e->pid));
+		json_object_set_new(o, "vm", hv_json_str(vm ? vm : "?"));
+		json_object_set_new(o, "vcpu", json_integer(e->vcpu));
+	}
+	json_object_set_new(o, "kind", json_string(vbpf_kind_name(e->kind)));
+	json_object_set_new(o, "reason",
+			    json_string(vbpf_reason_name(e->kind, e->reason, rb, sizeof(rb))));
+	json_object_set_new(o, "count", hv_json_u64(e->count));
+	return o;
+}
+
+/* Print a document (vhv-trace prints one per run) and free it. */
+static void print_doc(json_t *doc)
+{
+	if (!doc)
+		cli_die("out of memory");
+	if (hv_json_print(stdout, doc, false) < 0)
+		cli_error("writing the JSON document: %s", strerror(EIO));
+	json_decref(doc);
 }
 
 /* ---- VM names (the VMM's comm, captured in the kernel at its first exit) ---- */
@@ -396,47 +414,52 @@ static void summary_human(struct live *lv, const struct vbpf_trace_snapshot *s, 
 
 static void summary_json(struct live *lv, const struct vbpf_trace_snapshot *s, uint64_t ns)
 {
-	char rb[48];
+	json_t *doc = hv_json_doc("vhv-trace"), *lat = json_object(), *a;
 
-	printf("{\"tool\":\"vhv-trace\",\"version\":\"%s\",\"duration_ns\":%" PRIu64
-	       ",\"lost\":%" PRIu64 ",\"latency\":{\"mode\":\"%s\"", VHV_VERSION, ns, s->drops,
-	       latency_names[lv->latency]);
+	json_object_set_new(doc, "duration_ns", hv_json_u64(ns));
+	json_object_set_new(doc, "lost", hv_json_u64(s->drops));
+	json_object_set_new(lat, "mode", json_string(latency_names[lv->latency]));
 	if (vbpf_trace_lat_rate(lv->tr))
-		printf(",\"rate\":%u", vbpf_trace_lat_rate(lv->tr));
-	printf("},\"sources\":[");
+		json_object_set_new(lat, "rate", json_integer(vbpf_trace_lat_rate(lv->tr)));
+	json_object_set_new(doc, "latency", lat);
+	a = json_array();
 	for (unsigned int src = 0; src < VBPF_SRC_COUNT; src++) {
 		const char *note = vbpf_trace_source_note(lv->tr, src);
+		json_t *o = json_object();
 
-		printf("%s{\"name\":\"%s\",\"attached\":%s,\"events\":%" PRIu64, src ? "," : "",
-		       vbpf_src_name(src), note ? "false" : "true", s->events[src]);
-		if (note) {
-			printf(",\"note\":");
-			json_str(stdout, note);
-		}
-		putchar('}');
+		json_object_set_new(o, "name", json_string(vbpf_src_name(src)));
+		json_object_set_new(o, "attached", json_boolean(!note));
+		json_object_set_new(o, "events", hv_json_u64(s->events[src]));
+		if (note)
+			json_object_set_new(o, "note", hv_json_str(note));
+		json_array_append_new(a, o);
 	}
-	printf("],\"exits\":[");
+	json_object_set_new(doc, "sources", a);
+	a = json_array();
 	for (size_t i = 0; i < s->nexits; i++) {
 		const struct vbpf_exit_stat *e = &s->exits[i];
+		json_t *o = exit_json(e, true, name_of(&lv->names, e->pid));
 
-		printf("%s{\"pid\":%u,\"vm\":", i ? "," : "", e->pid);
-		json_str(stdout, name_of(&lv->names, e->pid));
-		printf(",\"vcpu\":%d,\"kind\":\"%s\",\"reason\":\"%s\",\"count\":%" PRIu64
-		       ",\"rate\":%.1f,", e->vcpu, vbpf_kind_name(e->kind),
-		       vbpf_reason_name(e->kind, e->reason, rb, sizeof(rb)), e->count,
-		       ns ? (double)e->count * 1e9 / (double)ns : 0.0);
-		json_latency(stdout, e);
-		putchar('}');
+		json_object_set_new(o, "rate", json_real(ns ? (double)e->count * 1e9 / (double)ns : 0.0));
+		json_object_set_new(o, "latency_ns", latency_json(e));
+		json_array_append_new(a, o);
 	}
-	printf("],\"ports\":[");
+	json_object_set_new(doc, "exits", a);
+	a = json_array();
 	for (size_t i = 0; i < s->nports; i++) {
 		const struct vbpf_port_stat *p = &s->ports[i];
+		json_t *o = json_object();
 
-		printf("%s{\"pid\":%u,\"vcpu\":%d,\"kind\":\"%s\",\"access\":\"%s\",\"addr\":%" PRIu64
-		       ",\"count\":%" PRIu64 "}", i ? "," : "", p->pid, p->vcpu,
-		       p->kind ? "mmio" : "pio", port_rw(p), p->addr, p->count);
+		json_object_set_new(o, "pid", json_integer(p->pid));
+		json_object_set_new(o, "vcpu", json_integer(p->vcpu));
+		json_object_set_new(o, "kind", json_string(p->kind ? "mmio" : "pio"));
+		json_object_set_new(o, "access", json_string(port_rw(p)));
+		json_object_set_new(o, "addr", hv_json_u64(p->addr));
+		json_object_set_new(o, "count", hv_json_u64(p->count));
+		json_array_append_new(a, o);
 	}
-	printf("]}\n");
+	json_object_set_new(doc, "ports", a);
+	print_doc(doc);
 }
 
 static char *sources_list(const struct vbpf_trace *tr)
@@ -453,6 +476,27 @@ static char *sources_list(const struct vbpf_trace *tr)
 		s = n;
 	}
 	return s;
+}
+
+/* --pid names a VMM: a process that holds a KVM VM (else it would trace nothing). */
+static int check_pid(const struct hv_root *root, int pid)
+{
+	_cleanup_free_ char *comm = NULL;
+	int rc = hv_proc_kvm_vm(root, pid);
+
+	if (rc == 1 || rc == -EACCES || rc == -EPERM)
+		return 0;  /* hidden fds: BPF needs root anyway, which sees them */
+	if (rc == -ENOENT) {
+		cli_error("--pid %d: no such process", pid);
+		return rc;
+	}
+	if (rc < 0) {
+		cli_error("--pid %d: %s", pid, strerror(-rc));
+		return rc;
+	}
+	hv_root_read_linef(root, &comm, "/proc/%d/comm", pid);
+	cli_error("--pid %d (%s) holds no KVM VM: no exits to trace", pid, comm ? comm : "?");
+	return -ESRCH;
 }
 
 static int run_live(const struct vbpf_trace_opts *topts, double duration, double ival,
@@ -478,6 +522,10 @@ static int run_live(const struct vbpf_trace_opts *topts, double duration, double
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	lv.root = root;
+	if (topts->pid && check_pid(root, (int)topts->pid) < 0) {
+		hv_root_free(root);
+		return CLI_EXIT_ERROR;
+	}
 	rc = vbpf_trace_open(root, topts, &lv.tr, &why);
 	if (rc < 0) {
 		cli_error("cannot trace VM exits: %s", why);
@@ -570,8 +618,10 @@ out:
 
 enum { BY_REASON = 1, BY_VCPU = 2, BY_TIME = 4 };
 
-static void report_table(const struct vbpf_rec_data *d, unsigned int by, bool human)
+/* Human: print the table; JSON: return its rows (else NULL). */
+static json_t *report_table(const struct vbpf_rec_data *d, unsigned int by, bool human)
 {
+	json_t *arr = human ? NULL : json_array();
 	struct vbpf_exit_stat *rows, *g;
 	uint64_t total = 0;
 	ssize_t ng;
@@ -597,20 +647,12 @@ static void report_table(const struct vbpf_rec_data *d, unsigned int by, bool hu
 		const struct vbpf_exit_stat *s = &g[i];
 		bool have = s->lat_count > 0;
 		const char *vm = vbpf_rec_vm_name(d, s->pid);
-		char rb[48];
 
 		if (!human) {
-			printf("%s{", i ? "," : "");
-			if (by & VBPF_GROUP_VCPU) {
-				printf("\"pid\":%u,\"vm\":", s->pid);
-				json_str(stdout, vm ? vm : "?");
-				printf(",\"vcpu\":%d,", s->vcpu);
-			}
-			printf("\"kind\":\"%s\",\"reason\":\"%s\",\"count\":%" PRIu64 ",",
-			       vbpf_kind_name(s->kind),
-			       vbpf_reason_name(s->kind, s->reason, rb, sizeof(rb)), s->count);
-			json_latency(stdout, s);
-			putchar('}');
+			json_t *o = exit_json(s, by & VBPF_GROUP_VCPU, vm);
+
+			json_object_set_new(o, "latency_ns", latency_json(s));
+			json_array_append_new(arr, o);
 			continue;
 		}
 		if (by & VBPF_GROUP_VCPU) {
@@ -638,13 +680,14 @@ static void report_table(const struct vbpf_rec_data *d, unsigned int by, bool hu
 		       fmt_ns(s->lat_max_ns, have, mx, sizeof(mx)));
 	}
 	free(g);
+	return arr;
 }
 
-/* Per interval: total exits, rate, and the busiest reason. */
-static void report_time(const struct vbpf_rec_data *d, bool human)
+/* Per interval: total exits, rate, and the busiest reason (JSON: returned). */
+static json_t *report_time(const struct vbpf_rec_data *d, bool human)
 {
+	json_t *arr = human ? NULL : json_array();
 	size_t i = 0;
-	bool first = true;
 
 	if (human)
 		printf("%10s %10s %10s  %s\n", "T(s)", "EXITS", "RATE/s", "TOP REASON");
@@ -673,14 +716,20 @@ static void report_time(const struct vbpf_rec_data *d, bool human)
 			printf("%10.3f %10" PRIu64 " %10.0f  %s\n", (double)t / 1e9, sum,
 			       ival ? (double)sum * 1e9 / (double)ival : 0.0,
 			       ng > 0 ? reason_str(&g[0], rs, sizeof(rs)) : "-");
-		else
-			printf("%s{\"t_ns\":%" PRIu64 ",\"interval_ns\":%" PRIu64 ",\"exits\":%" PRIu64
-			       ",\"rate\":%.1f}", first ? "" : ",", t, ival, sum,
-			       ival ? (double)sum * 1e9 / (double)ival : 0.0);
-		first = false;
+		else {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "t_ns", hv_json_u64(t));
+			json_object_set_new(o, "interval_ns", hv_json_u64(ival));
+			json_object_set_new(o, "exits", hv_json_u64(sum));
+			json_object_set_new(o, "rate",
+					    json_real(ival ? (double)sum * 1e9 / (double)ival : 0.0));
+			json_array_append_new(arr, o);
+		}
 		free(g);
 		i = j;
 	}
+	return arr;
 }
 
 static int run_report(int argc, char **argv)
@@ -695,7 +744,7 @@ static int run_report(int argc, char **argv)
 	enum cli_output output = CLI_OUTPUT_HUMAN;
 	struct vbpf_rec_data d;
 	unsigned int by = 0;
-	uint64_t total = 0, tmax = 0;
+	uint64_t total = 0;
 	bool human;
 	int c, rc;
 
@@ -741,11 +790,8 @@ static int run_report(int argc, char **argv)
 	if (d.nbad)
 		cli_warn("%s: %zu rows skipped (unknown reason or bad histogram)", argv[optind],
 			 d.nbad);
-	for (size_t i = 0; i < d.nrows; i++) {
+	for (size_t i = 0; i < d.nrows; i++)
 		total += d.rows[i].s.count;
-		if (d.rows[i].t_ns > tmax)
-			tmax = d.rows[i].t_ns;
-	}
 	human = output == CLI_OUTPUT_HUMAN;
 	if (human) {
 		char when[64] = "?";
@@ -756,8 +802,8 @@ static int run_report(int argc, char **argv)
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 		printf("Recording of %s by vhv-trace %s, started %s\n", d.host ? d.host : "?",
 		       d.version ? d.version : "?", when);
-		printf("%" PRIu64 " exits in %.3f s (%zu samples)\n", total, (double)tmax / 1e9,
-		       d.nrows);
+		printf("%" PRIu64 " exits in %.3f s (%zu samples)\n", total,
+		       (double)d.duration_ns / 1e9, d.nrows);
 		if (by & BY_REASON) {
 			printf("\nBy reason:\n");
 			report_table(&d, VBPF_GROUP_REASON, true);
@@ -771,28 +817,23 @@ static int run_report(int argc, char **argv)
 			report_time(&d, true);
 		}
 	} else {
-		printf("{\"tool\":\"vhv-trace\",\"version\":\"%s\",\"recording\":{\"host\":",
-		       VHV_VERSION);
-		json_str(stdout, d.host ? d.host : "");
-		printf(",\"version\":");
-		json_str(stdout, d.version ? d.version : "");
-		printf(",\"started_ns\":%" PRIu64 "},\"exits\":%" PRIu64, d.start_ns, total);
-		if (by & BY_REASON) {
-			printf(",\"by_reason\":[");
-			report_table(&d, VBPF_GROUP_REASON, false);
-			putchar(']');
-		}
-		if (by & BY_VCPU) {
-			printf(",\"by_vcpu\":[");
-			report_table(&d, VBPF_GROUP_PID | VBPF_GROUP_VCPU | VBPF_GROUP_REASON, false);
-			putchar(']');
-		}
-		if (by & BY_TIME) {
-			printf(",\"over_time\":[");
-			report_time(&d, false);
-			putchar(']');
-		}
-		printf("}\n");
+		json_t *doc = hv_json_doc("vhv-trace"), *rec = json_object();
+
+		json_object_set_new(rec, "host", hv_json_str(d.host));
+		json_object_set_new(rec, "version", hv_json_str(d.version));
+		json_object_set_new(rec, "started_ns", hv_json_u64(d.start_ns));
+		json_object_set_new(rec, "duration_ns", hv_json_u64(d.duration_ns));
+		json_object_set_new(doc, "recording", rec);
+		json_object_set_new(doc, "exits", hv_json_u64(total));
+		if (by & BY_REASON)
+			json_object_set_new(doc, "by_reason", report_table(&d, VBPF_GROUP_REASON, false));
+		if (by & BY_VCPU)
+			json_object_set_new(doc, "by_vcpu",
+					    report_table(&d, VBPF_GROUP_PID | VBPF_GROUP_VCPU |
+							     VBPF_GROUP_REASON, false));
+		if (by & BY_TIME)
+			json_object_set_new(doc, "over_time", report_time(&d, false));
+		print_doc(doc);
 	}
 	vbpf_rec_data_free(&d);
 	return CLI_EXIT_OK;

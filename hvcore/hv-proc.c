@@ -825,6 +825,16 @@ static int scan_fds(const struct hv_root *r, int pid, struct fdinfo *fi)
 	return 0;
 }
 
+int hv_proc_kvm_vm(const struct hv_root *r, int pid)
+{
+	struct fdinfo fi;
+	int rc = scan_fds(r, pid, &fi);
+
+	if (rc < 0)
+		return rc;
+	return fi.kvm_vm;
+}
+
 static int vm_add_vcpu(struct hv_vm *vm, int index, int tid, enum hv_vcpu_src src)
 {
 	struct hv_vcpu *n;

@@ -140,6 +140,11 @@ int hv_task_schedstat(const struct hv_root *r, struct hv_task_fds *t, struct hv_
  * (caller frees) and *n, or -errno.
  */
 int hv_list_tasks(const struct hv_root *r, int pid, int **tids, size_t *n);
+/*
+ * Does process @pid hold a KVM VM (an "anon_inode:kvm-vm" fd)? 1 yes, 0 no,
+ * -ENOENT no such process, -EACCES its fds are hidden (another user's).
+ */
+int hv_proc_kvm_vm(const struct hv_root *r, int pid);
 
 /* How a vCPU thread was identified (the order of the header comment). */
 enum hv_vcpu_src {

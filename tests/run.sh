@@ -125,17 +125,26 @@ kvm_here() {
 # emu_up KIND: boot the emulated host once per run; later calls wait for the first.
 # Returns 0 when it runs, 77 (reason in $results/emu-KIND.log) when this machine
 # cannot run it, else 1.
-emu_up() {
-	local k=$1 log rc lk
+# With STALE (a boot number, emu-KIND.gen): that boot wedged; unless another test
+# has booted the host again since, stop it and boot it again.
+emu_up() {	# KIND [STALE]
+	local k=$1 stale=${2:-} log rc lk gen
 	log=$results/emu-$k.log
 	exec {lk}>"$results/emu-$k.lock"
 	flock "$lk"
+	gen=$(cat "$results/emu-$k.gen" 2>/dev/null || echo 0)
+	if [ -n "$stale" ] && [ "$stale" = "$gen" ]; then
+		"$emuhost" stop "$k" >/dev/null 2>&1 {lk}>&-
+		rm -f "$results/emu-$k.rc"
+		echo $(($(cat "$results/emu-$k.restarts" 2>/dev/null || echo 0) + 1)) >"$results/emu-$k.restarts"
+	fi
 	if [ ! -f "$results/emu-$k.rc" ]; then
 		local t0=$SECONDS
 		# (QEMU must not inherit the lock: it would hold it for the whole run)
 		"$emuhost" start "$k" >"$log" 2>&1 {lk}>&-
 		echo $? >"$results/emu-$k.rc"
 		echo "$((SECONDS - t0))" >"$results/emu-$k.boot"
+		echo $((gen + 1)) >"$results/emu-$k.gen"
 	fi
 	exec {lk}>&-
 	rc=$(cat "$results/emu-$k.rc")
@@ -144,14 +153,16 @@ emu_up() {
 
 # One golden/live script. Runs in its own scratch dir; see tests/lib.sh.
 # HOST: run it inside that emulated host, in a scratch dir on the host's share.
-run_one_ts() {	# BUILD LABEL SCRIPT OUTFILE [HOST]
-	local b=$1 label=$2 s=$3 out=$4 host=${5:-}
-	local rel=${s#"$src"/tests/ts/} name case tmp rc t0=$SECONDS
+# A test whose host wedged (exec's 125) runs once more in a host booted again.
+run_one_ts() {	# BUILD LABEL SCRIPT OUTFILE [HOST [STALE]]
+	local b=$1 label=$2 s=$3 out=$4 host=${5:-} stale=${6:-}
+	local rel=${s#"$src"/tests/ts/} name case tmp rc gen= t0=$SECONDS
 	rel=${rel%.sh}
 	name="$label/ts/$rel${host:+@$host}"
 	if [ -n "$host" ]; then
-		emu_up "$host"
+		emu_up "$host" $stale
 		rc=$?
+		gen=$(cat "$results/emu-$host.gen")
 		if [ "$rc" = 77 ]; then
 			echo "skip|$name|emulated $host host: $(tail -n 1 "$results/emu-$host.log")" >"$out"
 			return
@@ -188,6 +199,15 @@ run_one_ts() {	# BUILD LABEL SCRIPT OUTFILE [HOST]
 	# goldens that UPDATE=1 rewrote inside an emulated host
 	if [ -n "$host" ] && [ -d "$tmp/.update" ]; then
 		cp -r "$tmp/.update/." "$src/"
+	fi
+	if [ -n "$host" ] && [ "$rc" = 125 ] && [ -z "$stale" ]; then
+		# the emulated host wedged or went down under this test: not the test's doing
+		sed 's/^/        /' "$tmp/.log" | tail -n 5 >"$out.wedged"
+		rm -rf --one-file-system "$tmp"
+		run_one_ts "$b" "$label" "$s" "$out" "$host" "$gen"
+		sed -i '1s/|/ (again: its host wedged)|/2' "$out" 2>/dev/null
+		cat "$out.wedged" >>"$out.log" && rm -f "$out.wedged"
+		return
 	fi
 	# a test taking long is named with its time (what each part of the suite costs)
 	[ $((SECONDS - t0)) -ge 20 ] && name="$name ($((SECONDS - t0)) s)"
@@ -282,7 +302,8 @@ fi
 for h in amd xen; do
 	[ -f "$results/emu-$h.rc" ] || continue
 	if [ "$(cat "$results/emu-$h.rc")" = 0 ]; then
-		echo "  (emulated $h host: booted in $(cat "$results/emu-$h.boot") s)"
+		r=$(cat "$results/emu-$h.restarts" 2>/dev/null)
+		echo "  (emulated $h host: booted in $(cat "$results/emu-$h.boot") s${r:+; it wedged and was booted again ($r)})"
 	fi
 done
 kvm_here || echo "  (no usable /dev/kvm here: the live KVM tests ran in the emulated AMD host only)"

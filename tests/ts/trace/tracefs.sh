@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # On a fresh machine tracefs may not be mounted: the classic tracepoint
 # kvm_exit needs it, so vhv-trace mounts it (kvm_entry, a raw tracepoint, does
-# not). Checked in a private mount namespace where /sys/kernel/tracing is unmounted (the host's stays).
+# not). Checked in a private mount namespace where /sys/kernel/tracing is
+# unmounted (the host's stays); vhv-trace needs a host where KVM works.
+# ts: host amd
 . "$VHV_SRC/tests/lib.sh"
 ts_need_root
+ts_need_kvm
 ts_need_cmd unshare python3
 [ -d /sys/kernel/btf ] || ts_skip "no kernel BTF"
 
