@@ -24,11 +24,12 @@ static void log_to_stderr(void *data, int prio, const char *file, int line, cons
 	fputc('\n', stderr);
 }
 
-void cli_init(const char *prog)
+void cli_init(char **argv)
 {
-	const char *slash = strrchr(prog, '/');
+	const char *slash = strrchr(argv[0], '/');
 
-	prog_name = slash ? slash + 1 : prog;
+	prog_name = slash ? slash + 1 : argv[0];
+	argv[0] = (char *)prog_name;
 	setlocale(LC_ALL, "");
 	hv_log_set_fn(log_to_stderr, NULL);
 	hv_log_set_priority(HV_LOG_WARN);

@@ -29,7 +29,11 @@ enum cli_output {
  * Set the program name for messages, the locale, and install hv-log's
  * handler ("PROG: message" on stderr; "warning: " / debug prefixes).
  */
-void cli_init(const char *prog);
+/*
+ * Name the program after argv[0]'s last component, and make argv[0] that name
+ * (getopt's messages then say "vhv-check: ...", not the path the front door ran).
+ */
+void cli_init(char **argv);
 const char *cli_prog(void);
 /* -v: one more level of log detail (INFO, then DEBUG). */
 void cli_verbose(void);

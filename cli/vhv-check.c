@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 	struct hv_root *root;
 	int c, rc, ec;
 
-	cli_init(argv[0]);
+	cli_init(argv);
 	while ((c = getopt_long(argc, argv, "o:Jqc:lvhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':

@@ -935,7 +935,7 @@ int main(int argc, char **argv)
 {
 	int i;
 
-	cli_init(argv[0]);
+	cli_init(argv);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage();

@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 	int c, rc, sort = -1;
 	char *end;
 
-	cli_init(argv[0]);
+	cli_init(argv);
 	while ((c = getopt_long(argc, argv, "bn:d:o:Jc:ls:rf:w:vhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':

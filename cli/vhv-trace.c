@@ -749,6 +749,7 @@ static int run_report(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
+	argv[0] = (char *)"vhv-trace report";  /* getopt's messages */
 	while ((c = getopt_long(argc, argv, "o:Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BY:
@@ -771,7 +772,8 @@ static int run_report(int argc, char **argv)
 			usage();
 			return CLI_EXIT_OK;
 		default:
-			cli_usage_error("unknown report option");
+			cli_usage_hint("report");
+			return CLI_EXIT_ERROR;
 		}
 	}
 	if (optind != argc - 1)
@@ -888,7 +890,7 @@ int main(int argc, char **argv)
 	uint64_t v;
 	int c;
 
-	cli_init(argv[0]);
+	cli_init(argv);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return run_report(argc - 1, argv + 1);
 	while ((c = getopt_long(argc, argv, "p:v:d:i:o:JhV", opts, NULL)) != -1) {
@@ -946,7 +948,8 @@ int main(int argc, char **argv)
 			printf("%s %s\n", cli_prog(), VHV_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			cli_usage_error("unknown option");
+			cli_usage_hint(NULL);
+			return CLI_EXIT_ERROR;
 		}
 	}
 	if (optind < argc)

@@ -5,11 +5,15 @@
  * the root on; `vhv help CMD` shows the man page; `vhv --version`.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli-common.h"
@@ -25,11 +29,14 @@ static const struct {
 	const char *name;
 	const char *summary;
 	unsigned needs;
+	const char *no_sysroot;  /* why it takes no --sysroot; NULL: it does */
 } cmds[] = {
-	{ "check", "can this host run VMs, and will it boot into its hypervisor?", 0 },
-	{ "top", "VMs and their vCPU threads, live", CMD_NEED_TTY },
-	{ "qcow2", "verify a qcow2 image (qemu-img check parity) or show its header", 0 },
-	{ "trace", "why vCPUs leave guest mode, how often, at what cost (eBPF)", CMD_NEED_ROOT },
+	{ "check", "can this host run VMs, and will it boot into its hypervisor?", 0, NULL },
+	{ "top", "VMs and their vCPU threads, live", CMD_NEED_TTY, NULL },
+	{ "qcow2", "verify a qcow2 image (qemu-img check parity) or show its header", 0,
+	  "it reads the image files it is given, not a root" },
+	{ "trace", "why vCPUs leave guest mode, how often, at what cost (eBPF)", CMD_NEED_ROOT,
+	  "it traces the live host only" },
 };
 
 static void usage(FILE *out)
@@ -46,7 +53,7 @@ static void usage(FILE *out)
 			cmds[i].needs & CMD_NEED_ROOT ? " (root)" : "");
 	fputs("\n"
 	      "Options:\n"
-	      " --sysroot <dir>  inspect an offline root instead of this host\n"
+	      " --sysroot <dir>  check, top: inspect an offline root instead of this host\n"
 	      " -h, --help       display this help\n"
 	      " -V, --version    display version\n"
 	      "\n"
@@ -96,6 +103,25 @@ static __attribute__((noreturn)) void run_cmd(const char *name, char **argv)
 	cli_die("cannot run %s: %s", prog, strerror(errno));
 }
 
+/* Does man(1) find section 8 page @page (`man -w`, quiet)? */
+static bool man_installed(const char *page)
+{
+	char *argv[] = { (char *)"man", (char *)"-w", (char *)"8", (char *)page, NULL };
+	posix_spawn_file_actions_t fa;
+	int status = -1;
+	pid_t pid;
+
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return false;
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	if (posix_spawnp(&pid, "man", &fa, NULL, argv, environ) == 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	posix_spawn_file_actions_destroy(&fa);
+	return status == 0;
+}
+
 static int cmd_help(const char *name)
 {
 	char *page;
@@ -107,9 +133,9 @@ static int cmd_help(const char *name)
 	if (find_cmd(name) < 0)
 		cli_usage_error("'%s' is not a vhv command", name);
 	page = xasprintf("vhv-%s", name);
-	if (isatty(STDOUT_FILENO))
+	if (isatty(STDOUT_FILENO) && man_installed(page))
 		execlp("man", "man", "8", page, (char *)NULL);
-	/* No terminal or no man: the command's own --help. */
+	/* No terminal, no man, or the page not installed: the command's own --help. */
 	{
 		char *argv[] = { page, (char *)"--help", NULL };
 
@@ -129,7 +155,7 @@ int main(int argc, char **argv)
 	char **sub;
 	int c, n, i;
 
-	cli_init(argv[0]);
+	cli_init(argv);
 	/* '+': stop at the first non-option, the command, whose options are its own. */
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
@@ -153,8 +179,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[optind], "help") == 0)
 		return cmd_help(optind + 1 < argc ? argv[optind + 1] : NULL);
-	if (find_cmd(argv[optind]) < 0)
-		cli_usage_error("'%s' is not a vhv command. See 'vhv --help'.", argv[optind]);
+	c = find_cmd(argv[optind]);
+	if (c < 0)
+		cli_usage_error("'%s' is not a vhv command", argv[optind]);
+	if (sysroot && cmds[c].no_sysroot)
+		cli_usage_error("--sysroot is not for '%s': %s", argv[optind], cmds[c].no_sysroot);
 
 	/* vhv-CMD [--sysroot DIR] ARGS... */
 	n = argc - optind;

@@ -17,7 +17,7 @@ ts_need_cmd python3
 # check NAME MODE N MIN_TIMED MAX_TIMED: the IO exits of generator run NAME.
 check() {
 	python3 - "$TS_TMP/trace.out" "$TS_TMP/$1.gen" "$2" "$3" "$4" "$5" <<'PY' || ts_fail "$1: latency mode $2"
-import json, sys
+import json, os, sys
 doc = json.load(open(sys.argv[1]))
 gen = dict(kv.split("=") for kv in open(sys.argv[2]).readline().split())
 mode, n, lo, hi = sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
@@ -36,8 +36,11 @@ for e in io:
     if lat["measured"] and not 0 < lat["p50"] <= lat["p99"] <= lat["max"]:
         print("latency figures out of order", lat); bad = 1
     # The generator handles an exit in microseconds; a stamp closed by a later
-    # window (a stale one) would show as a period or more (200 ms).
-    if lat["measured"] and lat["max"] >= 150000000:
+    # window (a stale one) would show as a period or more (200 ms). Only
+    # sampled mode has windows; in the emulated host a TCG vCPU can stall that
+    # long for real (286 ms seen on a loaded machine): there kvm_fpu's count
+    # below is the check.
+    if mode == "sampled" and not os.environ.get("TS_HOST") and lat["measured"] and lat["max"] >= 150000000:
         print("a latency of a sampling period or more (a stale stamp?)", lat); bad = 1
 src = {s["name"]: s for s in doc["sources"]}
 fpu = src["kvm:kvm_fpu"]
@@ -72,15 +75,18 @@ fi
 
 # 100 timed exits a second against ~100000 exits a second: windows of 1 ms
 # (the shortest) every 200 ms, well under half of the exits.
-# Nested in the emulated host, exits are some 20 times slower and a TCG vCPU
-# can stall for a millisecond or more, so a 1 ms window may catch none: there
-# 1000 a second against ~20000 gives windows of ~10 ms, still a twentieth.
-ns=200000 rate=100
-[ -n "${TS_HOST:-}" ] && ns=20000 rate=1000
+# Nested in the emulated host, exits are some 20 times slower and its TCG vCPUs
+# run in bursts on a loaded machine (windows of 1 ms, and of 25 ms at a load
+# of 13 on 2 cores, caught none): there 2000 a second (the default) against a
+# few thousand gives windows of 50 ms or more, and as the exit rate there
+# swings with the machine's load (below 2000 a second every exit is timed),
+# only "some" is asserted.
+ns=200000 rate=100 most=100000
+[ -n "${TS_HOST:-}" ] && ns=20000 rate=2000 most=20000
 trace_start -J --latency-rate "$rate"
 gen sampled -c 1 -k 0 -n "$ns" -m 0 --mode long
 trace_stop
-check sampled sampled "$ns" 1 $((ns / 2))
+check sampled sampled "$ns" 1 "$most"
 python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["latency"]["rate"] != int(sys.argv[2]))' \
 	"$TS_TMP/trace.out" "$rate" || ts_fail "JSON latency.rate is not $rate"
 

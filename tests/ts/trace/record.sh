@@ -63,6 +63,11 @@ if [ -n "${TS_SHARE:-}" ]; then
 		"SELECT sum(count) FROM samples WHERE pid = $pid AND kind = 'user' AND reason = 'IO'")" 300
 	ts_assert_eq "journal mode on 9p" "$(sqlite3 "$TS_SHARE/rec.db" "PRAGMA journal_mode")" delete
 fi
+# A recording in which no exit happened still knows how long it ran.
+ts_run vhv-trace --record "$TS_TMP/quiet.db" -i 0.2 -d 1.2 -J
+ts_assert_eq "quiet recording exit code" "$TS_RC" 0
+ts_run vhv-trace report "$TS_TMP/quiet.db"
+ts_assert_grep '^0 exits in 1\.[0-9]{3} s \(0 samples\)$' "$TS_OUT" "report of a quiet recording"
 ts_assert_eq "recorded format" \
 	"$(sqlite3 "$TS_TMP/rec.db" "SELECT value FROM meta WHERE key = 'format'")" "vhv-trace 1"
 ts_finalize

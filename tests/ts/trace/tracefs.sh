@@ -12,8 +12,12 @@ ts_need_cmd unshare python3
 [ -d /sys/kernel/btf ] || ts_skip "no kernel BTF"
 
 unshare -m --propagation private sh -c '
+	# (debugfs too: its tracing/ directory mounts tracefs again when looked at)
 	umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null
-	if [ -e /sys/kernel/tracing/events ]; then echo "still mounted"; exit 3; fi
+	umount /sys/kernel/debug 2>/dev/null
+	if [ -e /sys/kernel/tracing/events ] || [ -e /sys/kernel/debug/tracing/events ]; then
+		echo "still mounted"; exit 3
+	fi
 	exec vhv-trace -d 0.3 -J --verbose' >"$TS_TMP/out.json" 2>"$TS_TMP/err.txt"
 rc=$?
 [ "$rc" = 3 ] && ts_skip "cannot unmount tracefs in a private namespace"
