@@ -33,7 +33,7 @@
 
 enum {
 	OPT_RECORD = 256, OPT_PROMETHEUS, OPT_PORTS, OPT_LATENCY, OPT_LATENCY_RATE, OPT_NO_LATENCY,
-	OPT_VERBOSE, OPT_BY,
+	OPT_VCPU, OPT_BY,
 };
 
 #define TICK_MS 200          /* snapshot cadence of the interval loop */
@@ -60,7 +60,7 @@ static void usage(void)
 	       "\n"
 	       "Options:\n"
 	       " -p, --pid <pid>         trace only this VMM process\n"
-	       " -v, --vcpu <n>          trace only this vCPU id\n"
+	       "     --vcpu <n>          trace only this vCPU id\n"
 	       " -d, --duration <secs>   stop after this many seconds (default: Ctrl-C)\n"
 	       " -i, --interval <secs>   print a table every interval (default: 1 on a terminal)\n"
 	       " -o, --output <fmt>      output format: human (default) or json\n"
@@ -72,7 +72,7 @@ static void usage(void)
 	       "     --latency-rate <n>  sampled: time about n exits per second (default %2$d)\n"
 	       "     --no-latency        same as --latency=off\n"
 	       "     --by <what>         report: reason, vcpu or time (default: all three)\n"
-	       "     --verbose           more log detail on stderr (twice: debug)\n"
+	       " -v, --verbose           more log detail on stderr (twice: debug)\n"
 	       " -h, --help              display this help\n"
 	       " -V, --version           display version\n"
 	       "\n"
@@ -867,7 +867,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
-		{ "vcpu", required_argument, NULL, 'v' },
+		{ "vcpu", required_argument, NULL, OPT_VCPU },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, 'o' },
@@ -878,7 +878,7 @@ int main(int argc, char **argv)
 		{ "latency", required_argument, NULL, OPT_LATENCY },
 		{ "latency-rate", required_argument, NULL, OPT_LATENCY_RATE },
 		{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
-		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -893,14 +893,14 @@ int main(int argc, char **argv)
 	cli_init(argv);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return run_report(argc - 1, argv + 1);
-	while ((c = getopt_long(argc, argv, "p:v:d:i:o:JhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:d:i:o:JvhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (hv_parse_u64(optarg, 10, &v) < 0 || !v || v > INT32_MAX)
 				cli_usage_error("--pid: '%s' is not a process id", optarg);
 			topts.pid = (uint32_t)v;
 			break;
-		case 'v':
+		case OPT_VCPU:
 			if (hv_parse_u64(optarg, 10, &v) < 0 || v > INT32_MAX)
 				cli_usage_error("--vcpu: '%s' is not a vCPU id", optarg);
 			topts.vcpu = (int32_t)v;
@@ -938,7 +938,7 @@ int main(int argc, char **argv)
 		case OPT_NO_LATENCY:
 			topts.latency = VBPF_LAT_OFF;
 			break;
-		case OPT_VERBOSE:
+		case 'v':
 			cli_verbose();
 			break;
 		case 'h':

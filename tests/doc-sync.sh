@@ -3,7 +3,8 @@
 # doc-sync.sh BUILD: documentation kept in sync with the code (bpftool's
 # synctypes, util-linux's checkusage). For every program vhv-X built:
 #  - man/vhv-X.8.scd exists (vhv itself: man/vhv.7.scd);
-#  - every --long-option its --help prints appears in the man page;
+#  - every --long-option its --help prints appears in the man page, and every
+#    option the page documents is in --help with the same short letter;
 #  - every id `vhv-X --list-checks` / `--list-columns` prints appears in the man page.
 set -u
 TMPDIR=${TMPDIR:-/tmp}
@@ -36,6 +37,16 @@ for prog in "$build"/vhv "$build"/vhv-*; do
 		grep -qF -- "$opt" "$page" || grep -qF -- "\\-\\-${opt#--}" "$page" ||
 			{ echo "doc-sync: $name: option $opt is not in its man page"; bad=1; }
 	done
+	# and back: every option the page documents (a "*--opt*" or "*-o*, *--opt*"
+	# term) is in --help, with the same short letter
+	while IFS= read -r term; do
+		opt=$(echo "$term" | grep -oE -- '--[a-z][a-z0-9-]+')
+		echo "$help" | grep -qE -- "(^|[ ,])$opt([ =,]|$)" ||
+			{ echo "doc-sync: $name: option $opt of its man page is not in its --help"; bad=1; continue; }
+		short=$(echo "$term" | sed -n 's/^\*\(-[a-zA-Z]\)\*, .*/\1/p')
+		[ -z "$short" ] || echo "$help" | grep -qE -- "^ *$short, $opt([ =]|$)" ||
+			{ echo "doc-sync: $name: $short, $opt of its man page is not in its --help"; bad=1; }
+	done < <(grep -oE '^\*(-[a-zA-Z]\*, \*)?--[a-z][a-z0-9-]+\*' "$page" | sort -u)
 	for list in --list-checks --list-columns; do
 		echo "$help" | grep -qF -- "$list" || continue
 		for id in $("$prog" "$list" 2>/dev/null | awk '{print $1}'); do

@@ -90,4 +90,20 @@ pid=$(sed -n 's/^pid=\([0-9]*\).*/\1/p' "$TS_TMP/real.gen")
 ts_assert_grep "^vhv_trace_exits_total\\{pid=\"$pid\",vm=\"kvm-exitgen\",vcpu=\"1\",kind=\"user\",reason=\"IO\"\\} 5000\$" \
 	"$TS_TMP/vhv.prom" "the Prometheus textfile"
 ts_assert_grep '^vhv_trace_lost_events_total 0$' "$TS_TMP/vhv.prom" "the Prometheus textfile"
+
+# --vcpu: the filter is applied in the kernel; only vCPU 1's exits are counted,
+# user and hardware ones alike.
+trace_start -J --vcpu 1
+gen vf -c 3 -k 1 -n 500 -m 0 --mode long
+trace_stop
+python3 - "$TS_TMP/trace.out" "$TS_TMP/vf.gen" <<'PY' || ts_fail "--vcpu 1 counted other vCPUs or missed exits"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+pid = int(dict(kv.split("=") for kv in open(sys.argv[2]).readline().split())["pid"])
+mine = [e for e in doc["exits"] if e["pid"] == pid]
+vcpus = {e["vcpu"] for e in mine}
+user = {e["reason"]: e["count"] for e in mine if e["kind"] == "user"}
+print("vCPUs", vcpus, "user exits", user)
+sys.exit(not (vcpus == {1} and user == {"IO": 500, "HLT": 1}))
+PY
 ts_finalize
