@@ -366,34 +366,58 @@ static void read_v1(const struct hv_root *r, struct hv_cgroup_where *w, bool vm,
 	}
 }
 
-int hv_cgroup_read(const struct hv_root *r, int pid, int tid, bool vm, struct hv_cgroup *out)
+int hv_cgroup_where_read(const struct hv_root *r, int pid, int tid, struct hv_cgroup_where *out)
 {
 	_cleanup_free_ char *buf = NULL;
-	struct hv_cgroup_where w;
 	ssize_t n;
 
-	memset(out, 0, sizeof(*out));
 	if (tid > 0 && tid != pid)
 		n = hv_root_read_maxf(r, CG_FILE_MAX, &buf, "/proc/%d/task/%d/cgroup", pid, tid);
 	else
 		n = hv_root_read_maxf(r, CG_FILE_MAX, &buf, "/proc/%d/cgroup", pid);
 	if (n < 0)
 		return (int)n;
-	if (hv_parse_proc_cgroup(buf, &w) < 0)
-		return -ENOENT;
-	if (w.cpu_dir[0] || w.memory_dir[0]) {
-		read_v1(r, &w, vm, out);
+	return hv_parse_proc_cgroup(buf, out) < 0 ? -ENOENT : 0;
+}
+
+const char *hv_cgroup_where_path(const struct hv_cgroup_where *w)
+{
+	if (w->cpu_dir[0])
+		return w->cpu;
+	if (w->memory_dir[0])
+		return w->memory;
+	return w->have_v2 ? w->v2 : "";
+}
+
+int hv_cgroup_read_where(const struct hv_root *r, struct hv_cgroup_where *w, bool vm,
+			 struct hv_cgroup *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (w->cpu_dir[0] || w->memory_dir[0]) {
+		read_v1(r, w, vm, out);
 		return 0;
 	}
-	if (!w.have_v2)
+	if (!w->have_v2)
 		return -ENOENT;
 	if (vm)
-		hv_cgroup_vm_path(w.v2);
-	set_str(out->path, sizeof(out->path), w.v2, strlen(w.v2));
+		hv_cgroup_vm_path(w->v2);
+	set_str(out->path, sizeof(out->path), w->v2, strlen(w->v2));
 	/* hybrid hierarchies mount v2 at unified/ (then it has no controllers) */
 	if (hv_root_existsf(r, CG_ROOT "/cgroup.controllers") == 0)
 		read_v2(r, "", out);
 	else
 		read_v2(r, "unified", out);
 	return 0;
+}
+
+int hv_cgroup_read(const struct hv_root *r, int pid, int tid, bool vm, struct hv_cgroup *out)
+{
+	struct hv_cgroup_where w;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = hv_cgroup_where_read(r, pid, tid, &w);
+	if (rc < 0)
+		return rc;
+	return hv_cgroup_read_where(r, &w, vm, out);
 }

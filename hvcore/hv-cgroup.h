@@ -104,3 +104,10 @@ struct hv_cgroup {
  * file, or -errno.
  */
 int hv_cgroup_read(const struct hv_root *r, int pid, int tid, bool vm, struct hv_cgroup *out);
+/* The two halves of hv_cgroup_read: where the task is (0 or -errno)... */
+int hv_cgroup_where_read(const struct hv_root *r, int pid, int tid, struct hv_cgroup_where *out);
+/* ...the path the files are read from (v1: the cpu hierarchy's; "" when none)... */
+const char *hv_cgroup_where_path(const struct hv_cgroup_where *w);
+/* ...and that cgroup's files (@w is modified when @vm strips libvirt's emulator/). 0 or -ENOENT. */
+int hv_cgroup_read_where(const struct hv_root *r, struct hv_cgroup_where *w, bool vm,
+			 struct hv_cgroup *out);

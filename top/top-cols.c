@@ -91,9 +91,9 @@ static const struct top_col_info cols[TOP_COL_COUNT] = {
 	[TOP_COL_NUMAMISS] = { "numa_mismatch", "NUMA!", 5, K_ | VM_,
 			       N_ | TOP_NEED_NODES | TOP_NEED_NUMA,
 			       "yes: most vCPUs last ran off the node with most of the memory" },
-	[TOP_COL_CGROUP] = { "cgroup", "CGROUP", 24, K_ | VM_, N_ | TOP_NEED_CGROUP,
-			     "the VM's cgroup (libvirt: its machine scope)" },
-	[TOP_COL_CPUMAX] = { "cpu_max", "CPUMAX", 6, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
+	[TOP_COL_CGROUP] = { "cgroup", "CGROUP", 24, K_, N_ | TOP_NEED_CGROUP,
+			     "the VM's cgroup (libvirt: its scope); vCPU: its own, if any" },
+	[TOP_COL_CPUMAX] = { "cpu_max", "CPUMAX", 6, R_ | K_, N_ | TOP_NEED_CGROUP,
 			     "cgroup CPU limit, percent of one CPU (cpu.max), or max",
 			     .fmt = TOP_FMT_PCT },
 	[TOP_COL_WEIGHT] = { "cpu_weight", "WEIGHT", 6, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
@@ -108,9 +108,9 @@ static const struct top_col_info cols[TOP_COL_COUNT] = {
 			      "cgroup memory.high, or max", .fmt = TOP_FMT_BYTES },
 	[TOP_COL_SWAPMAX] = { "swap_max", "SWAPMAX", 7, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
 			      "cgroup memory.swap.max, or max", .fmt = TOP_FMT_BYTES },
-	[TOP_COL_THROTTLED] = { "throttled", "%THR", 5, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
+	[TOP_COL_THROTTLED] = { "throttled", "%THR", 5, R_ | K_, N_ | TOP_NEED_CGROUP,
 				"time throttled by cpu.max, percent (cpu.stat)", .fmt = TOP_FMT_PCT },
-	[TOP_COL_THRPERIODS] = { "thr_periods", "%THRP", 5, R_ | K_ | VM_,
+	[TOP_COL_THRPERIODS] = { "thr_periods", "%THRP", 5, R_ | K_,
 				 N_ | TOP_NEED_CGROUP,
 				 "share of cpu.max periods that throttled it", .fmt = TOP_FMT_PCT },
 	[TOP_COL_MEMEVENTS] = { "mem_events", "MEMEV", 9, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
@@ -121,7 +121,7 @@ static const struct top_col_info cols[TOP_COL_COUNT] = {
 			     "cgroup memory pressure: some avg10, percent", .fmt = TOP_FMT_PCT },
 	[TOP_COL_PSIIO] = { "psi_io", "PSIIO", 6, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
 			    "cgroup I/O pressure: some avg10, percent", .fmt = TOP_FMT_PCT },
-	[TOP_COL_LIMITED] = { "limited", "LIMIT", 7, K_ | VM_, N_ | TOP_NEED_CGROUP,
+	[TOP_COL_LIMITED] = { "limited", "LIMIT", 7, K_, N_ | TOP_NEED_CGROUP,
 			      "what its cgroup did in the interval: cpu, mem, oom, or no" },
 	[TOP_COL_KEXITS] = { "kvm_exits", "KEXIT/s", 8, R_ | K_ | VM_, N_ | TOP_NEED_KSTAT,
 			     "KVM exits per second, all vCPUs (KVM statistics)" },
@@ -212,6 +212,15 @@ static void limit(struct top_val *v, bool ok, uint64_t bytes)
 		str(v, "max");
 	else
 		num(v, (double)bytes, true);
+}
+
+/* A CPU limit in percent of one CPU, or "max". */
+static void cpu_max(struct top_val *v, uint64_t quota, uint64_t period)
+{
+	if (quota == HV_CG_MAX || !period)
+		str(v, "max");
+	else
+		num(v, (double)quota / (double)period * 100.0, false);
 }
 
 /* "0:1.9G 1:100M": the nodes holding memory, in order. */
@@ -382,14 +391,14 @@ void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char 
 	case TOP_COL_CGROUP:
 		if (r->is_vm && vm->have_cg)
 			str(v, vm->cg.path[0] ? vm->cg.path : "/");
+		else if (!r->is_vm && t->have_cg)
+			str(v, t->cg_path);
 		break;
 	case TOP_COL_CPUMAX:
-		if (r->is_vm && vm->have_cg && vm->cg.have_cpu_max) {
-			if (vm->cg.quota_us == HV_CG_MAX)
-				str(v, "max");
-			else
-				num(v, (double)vm->cg.quota_us / (double)vm->cg.period_us * 100.0, false);
-		}
+		if (r->is_vm && vm->have_cg && vm->cg.have_cpu_max)
+			cpu_max(v, vm->cg.quota_us, vm->cg.period_us);
+		else if (!r->is_vm && t->have_cg && t->cg_have_max)
+			cpu_max(v, t->cg_quota_us, t->cg_period_us);
 		break;
 	case TOP_COL_WEIGHT:
 		if (r->is_vm && vm->have_cg && vm->cg.have_weight)
@@ -415,10 +424,14 @@ void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char 
 	case TOP_COL_THROTTLED:
 		if (r->is_vm && vm->cg_rated && vm->cg.have_cpu_stat)
 			num(v, vm->thr_pct, false);
+		else if (!r->is_vm && t->cg_rated)
+			num(v, t->thr_pct, false);
 		break;
 	case TOP_COL_THRPERIODS:
 		if (r->is_vm && vm->cg_rated && vm->cg.have_cpu_stat)
 			num(v, vm->thr_periods_pct, false);
+		else if (!r->is_vm && t->cg_rated)
+			num(v, t->thr_periods_pct, false);
 		break;
 	case TOP_COL_MEMEVENTS:
 		if (r->is_vm && vm->have_cg && vm->cg.have_mem_events) {
@@ -444,6 +457,8 @@ void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char 
 				 vm->limited & TOP_LIM_MEM ? ",mem" : "",
 				 vm->limited & TOP_LIM_OOM ? ",oom" : "", vm->limited ? "" : ",no");
 			str(v, scratch + 1);
+		} else if (!r->is_vm && t->cg_rated) {
+			str(v, t->cg_limited ? "cpu" : "no");
 		}
 		break;
 	case TOP_COL_KEXITS:

@@ -48,6 +48,7 @@ struct top_sampler {
 	int *node_of;                    /* NUMA node of each CPU (HV_NUMA_MAX_CPUS) */
 	int nnodes;                      /* this tick's; 0 unknown */
 	const char *notes[3];            /* why shown columns are empty (static), NULL-ended */
+	char vm_cg[HV_CGROUP_PATH_MAX];  /* this VM process's own cgroup (before libvirt's scope) */
 };
 
 struct fd_ent {
@@ -514,8 +515,15 @@ static void read_vm_extra(struct top_sampler *s, const struct hv_root *root, con
 		if (vm->have_numa)
 			vm->mem_node = hv_numa_main_node(&vm->numa);
 	}
-	if (s->needs & TOP_NEED_CGROUP)
-		vm->have_cg = hv_cgroup_read(root, h->pid, 0, true, &vm->cg) == 0;
+	s->vm_cg[0] = '\0';
+	if (s->needs & TOP_NEED_CGROUP) {
+		struct hv_cgroup_where w;
+
+		if (hv_cgroup_where_read(root, h->pid, 0, &w) == 0) {
+			snprintf(s->vm_cg, sizeof(s->vm_cg), "%s", hv_cgroup_where_path(&w));
+			vm->have_cg = hv_cgroup_read_where(root, &w, true, &vm->cg) == 0;
+		}
+	}
 	if ((s->needs & TOP_NEED_KSTAT) && vm->accel == HV_ACCEL_KVM) {
 		uint64_t ok = 0, fail = 0;
 
@@ -585,6 +593,55 @@ static void numa_mismatch(const struct top_sampler *s, struct top_vm *vm)
 	}
 	if (best >= 0)
 		vm->numa_miss = best != vm->mem_node;
+}
+
+/*
+ * A vCPU thread in a cgroup of its own (libvirt's vcpuN, a threaded v2
+ * cgroup): its CPU limit and throttling. Threads in the process's cgroup
+ * are left to the VM row.
+ */
+static void read_vcpu_cg(struct top_sampler *s, const struct hv_root *root, int pid,
+			 struct top_task *t)
+{
+	struct hv_cgroup_where w;
+	struct hv_cgroup cg;
+	const char *p;
+	size_t n;
+
+	if (!(s->needs & TOP_NEED_CGROUP) || t->tid <= 0 || !s->vm_cg[0] ||
+	    hv_cgroup_where_read(root, pid, t->tid, &w) < 0)
+		return;
+	p = hv_cgroup_where_path(&w);
+	if (!strcmp(p, s->vm_cg) || hv_cgroup_read_where(root, &w, false, &cg) < 0)
+		return;
+	t->have_cg = true;
+	n = strlen(cg.path);
+	if (n < sizeof(t->cg_path))
+		memcpy(t->cg_path, cg.path, n + 1);
+	else
+		snprintf(t->cg_path, sizeof(t->cg_path), "...%s", cg.path + n - (sizeof(t->cg_path) - 4));
+	t->cg_have_max = cg.have_cpu_max;
+	t->cg_quota_us = cg.quota_us;
+	t->cg_period_us = cg.period_us;
+	t->cg_have_stat = cg.have_cpu_stat;
+	t->cg_nr_periods = cg.nr_periods;
+	t->cg_nr_throttled = cg.nr_throttled;
+	t->cg_throttled_us = cg.throttled_us;
+}
+
+static void rate_vcpu_cg(struct top_task *t, const struct top_task *p, double dt)
+{
+	double periods;
+
+	if (!p || dt <= 0 || !t->have_cg || !p->have_cg || !t->cg_have_stat || !p->cg_have_stat ||
+	    strcmp(t->cg_path, p->cg_path) != 0)
+		return;
+	t->cg_rated = true;
+	periods = delta(t->cg_nr_periods, p->cg_nr_periods);
+	t->thr_pct = delta(t->cg_throttled_us, p->cg_throttled_us) / (dt * 1e6) * 100.0;
+	t->thr_periods_pct = periods > 0 ?
+		delta(t->cg_nr_throttled, p->cg_nr_throttled) / periods * 100.0 : 0.0;
+	t->cg_limited = t->cg_nr_throttled > p->cg_nr_throttled;
 }
 
 int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
@@ -681,15 +738,20 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 			t->src = h->vcpus[j].src;
 			t->lcpu = -1;
 			t->node = -1;
-			if (t->tid > 0)
-				read_task(s, root, h->pid, t->tid, t, NULL);
+			if (t->tid > 0 && read_task(s, root, h->pid, t->tid, t, NULL))
+				read_vcpu_cg(s, root, h->pid, t);
 			if (t->valid && t->lcpu >= 0 && t->lcpu < HV_NUMA_MAX_CPUS && s->nnodes)
 				t->node = s->node_of[t->lcpu];
 			vm->nvcpus++;
 			rate_task(t, prev_task(pv, t), dt, s->hz);
+			rate_vcpu_cg(t, prev_task(pv, t), dt);
 		}
 		sum_vcpus(vm);
 		numa_mismatch(s, vm);
+		/* a vCPU throttled by its own cgroup (libvirt's vcpuN) throttles the VM */
+		for (size_t j = 0; vm->cg_rated && j < vm->nvcpus; j++)
+			if (vm->vcpus[j].cg_limited)
+				vm->limited |= TOP_LIM_CPU;
 	}
 	fds_sweep(s);
 done:

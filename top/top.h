@@ -172,6 +172,11 @@ struct top_task {
 	uint64_t cpu_ns;
 	const char *xstate;
 	char soft[128];
+	/* a vCPU thread's own cgroup (libvirt's .../libvirt/vcpuN), when not its VM's */
+	bool have_cg, cg_rated, cg_have_max, cg_have_stat, cg_limited;
+	char cg_path[192];             /* "..." + its tail when longer */
+	uint64_t cg_quota_us, cg_period_us, cg_nr_periods, cg_nr_throttled, cg_throttled_us;
+	double thr_pct, thr_periods_pct;
 	/* rates */
 	double cpu, usr, sys, gst, wait;  /* percent of one CPU */
 	double vcsw_s, ivcsw_s, exits_s;

@@ -321,9 +321,10 @@ def mem_snapshot(root, k, mono):
       'formats: Documentation/filesystems/proc.rst, admin-guide/cgroup-v2.rst, libvirt\n'
       'formatdomain "Memory Backing"). top-mem-t0 and -t1 are 2 s apart. A cgroup v2 host\n'
       'with two NUMA nodes (CPUs 0-3, 4-7): hp (libvirt, hugetlbfs 2M shared+prealloc,\n'
-      'machine.slice scope with cpu.max 50%%, memory on node 1 while its vCPUs run on\n'
-      'node 0), mfd (memfd backend, THP, KSM, swap), filevm (memory-backend-file on\n'
-      'ext4, cgroup cpu.max 20%% throttling it, memory.high events) and tcg (TCG).\n'
+      'machine.slice scope with cpu.max 50%% and a 25%% quota per vCPU cgroup, vCPU 0\n'
+      'throttled, memory on node 1 while its vCPUs run on node 0), mfd (memfd backend,\n'
+      'THP, KSM, swap), filevm (memory-backend-file on ext4, cgroup cpu.max 20%%\n'
+      'throttling it, memory.high events) and tcg (TCG).\n'
       % ('t1' if k == 11 else 't0'))
     w(os.path.join(root, 'proc', 'mounts'),
       'sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n'
@@ -363,6 +364,10 @@ def mem_snapshot(root, k, mono):
     w(os.path.join(root, 'proc', '1000', 'ksm_merging_pages'), '0\n')
     cg2(root, scope, k, '50000 100000', 100, '0-7', '0-1', '8589934592', 'max', '0',
         10, 0, 0, (lambda k: 0, lambda k: 0, lambda k: 0), ((0.0, 0.0), (0.0, 0.0), (1.5, 0.5)))
+    # libvirt's <cputune><quota>: each vCPU in its own cgroup, vCPU 0 throttled
+    for v, thr in ((0, 5), (1, 0)):
+        cg2(root, scope + '/libvirt/vcpu%d' % v, k, '25000 100000', 100, '0-7', '0-1', 'max', 'max', 'max',
+            10, thr, 4000 * thr, (lambda k: 0, lambda k: 0, lambda k: 0), ((0.0, 0.0), (0.0, 0.0), (0.0, 0.0)))
     kd = os.path.join(root, 'sys', 'kernel', 'debug', 'kvm', '1000-10')
     w(os.path.join(kd, 'exits'), '%d\n' % (3000 * 2 * k))
     w(os.path.join(kd, 'halt_poll_success_ns'), '%d\n' % (150 * 10**6 * 2 * k))
