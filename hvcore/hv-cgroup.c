@@ -43,15 +43,15 @@ static void set_str(char *dst, size_t cap, const char *s, size_t n)
 
 int hv_parse_proc_cgroup(const char *buf, struct hv_cgroup_where *out)
 {
-	const char *line = buf;
+	const char *cur = buf, *line;
+	size_t ll;
 	bool any = false;
 
 	if (!buf || !out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		const char *end = nl ? nl : line + strlen(line);
+	while ((line = hv_next_line(&cur, &ll))) {
+		const char *end = line + ll;
 		const char *c1 = memchr(line, ':', (size_t)(end - line));
 		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
 
@@ -78,7 +78,6 @@ int hv_parse_proc_cgroup(const char *buf, struct hv_cgroup_where *out)
 				}
 			}
 		}
-		line = nl ? nl + 1 : NULL;
 	}
 	return any ? 0 : -EINVAL;
 }
@@ -99,24 +98,6 @@ bool hv_cgroup_vm_path(char *path)
 	return strip_suffix(path, "/libvirt/emulator") || strip_suffix(path, "/emulator");
 }
 
-/* A decimal number (digits only, no sign), saturating; 0 and *end, or -EINVAL. */
-static int dec(const char *p, uint64_t *out, const char **end)
-{
-	uint64_t n = 0;
-
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	while (isdigit((unsigned char)*p)) {
-		uint64_t d = (uint64_t)(*p++ - '0');
-
-		n = n > (UINT64_MAX - d) / 10 ? UINT64_MAX : n * 10 + d;
-	}
-	*out = n;
-	if (end)
-		*end = p;
-	return 0;
-}
-
 /* "12.34" as a double, at most 2^53; 0 or -EINVAL. */
 static int decimal(const char *p, double *out)
 {
@@ -124,7 +105,7 @@ static int decimal(const char *p, double *out)
 	double scale = 1;
 	const char *e;
 
-	if (dec(p, &ip, &e) < 0 || ip > (1ull << 53))
+	if (hv_dec_prefix(p, &ip, &e) < 0 || ip > (1ull << 53))
 		return -EINVAL;
 	if (*e == '.') {
 		e++;
@@ -139,14 +120,14 @@ static int decimal(const char *p, double *out)
 
 int hv_parse_psi(const char *buf, struct hv_psi *out)
 {
-	const char *line = buf;
+	const char *cur = buf, *line;
+	size_t ll;
 
 	if (!buf || !out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		const char *end = nl ? nl : line + strlen(line);
+	while ((line = hv_next_line(&cur, &ll))) {
+		const char *end = line + ll;
 		struct hv_psi_line *l = hv_startswith(line, "some ") ? &out->some :
 					hv_startswith(line, "full ") ? &out->full : NULL;
 		char tmp[256];
@@ -168,11 +149,10 @@ int hv_parse_psi(const char *buf, struct hv_psi *out)
 				else if ((v = hv_startswith(w, "avg300=")))
 					got += decimal(v, &l->avg300) == 0;
 				else if ((v = hv_startswith(w, "total=")))
-					got += dec(v, &l->total_us, NULL) == 0;
+					got += hv_dec_prefix(v, &l->total_us, NULL) == 0;
 			}
 			l->have = got == 4;
 		}
-		line = nl ? nl + 1 : NULL;
 	}
 	return out->some.have || out->full.have ? 0 : -EINVAL;
 }
@@ -180,14 +160,12 @@ int hv_parse_psi(const char *buf, struct hv_psi *out)
 int hv_cg_keyed(const char *buf, const char *key, uint64_t *out)
 {
 	size_t kl = strlen(key);
-	const char *line = buf;
+	const char *cur = buf, *line;
+	size_t ll;
 
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-
+	while ((line = hv_next_line(&cur, &ll))) {
 		if (strncmp(line, key, kl) == 0 && line[kl] == ' ')
-			return dec(line + kl + 1, out, NULL) == 0 ? 0 : -EINVAL;
-		line = nl ? nl + 1 : NULL;
+			return hv_dec_prefix(line + kl + 1, out, NULL) == 0 ? 0 : -EINVAL;
 	}
 	return -ENOENT;
 }
@@ -207,7 +185,7 @@ int hv_parse_cg_limit(const char *buf, uint64_t *out)
 		*out = HV_CG_MAX;  /* v1 cpu.cfs_quota_us / memsw "-1" */
 		return 0;
 	}
-	if (dec(buf, &v, &e) < 0 || (*e && !isspace((unsigned char)*e)))
+	if (hv_dec_prefix(buf, &v, &e) < 0 || (*e && !isspace((unsigned char)*e)))
 		return -EINVAL;
 	/* v1 memory.limit_in_bytes without a limit: PAGE_COUNTER_MAX pages, ~2^63 */
 	*out = v >= (1ull << 62) ? HV_CG_MAX : v;
@@ -222,7 +200,7 @@ int hv_parse_cpu_max(const char *buf, uint64_t *quota_us, uint64_t *period_us)
 	if (!buf || hv_parse_cg_limit(buf, &q) < 0)
 		return -EINVAL;
 	sp = strchr(buf, ' ');
-	if (!sp || dec(sp + 1, &p, NULL) < 0 || p == 0)
+	if (!sp || hv_dec_prefix(sp + 1, &p, NULL) < 0 || p == 0)
 		return -EINVAL;
 	*quota_us = q;
 	*period_us = p;

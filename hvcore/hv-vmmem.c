@@ -138,13 +138,12 @@ void hv_mem_backing_resolve_mounts(const char *mounts, struct hv_mem_backing *b)
 	size_t best = 0;
 	bool huge = false;
 	uint64_t page = 0;
-	const char *line = mounts;
+	const char *cur = mounts, *line;
+	size_t ll;
 
 	if (!b->path[0] || !mounts || (b->kind != HV_MEM_FILE && b->kind != HV_MEM_HUGETLBFS))
 		return;
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+	while ((line = hv_next_line(&cur, &ll))) {
 		char l[1024], *save = NULL, *dev, *mp, *fs, *opts;
 
 		if (ll < sizeof(l)) {
@@ -167,7 +166,6 @@ void hv_mem_backing_resolve_mounts(const char *mounts, struct hv_mem_backing *b)
 				}
 			}
 		}
-		line = nl ? nl + 1 : NULL;
 	}
 	if (!best)
 		return;
@@ -187,35 +185,29 @@ void hv_mem_backing_resolve(const struct hv_root *r, struct hv_mem_backing *b)
 	hv_mem_backing_resolve_mounts(buf, b);
 }
 
-/* The number after "Key:" on a line, in the line's unit (kB): digits only, saturating. */
+/* The number after "Key:" on a line, in the line's unit (kB): digits only, saturating; 0 if none. */
 static uint64_t num_at(const char *v)
 {
-	uint64_t n = 0;
+	uint64_t n;
 
 	while (*v == ' ' || *v == '\t')
 		v++;
-	while (isdigit((unsigned char)*v)) {
-		uint64_t d = (uint64_t)(*v++ - '0');
-
-		n = n > (UINT64_MAX - d) / 10 ? UINT64_MAX : n * 10 + d;
-	}
-	return n;
+	return hv_dec_prefix(v, &n, NULL) == 0 ? n : 0;
 }
 
 /* Calls @fn for each "Key<sep>value" line of @buf (the key without @sep). */
 static void each_kv(const char *buf, char sep,
 		    void (*fn)(const char *key, size_t kl, const char *v, void *), void *arg)
 {
-	const char *line = buf;
+	const char *cur = buf, *line;
+	size_t ll;
 
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		const char *end = nl ? nl : line + strlen(line);
+	while ((line = hv_next_line(&cur, &ll))) {
+		const char *end = line + ll;
 		const char *colon = memchr(line, sep, (size_t)(end - line));
 
 		if (colon)
 			fn(line, (size_t)(colon - line), colon + 1, arg);
-		line = nl ? nl + 1 : NULL;
 	}
 }
 
@@ -328,14 +320,14 @@ int hv_read_ksm(const struct hv_root *r, int pid, uint64_t *merging, uint64_t *z
  */
 int hv_parse_numa_maps(const char *buf, struct hv_numa_mem *out)
 {
-	const char *line = buf;
+	const char *cur = buf, *line;
+	size_t ll;
 
 	if (!buf || !out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		const char *end = nl ? nl : line + strlen(line);
+	while ((line = hv_next_line(&cur, &ll))) {
+		const char *end = line + ll;
 		uint64_t pages[HV_NUMA_MAX_NODES] = { 0 };
 		uint64_t psize = 4;
 		bool huge = false, any = false;
@@ -384,7 +376,6 @@ int hv_parse_numa_maps(const char *buf, struct hv_numa_mem *out)
 				if (n + 1 > out->nnodes)
 					out->nnodes = n + 1;
 			}
-		line = nl ? nl + 1 : NULL;
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "hvcore/hv-cgroup.h"
+#include "hvcore/hv-util.h"
 #include "tests/unit/unit-roots.h"
 
 static void test_parsers(void **state)
@@ -100,9 +101,36 @@ static void test_v1(void **state)
 	hv_root_free(r);
 }
 
+/* hv-util's line iterator and decimal prefix, which the cgroup and vmmem parsers share */
+static void test_util(void **state)
+{
+	const char *cur = "a b\n\nlast", *l, *end;
+	size_t n;
+	uint64_t v;
+
+	(void)state;
+	l = hv_next_line(&cur, &n);
+	assert_non_null(l);
+	assert_int_equal(n, 3);
+	l = hv_next_line(&cur, &n);
+	assert_non_null(l);
+	assert_int_equal(n, 0);
+	l = hv_next_line(&cur, &n);
+	assert_non_null(l);
+	assert_int_equal(n, 4);
+	assert_null(hv_next_line(&cur, &n));
+	assert_int_equal(hv_dec_prefix("123abc", &v, &end), 0);
+	assert_int_equal(v, 123);
+	assert_string_equal(end, "abc");
+	assert_int_equal(hv_dec_prefix("99999999999999999999999", &v, NULL), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(hv_dec_prefix(" 1", &v, NULL), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_util),
 		cmocka_unit_test(test_parsers),
 		cmocka_unit_test(test_v2_libvirt),
 		cmocka_unit_test(test_v1),
