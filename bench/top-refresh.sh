@@ -18,8 +18,13 @@ build=${1:-$src/build}
 top_bin=$build/vhv-top fake=$build/tests/tools/top-fakevmm
 nproc=${NPROC:-8} nvcpu=${NVCPU:-128} R=${R:-40} D=${D:-8}
 [ -x "$top_bin" ] && [ -x "$fake" ] || { echo "bench: make O=$build tests first" >&2; exit 1; }
-for c in top htop tmux python3; do
+for c in top python3; do
 	command -v "$c" >/dev/null || { echo "bench: $c missing (scripts/install-deps.sh bench)" >&2; exit 1; }
+done
+# the interactive comparison needs htop and tmux; without them only the batch rows are measured
+tui=1
+for c in htop tmux; do
+	command -v "$c" >/dev/null || { echo "bench: $c missing: interactive rows skipped" >&2; tui=0; }
 done
 [ -w /dev/kvm ] || { echo "bench: needs a writable /dev/kvm" >&2; exit 1; }
 tmp=$(mktemp -d)
@@ -64,6 +69,15 @@ per_refresh() {
 v_nobpf=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf -n)
 v_bpf=$(per_refresh vhv-top "$top_bin" -b -d 0.1 -n)
 v_all=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf -c +lcpu,+affinity,+vcsw,+ivcsw,+rss -n)
+# issue 13's columns, by the reads they need: status (resident split, backing),
+# smaps_rollup + numa_maps (page-table walks), the cgroup's files, KSM and
+# KVM's debugfs statistics
+v_mem=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf \
+	-c +backing,+anon,+shmem,+file,+swap,+hugetlb -n)
+v_walk=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf -c +thp,+numa,+numa_mismatch -n)
+v_cg=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf \
+	-c +cgroup,+cpu_max,+mem_max,+throttled,+limited,+psi_cpu,+psi_mem,+psi_io -n)
+v_kst=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf -c +ksm,+kvm_exits,+halt_poll,+halt_wait -n)
 t=$(per_refresh top top -H -b -d 0.1 -n)
 
 # interactive: CPU ticks of the process over D seconds at a 0.1 s delay
@@ -80,14 +94,21 @@ interactive() {	# CMD...
 	tmux -L "$sock" kill-server 2>/dev/null
 	python3 -c "print('%.3f' % (($b - $a) / $hz / ($D / 0.1) * 1000))"
 }
-h=$(interactive htop -d 1)
-vi=$(interactive "$top_bin" -d 0.1 --no-bpf)
+h=- vi=-
+if [ "$tui" = 1 ]; then
+	h=$(interactive htop -d 1)
+	vi=$(interactive "$top_bin" -d 0.1 --no-bpf)
+fi
 
-ratio() { python3 -c "print('%.2f' % (float('$1') / float('$2')))"; }
+ratio() { [ "$1" = - ] && { echo -; return; }; python3 -c "print('%.2f' % (float('$1') / float('$2')))"; }
 printf '\nCPU per refresh (ms), %s refreshes (batch), %s s at 0.1 s (interactive):\n' "$R" "$D"
 printf '  %-40s %8s\n' "vhv-top -b --no-bpf (default columns)" "$v_nobpf" \
 	"vhv-top -b (with BPF EXITS/s)" "$v_bpf" \
 	"vhv-top -b --no-bpf +5 status columns" "$v_all" \
+	"vhv-top -b --no-bpf +memory split (status)" "$v_mem" \
+	"vhv-top -b --no-bpf +thp,numa (page walks)" "$v_walk" \
+	"vhv-top -b --no-bpf +8 cgroup columns" "$v_cg" \
+	"vhv-top -b --no-bpf +ksm,KVM statistics" "$v_kst" \
 	"top -H -b" "$t" \
 	"vhv-top (curses, --no-bpf)" "$vi" \
 	"htop (curses, threads shown)" "$h"
@@ -95,4 +116,8 @@ printf '\nratios:\n'
 printf '  vhv-top -b / top -H -b            %s  (target <= 0.50)\n' "$(ratio "$v_nobpf" "$t")"
 printf '  vhv-top -b (BPF) / top -H -b      %s\n' "$(ratio "$v_bpf" "$t")"
 printf '  vhv-top -b (+status) / top -H -b  %s\n' "$(ratio "$v_all" "$t")"
+printf '  vhv-top -b (+memory) / top -H -b  %s\n' "$(ratio "$v_mem" "$t")"
+printf '  vhv-top -b (+walks) / top -H -b   %s\n' "$(ratio "$v_walk" "$t")"
+printf '  vhv-top -b (+cgroup) / top -H -b  %s\n' "$(ratio "$v_cg" "$t")"
+printf '  vhv-top -b (+KSM,KVM) / top -H -b %s\n' "$(ratio "$v_kst" "$t")"
 printf '  vhv-top curses / htop             %s\n' "$(ratio "$vi" "$h")"

@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 	struct top_record *rec = NULL;
 	struct hv_root **roots;
 	char **rootlist = NULL, *bpf_why = NULL, *host_line = NULL, line[256];
-	const char *notes[4] = { NULL };
+	const char *notes[8] = { NULL };
 	size_t nroots = 1, nnotes = 0;
 	int c, rc, sort = -1;
 	char *end;
@@ -284,7 +284,8 @@ int main(int argc, char **argv)
 	}
 	/* A record holds every cheap counter, whatever the columns shown. */
 	top_sampler_set_needs(smp, top_view_needs(&view) |
-			      (record ? TOP_NEED_STATUS | TOP_NEED_SCHEDSTAT : 0));
+			      (record ? TOP_NEED_STATUS | TOP_NEED_SCHEDSTAT | TOP_NEED_KSM |
+					TOP_NEED_CGROUP | TOP_NEED_KSTAT : 0));
 	if (record) {
 		rc = top_record_open(record, &rec);
 		if (rc < 0)
@@ -315,6 +316,12 @@ int main(int argc, char **argv)
 	}
 	/* The baseline sample, then one sample per iteration. */
 	rc = top_sampler_tick(smp, roots[0]);
+	/* what the baseline found missing for the shown columns: said once */
+	for (const char *const *n = top_sampler_notes(smp); rc == 0 && *n && nnotes + 1 < 8; n++) {
+		notes[nnotes++] = *n;
+		if (output == CLI_OUTPUT_HUMAN)
+			cli_warn("%s", *n);
+	}
 	for (long it = 0; rc == 0 && (iterations < 0 || it < iterations); it++) {
 		const struct hv_root *r = roots[HV_MIN((size_t)it + 1, nroots - 1)];
 		const struct top_snap *snap;

@@ -98,6 +98,42 @@ static uint64_t to_kib(long long v, const char *unit)
 	return (uint64_t)((double)v * f);
 }
 
+/* <memoryBacking> children into @m (libvirt docs/formatdomain.rst, "Memory Backing"). */
+static void memory_backing(const xmlNode *mb, struct hv_mem_backing *m)
+{
+	const xmlNode *hp = child(mb, "hugepages"), *n;
+	xmlChar *x;
+
+	if ((n = child(mb, "source")) && (x = xmlGetProp(n, BAD_CAST "type"))) {
+		m->kind = !xmlStrcmp(x, BAD_CAST "file") ? HV_MEM_FILE :
+			  !xmlStrcmp(x, BAD_CAST "memfd") ? HV_MEM_MEMFD :
+			  !xmlStrcmp(x, BAD_CAST "anonymous") ? HV_MEM_ANON : HV_MEM_UNKNOWN;
+		xmlFree(x);
+	}
+	if (hp) {
+		const xmlNode *pg = child(hp, "page");
+		long long v;
+
+		m->kind = m->kind == HV_MEM_MEMFD ? HV_MEM_MEMFD_HUGE : HV_MEM_HUGETLBFS;
+		if (pg && parse_int(xmlGetProp(pg, BAD_CAST "size"), 1, LLONG_MAX, &v) == 0) {
+			xmlChar *unit = xmlGetProp(pg, BAD_CAST "unit");
+
+			m->page_kib = to_kib(v, (const char *)unit);
+			xmlFree(unit);
+		}
+	}
+	if ((n = child(mb, "access")) && (x = xmlGetProp(n, BAD_CAST "mode"))) {
+		m->shared = !xmlStrcmp(x, BAD_CAST "shared") ? HV_TRI_ON :
+			    !xmlStrcmp(x, BAD_CAST "private") ? HV_TRI_OFF : HV_TRI_UNSET;
+		xmlFree(x);
+	}
+	if ((n = child(mb, "allocation")) && (x = xmlGetProp(n, BAD_CAST "mode"))) {
+		m->prealloc = !xmlStrcmp(x, BAD_CAST "immediate") ? HV_TRI_ON :
+			      !xmlStrcmp(x, BAD_CAST "ondemand") ? HV_TRI_OFF : HV_TRI_UNSET;
+		xmlFree(x);
+	}
+}
+
 int hv_libvirt_parse(const char *buf, size_t len, struct hv_libvirt_dom *out)
 {
 	xmlDoc *doc;
@@ -160,6 +196,8 @@ int hv_libvirt_parse(const char *buf, size_t len, struct hv_libvirt_dom *out)
 		}
 		n = child(dom, "memoryBacking");
 		out->hugepages = n && child(n, "hugepages");
+		if (n)
+			memory_backing(n, &out->mem);
 	}
 	if (oom)
 		rc = -ENOMEM;

@@ -11,7 +11,7 @@
  *   <domstatus state='running' pid='1234'>
  *     <vcpus><vcpu id='0' pid='1240'/>...</vcpus>
  *     <domain type='kvm'><name>vm1</name><uuid>...</uuid>
- *       <memory unit='KiB'>N</memory><memoryBacking><hugepages/></memoryBacking>
+ *       <memory unit='KiB'>N</memory><memoryBacking><hugepages/>...</memoryBacking>
  *     </domain>
  *   </domstatus>
  */
@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "hvcore/hv-root.h"
+#include "hvcore/hv-vmmem.h"
 
 #define HV_LIBVIRT_MAX_XML (4u << 20)
 #define HV_LIBVIRT_MAX_VCPUS 4096
@@ -38,6 +39,13 @@ struct hv_libvirt_dom {
 	int pid;           /* domstatus pid; 0 when absent */
 	uint64_t mem_kib;  /* <memory>, converted to KiB; 0 when absent */
 	bool hugepages;    /* <memoryBacking><hugepages/> */
+	/*
+	 * <memoryBacking> (formatdomain "Memory Backing"): <hugepages><page
+	 * size unit/>, <source type='file|anonymous|memfd'/>, <access
+	 * mode='shared|private'/>, <allocation mode='immediate|ondemand'/>.
+	 * kind HV_MEM_UNKNOWN when it says nothing about the source.
+	 */
+	struct hv_mem_backing mem;
 	size_t nvcpus;
 	struct hv_libvirt_vcpu *vcpus;
 };

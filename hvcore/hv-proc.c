@@ -207,6 +207,15 @@ int hv_parse_status(const char *buf, struct hv_status *out)
 			out->tgid = (int)HV_MIN(kb_value(v), (uint64_t)INT_MAX);
 		} else if ((v = status_value(line, "VmRSS:"))) {
 			out->vm_rss_kb = kb_value(v);
+		} else if ((v = status_value(line, "RssAnon:"))) {
+			out->rss_anon_kb = kb_value(v);
+			out->have_rss_split = true;
+		} else if ((v = status_value(line, "RssFile:"))) {
+			out->rss_file_kb = kb_value(v);
+		} else if ((v = status_value(line, "RssShmem:"))) {
+			out->rss_shmem_kb = kb_value(v);
+		} else if ((v = status_value(line, "VmSwap:"))) {
+			out->swap_kb = kb_value(v);
 		} else if ((v = status_value(line, "HugetlbPages:"))) {
 			out->hugetlb_kb = kb_value(v);
 		} else if ((v = status_value(line, "voluntary_ctxt_switches:"))) {
@@ -373,11 +382,65 @@ static bool opt_value(const char *opts, const char *key, char *dst, size_t len)
 	return false;
 }
 
+/* Remember a backend id the machine uses as RAM (at most 16). */
+static void used_id(char used[][64], size_t *n, const char *id)
+{
+	if (*n < 16)
+		snprintf(used[(*n)++], 64, "%.63s", id);
+}
+
+/*
+ * The RAM's backing from what the command line said: the backends named as
+ * RAM (one kind, or "mixed"), else -mem-path, else the backends given, else
+ * anonymous memory; the
+ * options (shared, prealloc) hold when every RAM backend has them.
+ */
+static void mem_backing(struct hv_qemu_cmdline *out, const struct hv_mem_object *objs, size_t nobj,
+			char used[][64], size_t nused, const struct hv_mem_backing *mp)
+{
+	struct hv_mem_backing *m = &out->mem;
+	size_t nram = 0;
+	/* no backend named as RAM: the backends given are (older QEMU, hand-made command lines) */
+	bool all = !nused && mp->kind == HV_MEM_UNKNOWN;
+
+	for (size_t u = 0; u < (all ? 1 : nused); u++)
+		for (size_t o = 0; o < nobj; o++) {
+			const struct hv_mem_backing *b = &objs[o].b;
+
+			if (!all && strcmp(objs[o].id, used[u]) != 0)
+				continue;
+			if (nram++ == 0) {
+				*m = *b;
+			} else {
+				if (m->kind != b->kind)
+					m->kind = HV_MEM_MIXED;
+				if (m->shared != b->shared)
+					m->shared = HV_TRI_UNSET;
+				if (m->prealloc != b->prealloc)
+					m->prealloc = HV_TRI_UNSET;
+				if (m->page_kib != b->page_kib)
+					m->page_kib = 0;
+			}
+			if (!all)
+				break;
+		}
+	if (!nram) {
+		*m = *mp;
+		if (m->kind == HV_MEM_UNKNOWN && out->is_qemu)
+			m->kind = HV_MEM_ANON;
+	} else if (mp->prealloc == HV_TRI_ON && m->prealloc == HV_TRI_UNSET) {
+		m->prealloc = HV_TRI_ON;
+	}
+}
+
 int hv_parse_qemu_cmdline(const char *buf, size_t len, struct hv_qemu_cmdline *out)
 {
 	const char *argv[512];
-	size_t argc = 0, i = 0;
+	size_t argc = 0, i = 0, nobj = 0, nused = 0;
 	bool accel_seen = false;
+	struct hv_mem_object objs[16];
+	char used[16][64];
+	struct hv_mem_backing mp = { 0 };
 
 	if (!buf || !out)
 		return -EINVAL;
@@ -409,6 +472,10 @@ int hv_parse_qemu_cmdline(const char *buf, size_t len, struct hv_qemu_cmdline *o
 			if (!accel_seen)
 				out->accel_kvm = true;
 			accel_seen = true;
+			continue;
+		}
+		if (strcmp(a, "-mem-prealloc") == 0) {
+			mp.prealloc = HV_TRI_ON;
 			continue;
 		}
 		if (!v)
@@ -453,16 +520,25 @@ int hv_parse_qemu_cmdline(const char *buf, size_t len, struct hv_qemu_cmdline *o
 			if (isdigit((unsigned char)*p))
 				out->smp = (int)HV_MIN(strtoul(p, NULL, 10), (unsigned long)MAX_VCPUS);
 			i++;
-		} else if (strcmp(a, "-mem-path") == 0 || strcmp(a, "-object") == 0) {
-			const char *path = v;
-
-			if (strcmp(a, "-object") == 0)
-				path = opt_value(v, "mem-path", tmp, sizeof(tmp)) ? tmp : NULL;
-			if (path && strstr(path, "huge"))
-				out->mem_hugetlb = true;
+		} else if (strcmp(a, "-mem-path") == 0) {
+			snprintf(mp.path, sizeof(mp.path), "%s", v);
+			mp.kind = strstr(v, "huge") ? HV_MEM_HUGETLBFS : HV_MEM_FILE;
+			i++;
+		} else if (strcmp(a, "-object") == 0) {
+			if (nobj < HV_ARRAY_SIZE(objs) && hv_mem_parse_object(v, &objs[nobj]) == 1)
+				nobj++;
+			i++;
+		}
+		/* the backends that are RAM: -machine memory-backend=ID, -numa node,memdev=ID */
+		if ((strcmp(a, "-machine") == 0 || strcmp(a, "-M") == 0) &&
+		    opt_value(v, "memory-backend", tmp, sizeof(tmp)))
+			used_id(used, &nused, tmp);
+		if (strcmp(a, "-numa") == 0 && opt_value(v, "memdev", tmp, sizeof(tmp))) {
+			used_id(used, &nused, tmp);
 			i++;
 		}
 	}
+	mem_backing(out, objs, nobj, used, nused, &mp);
 	return 0;
 }
 
@@ -503,24 +579,6 @@ int hv_read_schedstat(const struct hv_root *r, int pid, int tid, struct hv_sched
 	if (n < 0)
 		return (int)n;
 	return hv_parse_schedstat(buf, out);
-}
-
-int hv_read_thp_kb(const struct hv_root *r, int pid, uint64_t *kb)
-{
-	_cleanup_free_ char *buf = NULL;
-	ssize_t n = hv_root_read_maxf(r, PROC_SMALL_MAX, &buf, "/proc/%d/smaps_rollup", pid);
-	const char *p;
-
-	if (n < 0)
-		return (int)n;
-	p = strstr(buf, "\nAnonHugePages:");
-	if (!p)
-		return -ENOENT;
-	p += strlen("\nAnonHugePages:");
-	while (*p == ' ' || *p == '\t')
-		p++;
-	*kb = kb_value(p);
-	return 0;
 }
 
 void hv_task_fds_init(struct hv_task_fds *t, int pid, int tid)
@@ -1053,7 +1111,8 @@ static int examine(const struct hv_root *r, struct proc_ent *e)
 	e->vm.accel = fi.kvm_vm || (fds_hidden && qc.accel_kvm) ? HV_ACCEL_KVM : HV_ACCEL_TCG;
 	e->vm.nvcpu_fds = fi.kvm_vm ? fi.nvcpu : -1;
 	e->vm.debug_threads = qc.debug_threads;
-	e->vm.hugetlb = qc.mem_hugetlb;
+	e->vm.mem = qc.mem;
+	e->vm.vm_fd = fi.kvm_vm ? fi.vm_fd : -1;
 	e->vm.ram_mb = qc.ram_mb ? qc.ram_mb : (qc.is_qemu ? 128 : 0);
 	if (hv_libvirt_find_pid(r, e->pid, &lv) == 0) {
 		if (lv.name) {
@@ -1063,8 +1122,12 @@ static int examine(const struct hv_root *r, struct proc_ent *e)
 		e->vm.uuid = lv.uuid ? strdup(lv.uuid) : NULL;
 		if (lv.mem_kib)
 			e->vm.ram_mb = lv.mem_kib / 1024;
-		e->vm.hugetlb |= lv.hugepages;
+		/* libvirt's <memoryBacking> is the configuration; the command line fills the rest */
+		hv_mem_backing_merge(&lv.mem, &e->vm.mem);
+		e->vm.mem = lv.mem;
 	}
+	hv_mem_backing_resolve(r, &e->vm.mem);
+	e->vm.hugetlb = e->vm.mem.kind == HV_MEM_HUGETLBFS || e->vm.mem.kind == HV_MEM_MEMFD_HUGE;
 	if (!e->vm.name && qc.name[0]) {
 		e->vm.name = strdup(qc.name);
 		e->vm.name_src = "cmdline";

@@ -26,6 +26,7 @@
 #include <sys/types.h>
 
 #include "hvcore/hv-root.h"
+#include "hvcore/hv-vmmem.h"
 
 /* /proc/PID/stat: the fields vhv uses (proc(5) numbering in comments). */
 struct hv_stat {
@@ -57,7 +58,12 @@ int hv_parse_stat(const char *buf, struct hv_stat *out);
 /* /proc/PID/status: the fields vhv uses; absent fields stay 0 / "". */
 struct hv_status {
 	uint64_t vm_rss_kb;      /* VmRSS */
-	uint64_t hugetlb_kb;     /* HugetlbPages */
+	uint64_t rss_anon_kb;    /* RssAnon (4.5) */
+	uint64_t rss_file_kb;    /* RssFile (4.5) */
+	uint64_t rss_shmem_kb;   /* RssShmem (4.5): memfd, shared anonymous, tmpfs */
+	uint64_t swap_kb;        /* VmSwap (2.6.34) */
+	bool have_rss_split;     /* RssAnon was there */
+	uint64_t hugetlb_kb;     /* HugetlbPages (4.4) */
 	uint64_t vcsw;           /* voluntary_ctxt_switches */
 	uint64_t ivcsw;          /* nonvoluntary_ctxt_switches */
 	char cpus_allowed[128];  /* Cpus_allowed_list, truncated with "+" when longer */
@@ -94,7 +100,14 @@ struct hv_qemu_cmdline {
 	bool debug_threads;    /* -name ...,debug-threads=on */
 	bool accel_tcg;        /* -accel tcg / -machine accel=tcg (and not kvm first) */
 	bool accel_kvm;        /* -accel kvm / -enable-kvm / accel=kvm */
-	bool mem_hugetlb;      /* a mem-path under a hugetlbfs-looking path ("huge" in it) */
+	/*
+	 * The RAM's backing: the memory backends the machine uses (-machine
+	 * memory-backend=ID, -numa node,memdev=ID; -object in key=value or JSON
+	 * form), else -mem-path / -mem-prealloc, else anonymous. A mem-path is
+	 * taken for hugetlbfs when "huge" is in it until hv_mem_backing_resolve()
+	 * looks at the mount table.
+	 */
+	struct hv_mem_backing mem;
 	uint64_t ram_mb;       /* -m N[MGT] / size=; 0 when not given (QEMU default 128 MiB) */
 	int smp;               /* -smp N / cpus=N; 0 when not given */
 };
@@ -105,8 +118,6 @@ int hv_parse_qemu_cmdline(const char *buf, size_t len, struct hv_qemu_cmdline *o
 int hv_read_stat(const struct hv_root *r, int pid, int tid, struct hv_stat *out);
 int hv_read_status(const struct hv_root *r, int pid, int tid, struct hv_status *out);
 int hv_read_schedstat(const struct hv_root *r, int pid, int tid, struct hv_schedstat *out);
-/* /proc/PID/smaps_rollup AnonHugePages in kB (costly: walks the page tables). */
-int hv_read_thp_kb(const struct hv_root *r, int pid, uint64_t *kb);
 
 /*
  * Files of one task kept open across refreshes: re-reading an open procfs
@@ -177,6 +188,8 @@ struct hv_vm {
 	enum hv_accel accel;
 	bool debug_threads;
 	bool hugetlb;            /* configured hugepage backing (cmdline or libvirt) */
+	struct hv_mem_backing mem; /* the RAM's backing: libvirt's XML, else the command line */
+	int vm_fd;               /* the kvm-vm fd number (debugfs kvm/<pid>-<fd>), -1 unknown */
 	uint64_t ram_mb;         /* configured RAM, 0 unknown */
 	int nvcpu_fds;           /* anon_inode:kvm-vcpu:N fds held (KVM), -1 unknown */
 	size_t nvcpus;

@@ -203,6 +203,35 @@ bool hv_word_in_list(const char *list, const char *word)
 	return false;
 }
 
+int hv_dec_prefix(const char *s, uint64_t *out, const char **end)
+{
+	uint64_t n = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	while (isdigit((unsigned char)*s)) {
+		uint64_t d = (uint64_t)(*s++ - '0');
+
+		n = n > (UINT64_MAX - d) / 10 ? UINT64_MAX : n * 10 + d;
+	}
+	*out = n;
+	if (end)
+		*end = s;
+	return 0;
+}
+
+const char *hv_next_line(const char **cur, size_t *len)
+{
+	const char *s = *cur, *nl;
+
+	if (!s || !*s)
+		return NULL;
+	nl = strchr(s, '\n');
+	*len = nl ? (size_t)(nl - s) : strlen(s);
+	*cur = nl ? nl + 1 : s + *len;
+	return s;
+}
+
 bool hv_kv_split(char *line, char sep, char **key, char **val)
 {
 	char *at = strchr(line, sep);

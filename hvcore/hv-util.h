@@ -69,6 +69,20 @@ char *hv_asprintf(const char *fmt, ...) HV_PRINTF(1, 2);
 bool hv_word_in_list(const char *list, const char *word);
 
 /*
+ * The leading decimal digits of @s (no sign, no space) as a number,
+ * saturating at UINT64_MAX; *end (if not NULL) points past them. 0, or
+ * -EINVAL when @s does not start with a digit.
+ */
+int hv_dec_prefix(const char *s, uint64_t *out, const char **end);
+
+/*
+ * Iterate over the lines of a NUL-terminated buffer: the next line's start,
+ * its length without the '\n' in *len, and *cur moved past it; NULL at the
+ * end (or for a NULL *cur). The lines are not NUL-terminated.
+ */
+const char *hv_next_line(const char **cur, size_t *len);
+
+/*
  * Split a "KEY SEP VALUE" line in place at the first @sep: *key and *val are
  * trimmed. false (nothing changed) when the line has no @sep.
  */

@@ -66,6 +66,70 @@ static const struct top_col_info cols[TOP_COL_COUNT] = {
 			"configured guest RAM", .fmt = TOP_FMT_BYTES },
 	[TOP_COL_HUGE] = { "huge", "HUGE", 7, K_ | VM_, N_ | TOP_NEED_STATUS | TOP_NEED_THP,
 			   "hugepage backing: hugetlb, thp or no" },
+	[TOP_COL_BACKING] = { "backing", "BACKING", 12, K_ | VM_, N_,
+			      "guest RAM backing: anon, memfd, hugetlbfs:SIZE, file; shared, prealloc" },
+	[TOP_COL_MEMPATH] = { "mem_path", "MEMPATH", 16, K_ | VM_, N_,
+			      "mem-path of file or hugetlbfs-backed RAM" },
+	[TOP_COL_ANON] = { "anon", "ANON", 6, R_ | K_ | VM_, N_ | TOP_NEED_STATUS,
+			   "resident anonymous memory (RssAnon, THP included)", .fmt = TOP_FMT_BYTES },
+	[TOP_COL_THP] = { "thp", "THP", 6, R_ | K_ | VM_, N_ | TOP_NEED_THP,
+			  "resident transparent hugepages (smaps_rollup)", .fmt = TOP_FMT_BYTES },
+	[TOP_COL_HUGETLB] = { "hugetlb", "HUGETLB", 7, R_ | K_ | VM_, N_ | TOP_NEED_STATUS,
+			      "hugetlbfs pages mapped (HugetlbPages)", .fmt = TOP_FMT_BYTES },
+	[TOP_COL_SHMEM] = { "shmem", "SHMEM", 6, R_ | K_ | VM_, N_ | TOP_NEED_STATUS,
+			    "resident shared memory: memfd, share=on (RssShmem)", .fmt = TOP_FMT_BYTES },
+	[TOP_COL_FILE] = { "file", "FILE", 6, R_ | K_ | VM_, N_ | TOP_NEED_STATUS,
+			   "resident file pages (RssFile)", .fmt = TOP_FMT_BYTES },
+	[TOP_COL_SWAP] = { "swap", "SWAP", 6, R_ | K_ | VM_, N_ | TOP_NEED_STATUS,
+			   "swapped out (VmSwap)", .fmt = TOP_FMT_BYTES },
+	[TOP_COL_KSM] = { "ksm", "KSM", 6, R_ | K_ | VM_, N_ | TOP_NEED_KSM,
+			  "pages merged by KSM (Linux 6.1+)", .fmt = TOP_FMT_BYTES },
+	[TOP_COL_NUMA] = { "numa", "NUMA", 14, K_ | VM_, N_ | TOP_NEED_NUMA,
+			   "resident memory per NUMA node (numa_maps)" },
+	[TOP_COL_NODE] = { "node", "NODE", 4, R_ | K_ | TOP_COL_ASC, N_ | TOP_NEED_NODES | TOP_NEED_NUMA,
+			   "NUMA node: vCPU's last CPU; VM: the node with most of its memory" },
+	[TOP_COL_NUMAMISS] = { "numa_mismatch", "NUMA!", 5, K_ | VM_,
+			       N_ | TOP_NEED_NODES | TOP_NEED_NUMA,
+			       "yes: most vCPUs last ran off the node with most of the memory" },
+	[TOP_COL_CGROUP] = { "cgroup", "CGROUP", 24, K_, N_ | TOP_NEED_CGROUP,
+			     "the VM's cgroup (libvirt: its scope); vCPU: its own, if any" },
+	[TOP_COL_CPUMAX] = { "cpu_max", "CPUMAX", 6, R_ | K_, N_ | TOP_NEED_CGROUP,
+			     "cgroup CPU limit, percent of one CPU (cpu.max), or max",
+			     .fmt = TOP_FMT_PCT },
+	[TOP_COL_WEIGHT] = { "cpu_weight", "WEIGHT", 6, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
+			     "cgroup cpu.weight (v1: cpu.shares mapped)" },
+	[TOP_COL_CPUSET] = { "cpuset", "CPUSET", 8, K_ | VM_, N_ | TOP_NEED_CGROUP,
+			     "cgroup's effective cpuset.cpus" },
+	[TOP_COL_MEMS] = { "cpuset_mems", "MEMS", 4, K_ | VM_, N_ | TOP_NEED_CGROUP,
+			   "cgroup's effective cpuset.mems" },
+	[TOP_COL_MEMMAX] = { "mem_max", "MEMMAX", 6, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
+			     "cgroup memory.max, or max", .fmt = TOP_FMT_BYTES },
+	[TOP_COL_MEMHIGH] = { "mem_high", "MEMHIGH", 7, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
+			      "cgroup memory.high, or max", .fmt = TOP_FMT_BYTES },
+	[TOP_COL_SWAPMAX] = { "swap_max", "SWAPMAX", 7, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
+			      "cgroup memory.swap.max, or max", .fmt = TOP_FMT_BYTES },
+	[TOP_COL_THROTTLED] = { "throttled", "%THR", 5, R_ | K_, N_ | TOP_NEED_CGROUP,
+				"time throttled by cpu.max, percent (cpu.stat)", .fmt = TOP_FMT_PCT },
+	[TOP_COL_THRPERIODS] = { "thr_periods", "%THRP", 5, R_ | K_,
+				 N_ | TOP_NEED_CGROUP,
+				 "share of cpu.max periods that throttled it", .fmt = TOP_FMT_PCT },
+	[TOP_COL_MEMEVENTS] = { "mem_events", "MEMEV", 9, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
+				"memory.events high/max/oom_kill since the cgroup began" },
+	[TOP_COL_PSICPU] = { "psi_cpu", "PSICPU", 6, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
+			     "cgroup CPU pressure: some avg10, percent", .fmt = TOP_FMT_PCT },
+	[TOP_COL_PSIMEM] = { "psi_mem", "PSIMEM", 6, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
+			     "cgroup memory pressure: some avg10, percent", .fmt = TOP_FMT_PCT },
+	[TOP_COL_PSIIO] = { "psi_io", "PSIIO", 6, R_ | K_ | VM_, N_ | TOP_NEED_CGROUP,
+			    "cgroup I/O pressure: some avg10, percent", .fmt = TOP_FMT_PCT },
+	[TOP_COL_LIMITED] = { "limited", "LIMIT", 7, K_, N_ | TOP_NEED_CGROUP,
+			      "what its cgroup did in the interval: cpu, mem, oom, or no" },
+	[TOP_COL_KEXITS] = { "kvm_exits", "KEXIT/s", 8, R_ | K_ | VM_, N_ | TOP_NEED_KSTAT,
+			     "KVM exits per second, all vCPUs (KVM statistics)" },
+	[TOP_COL_POLL] = { "halt_poll", "%POLL", 5, R_ | K_ | VM_, N_ | TOP_NEED_KSTAT,
+			   "host CPU spent halt polling, percent (KVM statistics)",
+			   .fmt = TOP_FMT_PCT },
+	[TOP_COL_HALT] = { "halt_wait", "%HALT", 5, R_ | K_ | VM_, N_ | TOP_NEED_KSTAT,
+			   "vCPU time halted, waiting (KVM statistics), percent", .fmt = TOP_FMT_PCT },
 	[TOP_COL_SOURCE] = { "source", "SRC", 11, K_, N_,
 			     "how the name / vCPU thread was found" },
 	[TOP_COL_DOMID] = { "domid", "DOMID", 5, R_ | XD_ | VM_ | TOP_COL_ASC, N_,
@@ -130,6 +194,54 @@ static void str(struct top_val *v, const char *s)
 {
 	v->kind = TOP_VAL_STR;
 	v->str = s;
+}
+
+/* A size in KiB when @ok. */
+static void kib(struct top_val *v, bool ok, uint64_t kb)
+{
+	if (ok)
+		num(v, (double)kb * 1024.0, true);
+}
+
+/* A cgroup limit in bytes, or "max". */
+static void limit(struct top_val *v, bool ok, uint64_t bytes)
+{
+	if (!ok)
+		return;
+	if (bytes == HV_CG_MAX)
+		str(v, "max");
+	else
+		num(v, (double)bytes, true);
+}
+
+/* A CPU limit in percent of one CPU, or "max". */
+static void cpu_max(struct top_val *v, uint64_t quota, uint64_t period)
+{
+	if (quota == HV_CG_MAX || !period)
+		str(v, "max");
+	else
+		num(v, (double)quota / (double)period * 100.0, false);
+}
+
+/* "0:1.9G 1:100M": the nodes holding memory, in order. */
+static const char *numa_str(const struct hv_numa_mem *m, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int n = 0; n < m->nnodes && o + 1 < len; n++) {
+		char sz[16];
+		int k;
+
+		if (!m->kib[n])
+			continue;
+		k = snprintf(buf + o, len - o, "%s%d:%s", o ? " " : "", n,
+			     top_fmt_bytes((double)m->kib[n] * 1024.0, sz, sizeof(sz)));
+		if (k < 0 || (size_t)k >= len - o)
+			break;
+		o += (size_t)k;
+	}
+	return buf;
 }
 
 void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char *scratch,
@@ -233,6 +345,134 @@ void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char 
 		if (r->is_vm && vm->huge >= 0)
 			str(v, vm->huge == 2 ? "hugetlb" : vm->huge == 1 ? "thp" : "no");
 		break;
+	case TOP_COL_BACKING:
+		if (r->is_vm && !vm->xen && vm->mem.kind != HV_MEM_UNKNOWN)
+			str(v, hv_mem_backing_format(&vm->mem, scratch, scratch_len));
+		break;
+	case TOP_COL_MEMPATH:
+		if (r->is_vm && !vm->xen && vm->mem.path[0])
+			str(v, vm->mem.path);
+		break;
+	case TOP_COL_ANON:
+		kib(v, r->is_vm && vm->have_split, vm->anon_kb);
+		break;
+	case TOP_COL_THP:
+		kib(v, r->is_vm && vm->have_thp, vm->thp_kb);
+		break;
+	case TOP_COL_HUGETLB:
+		kib(v, r->is_vm && vm->have_split, vm->hugetlb_kb);
+		break;
+	case TOP_COL_SHMEM:
+		kib(v, r->is_vm && vm->have_split, vm->shmem_kb);
+		break;
+	case TOP_COL_FILE:
+		kib(v, r->is_vm && vm->have_split, vm->file_kb);
+		break;
+	case TOP_COL_SWAP:
+		kib(v, r->is_vm && vm->have_split, vm->swap_kb);
+		break;
+	case TOP_COL_KSM:
+		kib(v, r->is_vm && vm->have_ksm, vm->ksm_kb);
+		break;
+	case TOP_COL_NUMA:
+		if (r->is_vm && vm->have_numa)
+			str(v, numa_str(&vm->numa, scratch, scratch_len));
+		break;
+	case TOP_COL_NODE:
+		if (!r->is_vm && have && t->node >= 0)
+			num(v, t->node, true);
+		else if (r->is_vm && vm->mem_node >= 0)
+			num(v, vm->mem_node, true);
+		break;
+	case TOP_COL_NUMAMISS:
+		if (r->is_vm && vm->numa_miss >= 0)
+			str(v, vm->numa_miss ? "yes" : "no");
+		break;
+	case TOP_COL_CGROUP:
+		if (r->is_vm && vm->have_cg)
+			str(v, vm->cg.path[0] ? vm->cg.path : "/");
+		else if (!r->is_vm && t->have_cg)
+			str(v, t->cg_path);
+		break;
+	case TOP_COL_CPUMAX:
+		if (r->is_vm && vm->have_cg && vm->cg.have_cpu_max)
+			cpu_max(v, vm->cg.quota_us, vm->cg.period_us);
+		else if (!r->is_vm && t->have_cg && t->cg_have_max)
+			cpu_max(v, t->cg_quota_us, t->cg_period_us);
+		break;
+	case TOP_COL_WEIGHT:
+		if (r->is_vm && vm->have_cg && vm->cg.have_weight)
+			num(v, (double)vm->cg.weight, true);
+		break;
+	case TOP_COL_CPUSET:
+		if (r->is_vm && vm->have_cg && vm->cg.cpus[0])
+			str(v, vm->cg.cpus);
+		break;
+	case TOP_COL_MEMS:
+		if (r->is_vm && vm->have_cg && vm->cg.mems[0])
+			str(v, vm->cg.mems);
+		break;
+	case TOP_COL_MEMMAX:
+		limit(v, r->is_vm && vm->have_cg && vm->cg.have_mem_max, vm->cg.mem_max);
+		break;
+	case TOP_COL_MEMHIGH:
+		limit(v, r->is_vm && vm->have_cg && vm->cg.have_mem_high, vm->cg.mem_high);
+		break;
+	case TOP_COL_SWAPMAX:
+		limit(v, r->is_vm && vm->have_cg && vm->cg.have_swap_max, vm->cg.swap_max);
+		break;
+	case TOP_COL_THROTTLED:
+		if (r->is_vm && vm->cg_rated && vm->cg.have_cpu_stat)
+			num(v, vm->thr_pct, false);
+		else if (!r->is_vm && t->cg_rated)
+			num(v, t->thr_pct, false);
+		break;
+	case TOP_COL_THRPERIODS:
+		if (r->is_vm && vm->cg_rated && vm->cg.have_cpu_stat)
+			num(v, vm->thr_periods_pct, false);
+		else if (!r->is_vm && t->cg_rated)
+			num(v, t->thr_periods_pct, false);
+		break;
+	case TOP_COL_MEMEVENTS:
+		if (r->is_vm && vm->have_cg && vm->cg.have_mem_events) {
+			snprintf(scratch, scratch_len, "%llu/%llu/%llu",
+				 (unsigned long long)vm->cg.ev_high, (unsigned long long)vm->cg.ev_max,
+				 (unsigned long long)vm->cg.ev_oom_kill);
+			str(v, scratch);
+		}
+		break;
+	case TOP_COL_PSICPU:
+	case TOP_COL_PSIMEM:
+	case TOP_COL_PSIIO: {
+		int res = id == TOP_COL_PSICPU ? HV_PSI_CPU : id == TOP_COL_PSIMEM ? HV_PSI_MEMORY :
+			  HV_PSI_IO;
+
+		if (r->is_vm && vm->have_cg && vm->cg.psi[res].some.have)
+			num(v, vm->cg.psi[res].some.avg10, false);
+		break;
+	}
+	case TOP_COL_LIMITED:
+		if (r->is_vm && vm->cg_rated) {
+			snprintf(scratch, scratch_len, "%s%s%s%s", vm->limited & TOP_LIM_CPU ? ",cpu" : "",
+				 vm->limited & TOP_LIM_MEM ? ",mem" : "",
+				 vm->limited & TOP_LIM_OOM ? ",oom" : "", vm->limited ? "" : ",no");
+			str(v, scratch + 1);
+		} else if (!r->is_vm && t->cg_rated) {
+			str(v, t->cg_limited ? "cpu" : "no");
+		}
+		break;
+	case TOP_COL_KEXITS:
+		if (r->is_vm && vm->kstat_rated)
+			num(v, vm->kexits_s, false);
+		break;
+	case TOP_COL_POLL:
+		if (r->is_vm && vm->kstat_rated)
+			num(v, vm->poll_pct, false);
+		break;
+	case TOP_COL_HALT:
+		if (r->is_vm && vm->kstat_rated)
+			num(v, vm->halt_pct, false);
+		break;
 	case TOP_COL_SOURCE:
 		if (!vm->xen)
 			str(v, r->is_vm ? vm->name_src : hv_vcpu_src_name(t->src));
@@ -298,7 +538,7 @@ void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char 
 	}
 }
 
-static const char *fmt_bytes(double b, char *buf, size_t len)
+const char *top_fmt_bytes(double b, char *buf, size_t len)
 {
 	static const char units[] = "BKMGTPE";
 	int u = 0;
@@ -334,7 +574,7 @@ const char *top_col_format(enum top_col_id id, const struct top_row *r, bool tre
 		snprintf(buf, len, "%.1f", v.num);
 		break;
 	case TOP_FMT_BYTES:
-		fmt_bytes(v.num, buf, len);
+		top_fmt_bytes(v.num, buf, len);
 		break;
 	case TOP_FMT_MSS: {
 		unsigned long long cs = (unsigned long long)llround(v.num * 100.0);

@@ -3,13 +3,16 @@
  * top-record: --record DB appends every sample to SQLite through hv-store
  * (the one home of sqlite3): one row per tick in top_sample, one row per VM
  * and per vCPU in top_row (tid NULL for the VM's own totals), one
- * transaction per tick. On a Xen dom0, domains and their vCPUs go to
+ * transaction per tick. Each KVM VM's memory, cgroup and KVM statistics go
+ * to top_vm_res (a table of its own, so databases recorded by older versions
+ * still take new rows). On a Xen dom0, domains and their vCPUs go to
  * top_xen_row instead (vcpu NULL for the domain's totals).
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "hvcore/hv-store.h"
+#include "hvcore/hv-util.h"
 #include "top/top.h"
 
 static const char schema[] =
@@ -31,6 +34,28 @@ static const char schema[] =
 	"  rss_kib INTEGER\n"
 	") STRICT;\n"
 	"CREATE INDEX IF NOT EXISTS top_row_sample ON top_row(sample);\n"
+	"CREATE TABLE IF NOT EXISTS top_vm_res (\n"
+	"  sample INTEGER NOT NULL REFERENCES top_sample(id),\n"
+	"  vm_pid INTEGER NOT NULL,\n"
+	"  vm_name TEXT NOT NULL,\n"
+	"  backing TEXT, mem_path TEXT,  -- as the BACKING and MEMPATH columns\n"
+	"  ram_kib INTEGER, rss_kib INTEGER, anon_kib INTEGER, thp_kib INTEGER,\n"
+	"  hugetlb_kib INTEGER, shmem_kib INTEGER, file_kib INTEGER, swap_kib INTEGER,\n"
+	"  ksm_kib INTEGER,\n"
+	"  numa TEXT,                -- \"node:KiB ...\" from numa_maps\n"
+	"  mem_node INTEGER, numa_mismatch INTEGER,\n"
+	"  cgroup TEXT,\n"
+	"  cpu_quota_us INTEGER,     -- -1: max (no limit)\n"
+	"  cpu_period_us INTEGER, cpu_weight INTEGER, cpuset TEXT, cpuset_mems TEXT,\n"
+	"  mem_max INTEGER, mem_high INTEGER, swap_max INTEGER,  -- bytes; -1: max\n"
+	"  nr_periods INTEGER, nr_throttled INTEGER, throttled_usec INTEGER,\n"
+	"  throttled REAL, thr_periods REAL,  -- percent over the interval\n"
+	"  mem_high_events INTEGER, mem_max_events INTEGER, oom_kills INTEGER,\n"
+	"  psi_cpu REAL, psi_mem REAL, psi_io REAL,  -- some avg10, percent\n"
+	"  limited TEXT,\n"
+	"  kvm_exits REAL, halt_poll REAL, halt_wait REAL  -- per second, percent, percent\n"
+	") STRICT;\n"
+	"CREATE INDEX IF NOT EXISTS top_vm_res_sample ON top_vm_res(sample);\n"
 	"CREATE TABLE IF NOT EXISTS top_xen_row (\n"
 	"  sample INTEGER NOT NULL REFERENCES top_sample(id),\n"
 	"  domid INTEGER NOT NULL,\n"
@@ -46,7 +71,7 @@ static const char schema[] =
 
 struct top_record {
 	struct hv_store *st;
-	struct hv_stmt *ins_sample, *ins_row, *ins_xen;
+	struct hv_stmt *ins_sample, *ins_row, *ins_xen, *ins_res;
 };
 
 void top_record_close(struct top_record *rec)
@@ -56,6 +81,7 @@ void top_record_close(struct top_record *rec)
 	hv_stmt_free(rec->ins_sample);
 	hv_stmt_free(rec->ins_row);
 	hv_stmt_free(rec->ins_xen);
+	hv_stmt_free(rec->ins_res);
 	hv_store_close(rec->st);
 	free(rec);
 }
@@ -83,6 +109,11 @@ int top_record_open(const char *path, struct top_record **out)
 				 "cpu_time, pcpu, hard_affinity, soft_affinity, mem_kib, maxmem_kib) "
 				 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 				 &rec->ins_xen);
+	if (rc == 0)
+		rc = hv_stmt_new(rec->st,
+				 "INSERT INTO top_vm_res VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+				 "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				 &rec->ins_res);
 	if (rc < 0) {
 		top_record_close(rec);
 		return rc;
@@ -148,6 +179,90 @@ static int add_row(struct top_record *rec, int64_t sample, const struct top_vm *
 	return rc < 0 ? rc : 0;
 }
 
+static void bind_i64(struct hv_stmt *s, int idx, bool ok, int64_t v)
+{
+	if (ok)
+		hv_stmt_bind_i64(s, idx, v);
+	else
+		hv_stmt_bind_null(s, idx);
+}
+
+/* A cgroup limit: bytes or microseconds, -1 for max. */
+static void bind_limit(struct hv_stmt *s, int idx, bool ok, uint64_t v)
+{
+	bind_i64(s, idx, ok, v == HV_CG_MAX ? -1 : (int64_t)v);
+}
+
+/* One top_vm_res row: the VM row's cells, in the column table's terms. */
+static int add_res(struct top_record *rec, int64_t sample, const struct top_vm *vm)
+{
+	static const enum top_col_id txt[] = { TOP_COL_BACKING, TOP_COL_MEMPATH };
+	struct hv_stmt *s = rec->ins_res;
+	const struct hv_cgroup *c = &vm->cg;
+	struct top_row row = { .vm = vm, .task = &vm->proc, .is_vm = true };
+	char buf[512];
+	struct top_val v;
+	int i = 1, rc;
+
+	hv_stmt_reset(s);
+	hv_stmt_bind_i64(s, i++, sample);
+	hv_stmt_bind_i64(s, i++, vm->pid);
+	hv_stmt_bind_text(s, i++, vm->name);
+	for (size_t k = 0; k < HV_ARRAY_SIZE(txt); k++) {
+		top_col_value(txt[k], &row, false, buf, sizeof(buf), &v);
+		hv_stmt_bind_text(s, i++, v.kind == TOP_VAL_STR ? v.str : NULL);
+	}
+	bind_i64(s, i++, vm->ram_mb, (int64_t)vm->ram_mb * 1024);
+	bind_i64(s, i++, vm->proc.have_status, (int64_t)vm->rss_kb);
+	bind_i64(s, i++, vm->have_split, (int64_t)vm->anon_kb);
+	bind_i64(s, i++, vm->have_thp, (int64_t)vm->thp_kb);
+	bind_i64(s, i++, vm->have_split, (int64_t)vm->hugetlb_kb);
+	bind_i64(s, i++, vm->have_split, (int64_t)vm->shmem_kb);
+	bind_i64(s, i++, vm->have_split, (int64_t)vm->file_kb);
+	bind_i64(s, i++, vm->have_split, (int64_t)vm->swap_kb);
+	bind_i64(s, i++, vm->have_ksm, (int64_t)vm->ksm_kb);
+	if (vm->have_numa) {
+		size_t o = 0;
+
+		buf[0] = '\0';
+		for (int n = 0; n < vm->numa.nnodes && o < sizeof(buf) - 32; n++)
+			if (vm->numa.kib[n])
+				o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%d:%llu", o ? " " : "",
+						      n, (unsigned long long)vm->numa.kib[n]);
+		hv_stmt_bind_text(s, i++, buf);
+	} else {
+		hv_stmt_bind_null(s, i++);
+	}
+	bind_i64(s, i++, vm->mem_node >= 0, vm->mem_node);
+	bind_i64(s, i++, vm->numa_miss >= 0, vm->numa_miss);
+	hv_stmt_bind_text(s, i++, vm->have_cg ? c->path : NULL);
+	bind_limit(s, i++, vm->have_cg && c->have_cpu_max, c->quota_us);
+	bind_i64(s, i++, vm->have_cg && c->have_cpu_max, (int64_t)c->period_us);
+	bind_i64(s, i++, vm->have_cg && c->have_weight, (int64_t)c->weight);
+	hv_stmt_bind_text(s, i++, vm->have_cg && c->cpus[0] ? c->cpus : NULL);
+	hv_stmt_bind_text(s, i++, vm->have_cg && c->mems[0] ? c->mems : NULL);
+	bind_limit(s, i++, vm->have_cg && c->have_mem_max, c->mem_max);
+	bind_limit(s, i++, vm->have_cg && c->have_mem_high, c->mem_high);
+	bind_limit(s, i++, vm->have_cg && c->have_swap_max, c->swap_max);
+	bind_i64(s, i++, vm->have_cg && c->have_cpu_stat, (int64_t)c->nr_periods);
+	bind_i64(s, i++, vm->have_cg && c->have_cpu_stat, (int64_t)c->nr_throttled);
+	bind_i64(s, i++, vm->have_cg && c->have_cpu_stat, (int64_t)c->throttled_us);
+	bind_rate(s, i++, vm->cg_rated && c->have_cpu_stat, vm->thr_pct);
+	bind_rate(s, i++, vm->cg_rated && c->have_cpu_stat, vm->thr_periods_pct);
+	bind_i64(s, i++, vm->have_cg && c->have_mem_events && c->version == 2, (int64_t)c->ev_high);
+	bind_i64(s, i++, vm->have_cg && c->have_mem_events, (int64_t)c->ev_max);
+	bind_i64(s, i++, vm->have_cg && c->have_mem_events, (int64_t)c->ev_oom_kill);
+	for (int p = 0; p < HV_PSI_N; p++)
+		bind_rate(s, i++, vm->have_cg && c->psi[p].some.have, c->psi[p].some.avg10);
+	top_col_value(TOP_COL_LIMITED, &row, false, buf, sizeof(buf), &v);
+	hv_stmt_bind_text(s, i++, v.kind == TOP_VAL_STR ? v.str : NULL);
+	bind_rate(s, i++, vm->kstat_rated, vm->kexits_s);
+	bind_rate(s, i++, vm->kstat_rated, vm->poll_pct);
+	bind_rate(s, i++, vm->kstat_rated, vm->halt_pct);
+	rc = hv_stmt_step(s);
+	return rc < 0 ? rc : 0;
+}
+
 static int add_xen_row(struct top_record *rec, int64_t sample, const struct top_vm *vm,
 		       const struct top_task *t, bool is_vm)
 {
@@ -207,6 +322,8 @@ int top_record_add(struct top_record *rec, const struct top_snap *snap)
 			   const struct top_task *, bool) = vm->xen ? add_xen_row : add_row;
 
 		rc = add(rec, sample, vm, &vm->proc, true);
+		if (rc == 0 && !vm->xen)
+			rc = add_res(rec, sample, vm);
 		for (size_t j = 0; rc == 0 && j < vm->nvcpus; j++)
 			rc = add(rec, sample, vm, &vm->vcpus[j], false);
 		if (rc < 0)

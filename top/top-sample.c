@@ -10,6 +10,10 @@
  *   %SYS  = d(stime) / HZ / dt * 100
  *   %WAIT = d(schedstat run_delay ns) / (dt * 1e9) * 100
  *   X/s   = d(X) / dt                          (context switches, exits)
+ *   %THR  = d(cpu.stat throttled_usec) / (dt * 1e6) * 100
+ *   %THRP = d(nr_throttled) / d(nr_periods) * 100
+ *   %POLL = d(halt_poll_success_ns + halt_poll_fail_ns) / (dt * 1e9) * 100
+ *   %HALT = d(halt_wait_ns) / (dt * 1e9) * 100   (KVM statistics, all vCPUs)
  * On a Xen dom0 the VMs are domains (hv-xen.h), and for a domain and each vCPU
  *   %CPU  = d(cpu_time ns) / (dt * 1e9) * 100  (the hypervisor's accounting, as xentop)
  */
@@ -20,7 +24,9 @@
 #include <unistd.h>
 
 #include "bpf/vbpf-exits.h"
+#include "hvcore/hv-cgroup.h"
 #include "hvcore/hv-log.h"
+#include "hvcore/hv-vmmem.h"
 #include "hvcore/hv-xen.h"
 #include "top/top.h"
 
@@ -39,6 +45,10 @@ struct top_sampler {
 	struct fd_ent *fds, *fresh;
 	size_t nfds, nfresh, capfresh;
 	const struct hv_root *fds_root;  /* the root the kept files belong to */
+	int *node_of;                    /* NUMA node of each CPU (HV_NUMA_MAX_CPUS) */
+	int nnodes;                      /* this tick's; 0 unknown */
+	const char *notes[3];            /* why shown columns are empty (static), NULL-ended */
+	char vm_cg[HV_CGROUP_PATH_MAX];  /* this VM process's own cgroup (before libvirt's scope) */
 };
 
 struct fd_ent {
@@ -153,6 +163,7 @@ void top_sampler_free(struct top_sampler *s)
 		hv_task_fds_close(&s->fresh[i].f);
 	free(s->fds);
 	free(s->fresh);
+	free(s->node_of);
 	hv_vm_scan_free(s->scan);
 	vbpf_exits_close(s->exits);
 	free(s->ex);
@@ -192,6 +203,23 @@ bool top_sampler_has_bpf(const struct top_sampler *s)
 const struct top_snap *top_sampler_snap(const struct top_sampler *s)
 {
 	return &s->snap;
+}
+
+const char *const *top_sampler_notes(const struct top_sampler *s)
+{
+	return s->notes;
+}
+
+static void add_note(struct top_sampler *s, const char *note)
+{
+	for (size_t i = 0; i + 1 < HV_ARRAY_SIZE(s->notes); i++) {
+		if (s->notes[i] == note)
+			return;
+		if (!s->notes[i]) {
+			s->notes[i] = note;
+			return;
+		}
+	}
 }
 
 static int cmp_exit(const void *a, const void *b)
@@ -248,6 +276,12 @@ static bool read_task(struct top_sampler *s, const struct hv_root *root, int pid
 			vm->rss_kb = ss.vm_rss_kb;
 			if (ss.hugetlb_kb)
 				vm->huge = 2;
+			vm->have_split = ss.have_rss_split;
+			vm->anon_kb = ss.rss_anon_kb;
+			vm->file_kb = ss.rss_file_kb;
+			vm->shmem_kb = ss.rss_shmem_kb;
+			vm->swap_kb = ss.swap_kb;
+			vm->hugetlb_kb = ss.hugetlb_kb;
 		}
 	}
 	if ((s->needs & TOP_NEED_SCHEDSTAT) && hv_task_schedstat(root, f, &sc) == 0) {
@@ -442,6 +476,174 @@ static int tick_xen(struct top_sampler *s, const struct hv_root *root, struct to
 	return 0;
 }
 
+/* KVM's statistics of a VM in debugfs (kvm/PID-FD/NAME: the sum over its vCPUs). */
+static int kstat(const struct hv_root *root, const struct hv_vm *h, const char *name, uint64_t *v)
+{
+	return hv_root_read_u64f(root, v, "/sys/kernel/debug/kvm/%d-%d/%s", h->pid, h->vm_fd, name);
+}
+
+/* The memory, cgroup and KVM statistics reads the visible columns need. */
+static void read_vm_extra(struct top_sampler *s, const struct hv_root *root, const struct hv_vm *h,
+			  struct top_vm *vm)
+{
+	vm->mem_node = -1;
+	vm->numa_miss = -1;
+	if (s->needs & TOP_NEED_THP) {
+		struct hv_smaps_rollup sr;
+
+		if (hv_read_smaps_rollup(root, h->pid, &sr) == 0) {
+			vm->have_thp = true;
+			vm->thp_kb = sr.anon_huge + sr.shmem_pmd;
+			if (vm->huge < 0 && vm->proc.have_status)
+				vm->huge = vm->thp_kb ? 1 : 0;
+		}
+	}
+	if (s->needs & TOP_NEED_KSM) {
+		uint64_t merging, zero;
+		int rc = hv_read_ksm(root, h->pid, &merging, &zero);
+		long ps = sysconf(_SC_PAGESIZE);
+
+		if (rc == 0) {
+			vm->have_ksm = true;
+			vm->ksm_kb = (merging + zero) * (uint64_t)(ps > 0 ? ps / 1024 : 4);
+		} else if (rc == -ENOENT) {
+			add_note(s, "KSM: no /proc/PID/ksm_merging_pages or ksm_stat (Linux 6.1+)");
+		}
+	}
+	if (s->needs & TOP_NEED_NUMA) {
+		vm->have_numa = hv_read_numa_maps(root, h->pid, &vm->numa) == 0;
+		if (vm->have_numa)
+			vm->mem_node = hv_numa_main_node(&vm->numa);
+	}
+	s->vm_cg[0] = '\0';
+	if (s->needs & TOP_NEED_CGROUP) {
+		struct hv_cgroup_where w;
+
+		if (hv_cgroup_where_read(root, h->pid, 0, &w) == 0) {
+			snprintf(s->vm_cg, sizeof(s->vm_cg), "%s", hv_cgroup_where_path(&w));
+			vm->have_cg = hv_cgroup_read_where(root, &w, true, &vm->cg) == 0;
+		}
+	}
+	if ((s->needs & TOP_NEED_KSTAT) && vm->accel == HV_ACCEL_KVM) {
+		uint64_t ok = 0, fail = 0;
+
+		vm->have_kstat = h->vm_fd >= 0 && kstat(root, h, "exits", &vm->kst_exits) == 0 &&
+				 kstat(root, h, "halt_poll_success_ns", &ok) == 0 &&
+				 kstat(root, h, "halt_poll_fail_ns", &fail) == 0 &&
+				 kstat(root, h, "halt_wait_ns", &vm->kst_wait_ns) == 0;
+		vm->kst_poll_ns = ok + fail;
+		if (!vm->have_kstat)
+			add_note(s, "KEXIT/s, %POLL, %HALT: no KVM statistics in debugfs "
+				    "(/sys/kernel/debug/kvm/PID-FD/: root, debugfs, Linux 5.14+)");
+	}
+}
+
+/* Rates of the cgroup's throttling counters and of KVM's statistics. */
+static void rate_vm_extra(struct top_vm *vm, const struct top_vm *pv, double dt)
+{
+	if (!pv || dt <= 0)
+		return;
+	if (vm->have_cg && pv->have_cg && !strcmp(vm->cg.path, pv->cg.path)) {
+		const struct hv_cgroup *c = &vm->cg, *p = &pv->cg;
+		double periods;
+
+		vm->cg_rated = true;
+		if (c->have_cpu_stat && p->have_cpu_stat) {
+			periods = delta(c->nr_periods, p->nr_periods);
+			vm->thr_pct = delta(c->throttled_us, p->throttled_us) / (dt * 1e6) * 100.0;
+			vm->thr_periods_pct = periods > 0 ?
+				delta(c->nr_throttled, p->nr_throttled) / periods * 100.0 : 0.0;
+			if (c->nr_throttled > p->nr_throttled)
+				vm->limited |= TOP_LIM_CPU;
+		}
+		if (c->have_mem_events && p->have_mem_events) {
+			if (c->ev_high > p->ev_high || c->ev_max > p->ev_max)
+				vm->limited |= TOP_LIM_MEM;
+			if (c->ev_oom_kill > p->ev_oom_kill)
+				vm->limited |= TOP_LIM_OOM;
+		}
+	}
+	if (vm->have_kstat && pv->have_kstat) {
+		vm->kstat_rated = true;
+		vm->kexits_s = delta(vm->kst_exits, pv->kst_exits) / dt;
+		vm->poll_pct = delta(vm->kst_poll_ns, pv->kst_poll_ns) / (dt * 1e9) * 100.0;
+		vm->halt_pct = delta(vm->kst_wait_ns, pv->kst_wait_ns) / (dt * 1e9) * 100.0;
+	}
+}
+
+/*
+ * NUMA mismatch: the node most of the VM's vCPUs last ran on is not the node
+ * holding most of its memory. One node: never. Unknown without both.
+ */
+static void numa_mismatch(const struct top_sampler *s, struct top_vm *vm)
+{
+	int votes[HV_NUMA_MAX_NODES] = { 0 }, best = -1;
+
+	if (!vm->have_numa || vm->mem_node < 0 || !s->nnodes)
+		return;
+	if (s->nnodes == 1) {
+		vm->numa_miss = 0;
+		return;
+	}
+	for (size_t i = 0; i < vm->nvcpus; i++) {
+		int n = vm->vcpus[i].node;
+
+		if (n >= 0 && n < HV_NUMA_MAX_NODES && ++votes[n] > (best < 0 ? 0 : votes[best]))
+			best = n;
+	}
+	if (best >= 0)
+		vm->numa_miss = best != vm->mem_node;
+}
+
+/*
+ * A vCPU thread in a cgroup of its own (libvirt's vcpuN, a threaded v2
+ * cgroup): its CPU limit and throttling. Threads in the process's cgroup
+ * are left to the VM row.
+ */
+static void read_vcpu_cg(struct top_sampler *s, const struct hv_root *root, int pid,
+			 struct top_task *t)
+{
+	struct hv_cgroup_where w;
+	struct hv_cgroup cg;
+	const char *p;
+	size_t n;
+
+	if (!(s->needs & TOP_NEED_CGROUP) || t->tid <= 0 || !s->vm_cg[0] ||
+	    hv_cgroup_where_read(root, pid, t->tid, &w) < 0)
+		return;
+	p = hv_cgroup_where_path(&w);
+	if (!strcmp(p, s->vm_cg) || hv_cgroup_read_where(root, &w, false, &cg) < 0)
+		return;
+	t->have_cg = true;
+	n = strlen(cg.path);
+	if (n < sizeof(t->cg_path))
+		memcpy(t->cg_path, cg.path, n + 1);
+	else
+		snprintf(t->cg_path, sizeof(t->cg_path), "...%s", cg.path + n - (sizeof(t->cg_path) - 4));
+	t->cg_have_max = cg.have_cpu_max;
+	t->cg_quota_us = cg.quota_us;
+	t->cg_period_us = cg.period_us;
+	t->cg_have_stat = cg.have_cpu_stat;
+	t->cg_nr_periods = cg.nr_periods;
+	t->cg_nr_throttled = cg.nr_throttled;
+	t->cg_throttled_us = cg.throttled_us;
+}
+
+static void rate_vcpu_cg(struct top_task *t, const struct top_task *p, double dt)
+{
+	double periods;
+
+	if (!p || dt <= 0 || !t->have_cg || !p->have_cg || !t->cg_have_stat || !p->cg_have_stat ||
+	    strcmp(t->cg_path, p->cg_path) != 0)
+		return;
+	t->cg_rated = true;
+	periods = delta(t->cg_nr_periods, p->cg_nr_periods);
+	t->thr_pct = delta(t->cg_throttled_us, p->cg_throttled_us) / (dt * 1e6) * 100.0;
+	t->thr_periods_pct = periods > 0 ?
+		delta(t->cg_nr_throttled, p->cg_nr_throttled) / periods * 100.0 : 0.0;
+	t->cg_limited = t->cg_nr_throttled > p->cg_nr_throttled;
+}
+
 int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 {
 	const struct hv_vm *vms;
@@ -475,6 +677,16 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 	n = hv_vm_scan_run(s->scan, root, (double)ns.mono_ns / 1e9, &vms);
 	if (n < 0)
 		return n;
+	memset(s->notes, 0, sizeof(s->notes));
+	s->nnodes = 0;
+	if (s->needs & (TOP_NEED_NODES | TOP_NEED_NUMA)) {
+		if (!s->node_of)
+			s->node_of = malloc(HV_NUMA_MAX_CPUS * sizeof(*s->node_of));
+		if (s->node_of)
+			s->nnodes = hv_read_cpu_nodes(root, s->node_of, HV_NUMA_MAX_CPUS);
+		if (s->nnodes < 0)
+			s->nnodes = 0;
+	}
 	read_exits(s);
 	ns.vms = n ? calloc((size_t)n, sizeof(*ns.vms)) : NULL;
 	if (n && !ns.vms)
@@ -506,12 +718,8 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 		vm->debug_threads = h->debug_threads;
 		vm->nvcpu_fds = h->nvcpu_fds;
 		vm->ram_mb = h->ram_mb;
-		if (vm->huge < 0 && vm->proc.have_status && (s->needs & TOP_NEED_THP)) {
-			uint64_t thp = 0;
-
-			if (hv_read_thp_kb(root, h->pid, &thp) == 0)
-				vm->huge = thp ? 1 : 0;
-		}
+		vm->mem = h->mem;
+		read_vm_extra(s, root, h, vm);
 		vm->vcpus = h->nvcpus ? calloc(h->nvcpus, sizeof(*vm->vcpus)) : NULL;
 		if (h->nvcpus && !vm->vcpus) {
 			free(vm->name);
@@ -521,6 +729,7 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 		ns.nvms++;
 		pv = s->have_snap ? prev_vm(&s->snap, vm) : NULL;
 		rate_task(&vm->proc, pv ? &pv->proc : NULL, dt, s->hz);
+		rate_vm_extra(vm, pv, dt);
 		for (size_t j = 0; j < h->nvcpus; j++) {
 			struct top_task *t = &vm->vcpus[vm->nvcpus];
 
@@ -528,12 +737,21 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 			t->vcpu = h->vcpus[j].index;
 			t->src = h->vcpus[j].src;
 			t->lcpu = -1;
-			if (t->tid > 0)
-				read_task(s, root, h->pid, t->tid, t, NULL);
+			t->node = -1;
+			if (t->tid > 0 && read_task(s, root, h->pid, t->tid, t, NULL))
+				read_vcpu_cg(s, root, h->pid, t);
+			if (t->valid && t->lcpu >= 0 && t->lcpu < HV_NUMA_MAX_CPUS && s->nnodes)
+				t->node = s->node_of[t->lcpu];
 			vm->nvcpus++;
 			rate_task(t, prev_task(pv, t), dt, s->hz);
+			rate_vcpu_cg(t, prev_task(pv, t), dt);
 		}
 		sum_vcpus(vm);
+		numa_mismatch(s, vm);
+		/* a vCPU throttled by its own cgroup (libvirt's vcpuN) throttles the VM */
+		for (size_t j = 0; vm->cg_rated && j < vm->nvcpus; j++)
+			if (vm->vcpus[j].cg_limited)
+				vm->limited |= TOP_LIM_CPU;
 	}
 	fds_sweep(s);
 done:

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hvcore/hv-cgroup.h"
 #include "hvcore/hv-proc.h"
 #include "hvcore/hv-root.h"
 
@@ -46,6 +47,36 @@ enum top_col_id {
 	TOP_COL_RSS,
 	TOP_COL_RAM,
 	TOP_COL_HUGE,
+	TOP_COL_BACKING,
+	TOP_COL_MEMPATH,
+	TOP_COL_ANON,
+	TOP_COL_THP,
+	TOP_COL_HUGETLB,
+	TOP_COL_SHMEM,
+	TOP_COL_FILE,
+	TOP_COL_SWAP,
+	TOP_COL_KSM,
+	TOP_COL_NUMA,
+	TOP_COL_NODE,
+	TOP_COL_NUMAMISS,
+	TOP_COL_CGROUP,
+	TOP_COL_CPUMAX,
+	TOP_COL_WEIGHT,
+	TOP_COL_CPUSET,
+	TOP_COL_MEMS,
+	TOP_COL_MEMMAX,
+	TOP_COL_MEMHIGH,
+	TOP_COL_SWAPMAX,
+	TOP_COL_THROTTLED,
+	TOP_COL_THRPERIODS,
+	TOP_COL_MEMEVENTS,
+	TOP_COL_PSICPU,
+	TOP_COL_PSIMEM,
+	TOP_COL_PSIIO,
+	TOP_COL_LIMITED,
+	TOP_COL_KEXITS,
+	TOP_COL_POLL,
+	TOP_COL_HALT,
 	TOP_COL_MEM,       /* Xen */
 	TOP_COL_MAXMEM,    /* Xen */
 	TOP_COL_VCPUS,     /* Xen */
@@ -66,6 +97,11 @@ enum top_need {
 	TOP_NEED_SCHEDSTAT = 1 << 2,  /* .../schedstat: run_delay */
 	TOP_NEED_BPF = 1 << 3,        /* vbpf-exits: load BPF at all */
 	TOP_NEED_THP = 1 << 4,        /* /proc/PID/smaps_rollup: costly page-table walk */
+	TOP_NEED_KSM = 1 << 5,        /* /proc/PID/ksm_merging_pages, ksm_stat */
+	TOP_NEED_NUMA = 1 << 6,       /* /proc/PID/numa_maps (costly) + the node of each CPU */
+	TOP_NEED_NODES = 1 << 7,      /* the node of each CPU (sysfs) */
+	TOP_NEED_CGROUP = 1 << 8,     /* /proc/PID/cgroup and the cgroup's files */
+	TOP_NEED_KSTAT = 1 << 9,      /* debugfs kvm/PID-FD/ statistics */
 };
 
 /* The hypervisor whose guests vhv-top shows: KVM processes, or Xen domains (dom0). */
@@ -123,6 +159,7 @@ struct top_task {
 	bool have_status, have_sched, have_exits;
 	char state;
 	int lcpu;
+	int node;            /* NUMA node of lcpu, -1 unknown */
 	int nice, prio;
 	char affinity[128];
 	/* cumulative counters */
@@ -135,6 +172,11 @@ struct top_task {
 	uint64_t cpu_ns;
 	const char *xstate;
 	char soft[128];
+	/* a vCPU thread's own cgroup (libvirt's .../libvirt/vcpuN), when not its VM's */
+	bool have_cg, cg_rated, cg_have_max, cg_have_stat, cg_limited;
+	char cg_path[192];             /* "..." + its tail when longer */
+	uint64_t cg_quota_us, cg_period_us, cg_nr_periods, cg_nr_throttled, cg_throttled_us;
+	double thr_pct, thr_periods_pct;
 	/* rates */
 	double cpu, usr, sys, gst, wait;  /* percent of one CPU */
 	double vcsw_s, ivcsw_s, exits_s;
@@ -150,6 +192,28 @@ struct top_vm {
 	int nvcpu_fds;
 	uint64_t rss_kb, ram_mb;
 	int huge;                /* 0 no, 1 THP in use, 2 hugetlbfs-backed, -1 unknown */
+	/* guest memory (KiB): backing, resident split, NUMA */
+	struct hv_mem_backing mem;
+	bool have_split;         /* RssAnon, RssFile, RssShmem, VmSwap, HugetlbPages */
+	uint64_t anon_kb, file_kb, shmem_kb, swap_kb, hugetlb_kb;
+	bool have_thp;
+	uint64_t thp_kb;         /* AnonHugePages + ShmemPmdMapped */
+	bool have_ksm;
+	uint64_t ksm_kb;         /* (ksm_merging_pages + ksm_zero_pages) x page size */
+	bool have_numa;
+	struct hv_numa_mem numa;
+	int mem_node;            /* node holding most of its memory, -1 unknown */
+	int numa_miss;           /* vCPUs mostly on another node: 1, 0 no, -1 unknown */
+	/* its cgroup, and the rates of its throttling counters */
+	bool have_cg;
+	struct hv_cgroup cg;
+	bool cg_rated;
+	double thr_pct, thr_periods_pct;
+	unsigned limited;        /* TOP_LIM_*: what its cgroup did to it in the interval */
+	/* KVM's statistics of the VM (debugfs kvm/PID-FD/, summed over its vCPUs) */
+	bool have_kstat, kstat_rated;
+	uint64_t kst_exits, kst_poll_ns, kst_wait_ns;
+	double kexits_s, poll_pct, halt_pct;
 	/* Xen domains (pid is 0) */
 	bool xen;                /* a Xen domain, not a KVM process */
 	unsigned int domid;
@@ -165,6 +229,13 @@ struct top_vm {
 	struct top_task proc;    /* the whole process (all threads); a domain's totals */
 	size_t nvcpus;
 	struct top_task *vcpus;  /* by vCPU index */
+};
+
+/* What a VM's cgroup did to it during the interval (the LIMIT column). */
+enum top_limited {
+	TOP_LIM_CPU = 1 << 0,    /* nr_throttled rose */
+	TOP_LIM_MEM = 1 << 1,    /* memory.events high or max rose (v1: failcnt) */
+	TOP_LIM_OOM = 1 << 2,    /* oom_kill rose */
 };
 
 struct top_snap {
@@ -198,6 +269,12 @@ void top_sampler_set_hv(struct top_sampler *s, enum top_hv hv);
 int top_sampler_tick(struct top_sampler *s, const struct hv_root *root);
 /* The last snapshot (borrowed until the next tick). */
 const struct top_snap *top_sampler_snap(const struct top_sampler *s);
+/*
+ * Why shown columns have no values in the last tick (KVM statistics or KSM
+ * files missing): a NULL-terminated list of static strings, for notes shown
+ * once. Borrowed until the next tick.
+ */
+const char *const *top_sampler_notes(const struct top_sampler *s);
 
 /* ---- view (top-view.c) ---------------------------------------------------- */
 
@@ -244,6 +321,8 @@ void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char 
 /* The cell text (no padding). */
 const char *top_col_format(enum top_col_id id, const struct top_row *r, bool tree, char *buf,
 			   size_t len);
+/* Binary units: "2.0G", "977K", "512B". Writes into @buf. */
+const char *top_fmt_bytes(double bytes, char *buf, size_t len);
 /* Compare two rows on @id in its natural order (numbers: largest first). */
 int top_col_cmp(enum top_col_id id, const struct top_row *a, const struct top_row *b);
 

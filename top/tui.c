@@ -207,6 +207,8 @@ static void draw(struct tui *t)
 		snprintf(buf, sizeof(buf), "%s", t->o->host_note);
 	else if (t->o->bpf_note && !t->bpf_ok)
 		snprintf(buf, sizeof(buf), "EXITS/s hidden: %s", t->o->bpf_note);
+	else if (top_sampler_notes(t->smp)[0])
+		snprintf(buf, sizeof(buf), "%s", top_sampler_notes(t->smp)[0]);
 	else
 		buf[0] = '\0';
 	mvaddnstr(1, 0, buf, w);

@@ -127,7 +127,7 @@ static void test_cmdline(void **state)
 	assert_string_equal(q.name, "plain");
 	assert_false(q.debug_threads);
 	assert_true(q.accel_tcg);
-	assert_true(q.mem_hugetlb);
+	assert_int_equal(q.mem.kind, HV_MEM_HUGETLBFS);
 	assert_int_equal(hv_parse_qemu_cmdline(c, sizeof(c) - 1, &q), 0);
 	assert_false(q.is_qemu);
 	assert_string_equal(q.name, "");

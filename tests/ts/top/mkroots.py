@@ -259,3 +259,211 @@ for k, name, mono in ((0, 'top-xen-t0', 1000), (1, 'top-xen-t1', 1002)):
     w(os.path.join(root, 'sys', 'class', 'net', 'eth0', 'statistics', 'tx_bytes'), '999999999\n')
     w(os.path.join(root, 'README'), 'A Xen 4.17 dom0 captured with xl info, xl list and xl vcpu-list '
       '(written by tests/ts/top/mkroots.py); %s is 2 s %s.\n' % (name, 'before top-xen-t1' if k == 0 else 'after top-xen-t0'))
+
+
+# ---- top-mem-t0/t1: guest memory, cgroups and KVM statistics (issue 13) ---
+# Written in the kernel's formats (Documentation/filesystems/proc.rst for
+# status, smaps_rollup, numa_maps, ksm_stat; admin-guide/cgroup-v2.rst for
+# cpu.max, cpu.stat, memory.events, PSI; libvirt formatdomain for
+# <memoryBacking>); synthetic, not captured. top-cg1-t0/t1: the same on a
+# cgroup v1 host (admin-guide/cgroup-v1/).
+def w_proc_status(path, comm, pid, rss, anon, file_, shmem, swap, huge_kb, cpus='0-7'):
+    w(path, 'Name:\t%s\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t%d\nPid:\t%d\nPPid:\t1\n'
+      'VmRSS:\t%8d kB\nRssAnon:\t%8d kB\nRssFile:\t%8d kB\nRssShmem:\t%8d kB\n'
+      'HugetlbPages:\t%8d kB\nVmSwap:\t%8d kB\nThreads:\t3\nCpus_allowed_list:\t%s\n'
+      'voluntary_ctxt_switches:\t10\nnonvoluntary_ctxt_switches:\t1\n'
+      % (comm, pid, pid, rss, anon, file_, shmem, huge_kb, swap, cpus))
+
+def smaps_rollup(rss, anon, anon_huge, shmem_pmd, shared_huge, private_huge, swap):
+    return ('55d0c0000000-7ffd00000000 ---p 00000000 00:00 0                          [rollup]\n'
+            'Rss:            %8d kB\nPss:            %8d kB\nPss_Anon:       %8d kB\n'
+            'Shared_Clean:          0 kB\nPrivate_Dirty:  %8d kB\nReferenced:     %8d kB\n'
+            'Anonymous:      %8d kB\nLazyFree:              0 kB\nAnonHugePages:  %8d kB\n'
+            'ShmemPmdMapped: %8d kB\nFilePmdMapped:         0 kB\nShared_Hugetlb: %8d kB\n'
+            'Private_Hugetlb: %7d kB\nSwap:           %8d kB\nSwapPss:        %8d kB\n'
+            'Locked:                0 kB\n'
+            % (rss, rss, anon, rss, rss, anon, anon_huge, shmem_pmd, shared_huge, private_huge,
+               swap, swap))
+
+def psi(some10, total, full10=None):
+    out = 'some avg10=%.2f avg60=%.2f avg300=%.2f total=%d\n' % (some10, some10 / 2, some10 / 4, total)
+    if full10 is not None:
+        out += 'full avg10=%.2f avg60=%.2f avg300=%.2f total=%d\n' % (full10, full10 / 2, full10 / 4, total // 2)
+    return out
+
+def cg2(root, path, k, cpu_max, weight, cpus, mems, mem_max, mem_high, swap_max,
+        periods_s, throttled_s, thr_us_s, ev, psis):
+    d = os.path.join(root, 'sys', 'fs', 'cgroup', path.lstrip('/'))
+    w(os.path.join(d, 'cpu.max'), cpu_max + '\n')
+    w(os.path.join(d, 'cpu.weight'), '%d\n' % weight)
+    w(os.path.join(d, 'cpuset.cpus.effective'), cpus + '\n')
+    w(os.path.join(d, 'cpuset.mems.effective'), mems + '\n')
+    w(os.path.join(d, 'memory.max'), mem_max + '\n')
+    w(os.path.join(d, 'memory.high'), mem_high + '\n')
+    w(os.path.join(d, 'memory.swap.max'), swap_max + '\n')
+    w(os.path.join(d, 'cpu.stat'), 'usage_usec %d\nuser_usec %d\nsystem_usec %d\nnr_periods %d\n'
+      'nr_throttled %d\nthrottled_usec %d\nnr_bursts 0\nburst_usec 0\n'
+      % (5000000 * k, 4000000 * k, 1000000 * k, periods_s * 2 * k, throttled_s * 2 * k,
+         thr_us_s * 2 * k))
+    high, mx, oomk = ev
+    w(os.path.join(d, 'memory.events'), 'low 0\nhigh %d\nmax %d\noom %d\noom_kill %d\noom_group_kill 0\n'
+      % (high(k), mx(k), oomk(k), oomk(k)))
+    for name, (s10, f10) in zip(('cpu', 'memory', 'io'), psis):
+        w(os.path.join(d, name + '.pressure'), psi(s10, 123456 * k, f10))
+
+def mem_snapshot(root, k, mono):
+    if os.path.exists(root):
+        shutil.rmtree(root)
+    w(os.path.join(root, '.vhv', 'clock'), '%d %d\n' % (1790000000 * 10**9 + mono, mono))
+    w(os.path.join(root, '.vhv', 'uname'), 'sysname=Linux\nrelease=6.6.0-fixture\nversion=#1\nmachine=x86_64\nnodename=fixture\n')
+    w(os.path.join(root, 'README'),
+      'vhv-top fixture %s, written by tests/ts/top/mkroots.py (synthetic, in the kernel\'s\n'
+      'formats: Documentation/filesystems/proc.rst, admin-guide/cgroup-v2.rst, libvirt\n'
+      'formatdomain "Memory Backing"). top-mem-t0 and -t1 are 2 s apart. A cgroup v2 host\n'
+      'with two NUMA nodes (CPUs 0-3, 4-7): hp (libvirt, hugetlbfs 2M shared+prealloc,\n'
+      'machine.slice scope with cpu.max 50%% and a 25%% quota per vCPU cgroup, vCPU 0\n'
+      'throttled, memory on node 1 while its vCPUs run on node 0), mfd (memfd backend,\n'
+      'THP, KSM, swap), filevm (memory-backend-file on ext4, cgroup cpu.max 20%%\n'
+      'throttling it, memory.high events) and tcg (TCG).\n'
+      % ('t1' if k == 11 else 't0'))
+    w(os.path.join(root, 'proc', 'mounts'),
+      'sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n'
+      '/dev/vda1 / ext4 rw,relatime 0 0\n'
+      'hugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0\n'
+      'tmpfs /run tmpfs rw,nosuid,nodev,size=813040k,mode=755 0 0\n'
+      '/dev/vdb1 /srv/vm\\040ram ext4 rw,relatime 0 0\n'
+      'cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate 0 0\n')
+    w(os.path.join(root, 'sys', 'fs', 'cgroup', 'cgroup.controllers'), 'cpuset cpu io memory pids\n')
+    for n, cpus in ((0, '0-3'), (1, '4-7')):
+        w(os.path.join(root, 'sys', 'devices', 'system', 'node', 'node%d' % n, 'cpulist'), cpus + '\n')
+    w(os.path.join(root, 'sys', 'devices', 'system', 'node', 'online'), '0-1\n')
+    fds = lambda vmfd, n: dict([(vmfd, 'anon_inode:kvm-vm')] +
+                               [(vmfd + 1 + i, 'anon_inode:kvm-vcpu:%d' % i) for i in range(n)])
+    # hp: libvirt with JSON -object (libvirt 9), hugetlbfs, machine.slice scope
+    scope = '/machine.slice/machine-qemu\\x2d1\\x2dhp.scope'
+    proc(root, 1000, 'qemu-system-x86',
+         ['/usr/bin/qemu-system-x86_64', '-name', 'guest=hp,debug-threads=on', '-machine',
+          'pc-q35-7.2,usb=off,memory-backend=pc.ram', '-accel', 'kvm', '-m', '4096',
+          '-object', '{"qom-type":"memory-backend-file","id":"pc.ram","mem-path":'
+          '"/dev/hugepages/libvirt/qemu/1-hp","share":true,"prealloc":true,"size":4294967296}',
+          '-smp', '2'], fds(10, 2),
+         [th(1000, 'qemu-system-x86', k, utime=2, stime=3),
+          th(1003, 'CPU 0/KVM', k, utime=50, stime=10, gtime=40, cpu=1),
+          th(1004, 'CPU 1/KVM', k, utime=30, stime=5, gtime=25, cpu=2)], rss_kb=4300000)
+    w_proc_status(os.path.join(root, 'proc', '1000', 'status'), 'qemu-system-x86', 1000,
+                  200000, 150000, 30000, 20000, 0, 4194304)
+    w(os.path.join(root, 'proc', '1000', 'smaps_rollup'), smaps_rollup(200000, 150000, 0, 0, 4194304, 0, 0))
+    w(os.path.join(root, 'proc', '1000', 'numa_maps'),
+      '7f0000000000 bind:1 file=/dev/hugepages/libvirt/qemu/1-hp huge dirty=2048 N0=512 N1=1536 kernelpagesize_kB=2048\n'
+      '55d0c0000000 default file=/usr/bin/qemu-system-x86_64 mapped=900 mapmax=2 N0=900 kernelpagesize_kB=4\n'
+      '55d0c1000000 default heap anon=30000 dirty=30000 N0=10000 N1=20000 kernelpagesize_kB=4\n'
+      '7ffd00000000 default stack anon=10 dirty=10 N0=10 kernelpagesize_kB=4\n')
+    w(os.path.join(root, 'proc', '1000', 'cgroup'), '0::%s/libvirt/emulator\n' % scope)
+    for t in (1003, 1004):
+        w(os.path.join(root, 'proc', '1000', 'task', str(t), 'cgroup'), '0::%s/libvirt/vcpu%d\n' % (scope, t - 1003))
+    w(os.path.join(root, 'proc', '1000', 'ksm_merging_pages'), '0\n')
+    cg2(root, scope, k, '50000 100000', 100, '0-7', '0-1', '8589934592', 'max', '0',
+        10, 0, 0, (lambda k: 0, lambda k: 0, lambda k: 0), ((0.0, 0.0), (0.0, 0.0), (1.5, 0.5)))
+    # libvirt's <cputune><quota>: each vCPU in its own cgroup, vCPU 0 throttled
+    for v, thr in ((0, 5), (1, 0)):
+        cg2(root, scope + '/libvirt/vcpu%d' % v, k, '25000 100000', 100, '0-7', '0-1', 'max', 'max', 'max',
+            10, thr, 4000 * thr, (lambda k: 0, lambda k: 0, lambda k: 0), ((0.0, 0.0), (0.0, 0.0), (0.0, 0.0)))
+    kd = os.path.join(root, 'sys', 'kernel', 'debug', 'kvm', '1000-10')
+    w(os.path.join(kd, 'exits'), '%d\n' % (3000 * 2 * k))
+    w(os.path.join(kd, 'halt_poll_success_ns'), '%d\n' % (150 * 10**6 * 2 * k))
+    w(os.path.join(kd, 'halt_poll_fail_ns'), '%d\n' % (50 * 10**6 * 2 * k))
+    w(os.path.join(kd, 'halt_wait_ns'), '%d\n' % (900 * 10**6 * 2 * k))
+    w(os.path.join(root, 'run', 'libvirt', 'qemu', 'hp.xml'),
+      "<domstatus state='running' reason='booted' pid='1000'>\n"
+      "  <vcpus>\n    <vcpu id='0' pid='1003'/>\n    <vcpu id='1' pid='1004'/>\n  </vcpus>\n"
+      "  <domain type='kvm' id='1'>\n    <name>hp</name>\n"
+      "    <uuid>6c1a2c4e-58a9-4c53-9a8e-2b1b5f7e0c11</uuid>\n"
+      "    <memory unit='KiB'>4194304</memory>\n    <memoryBacking>\n"
+      "      <hugepages>\n        <page size='2048' unit='KiB'/>\n      </hugepages>\n"
+      "      <access mode='shared'/>\n      <allocation mode='immediate'/>\n"
+      "    </memoryBacking>\n    <vcpu placement='static'>2</vcpu>\n  </domain>\n</domstatus>\n")
+    # mfd: memfd backend (shared by default), THP on its shmem, KSM merging, swap
+    proc(root, 2000, 'qemu-system-x86',
+         ['qemu-system-x86_64', '-enable-kvm', '-name', 'mfd,debug-threads=on', '-m', '2G',
+          '-object', 'memory-backend-memfd,id=ram0,size=2G', '-machine', 'q35,memory-backend=ram0'],
+         fds(12, 1),
+         [th(2000, 'qemu-system-x86', k, utime=1, stime=1),
+          th(2010, 'CPU 0/KVM', k, utime=90, stime=5, gtime=85, cpu=3)], rss_kb=1900000)
+    w_proc_status(os.path.join(root, 'proc', '2000', 'status'), 'qemu-system-x86', 2000,
+                  1900000, 60000, 40000, 1800000, 102400, 0)
+    w(os.path.join(root, 'proc', '2000', 'smaps_rollup'), smaps_rollup(1900000, 60000, 0, 1048576, 0, 0, 102400))
+    w(os.path.join(root, 'proc', '2000', 'ksm_merging_pages'), '%d\n' % (25000 + 600 * (k - 10)))
+    w(os.path.join(root, 'proc', '2000', 'ksm_stat'),
+      'ksm_rmap_items 40000\nksm_zero_pages 600\nksm_merging_pages %d\nksm_process_profit 98000000\n'
+      'ksm_merge_any: no\nksm_mergeable: yes\n' % (25000 + 600 * (k - 10)))
+    w(os.path.join(root, 'proc', '2000', 'numa_maps'),
+      '7f1000000000 default file=/memfd:ram0\\040(deleted) dirty=475000 N0=475000 kernelpagesize_kB=4\n'
+      '55e000000000 default heap anon=15000 dirty=15000 N0=15000 kernelpagesize_kB=4\n')
+    w(os.path.join(root, 'proc', '2000', 'cgroup'), '0::/user.slice/user-1000.slice/session-3.scope\n')
+    cg2(root, '/user.slice/user-1000.slice/session-3.scope', k, 'max 100000', 100, '0-7', '0-1',
+        'max', 'max', 'max', 0, 0, 0, (lambda k: 0, lambda k: 0, lambda k: 0),
+        ((0.25, None), (0.0, 0.0), (0.0, 0.0)))
+    # filevm: a file on ext4, private, preallocated; its cgroup caps it at 20% and memory.high bites
+    proc(root, 3000, 'qemu-system-x86',
+         ['qemu-system-x86_64', '-accel', 'kvm', '-name', 'guest=filevm,debug-threads=on', '-m', '1G',
+          '-object', 'memory-backend-file,id=m0,size=1G,mem-path=/srv/vm ram/filevm.img,share=off,prealloc=on',
+          '-numa', 'node,memdev=m0', '-smp', '1'], fds(9, 1),
+         [th(3000, 'qemu-system-x86', k, utime=1, stime=1),
+          th(3002, 'CPU 0/KVM', k, utime=19, stime=1, gtime=18, cpu=5)], rss_kb=1000000)
+    w_proc_status(os.path.join(root, 'proc', '3000', 'status'), 'qemu-system-x86', 3000,
+                  1000000, 30000, 970000, 0, 0, 0)
+    w(os.path.join(root, 'proc', '3000', 'cgroup'), '0::/vms.slice/filevm.scope\n')
+    cg2(root, '/vms.slice/filevm.scope', k, '20000 100000', 50, '4-7', '1', '1073741824', '805306368',
+        'max', 10, 8, 60000, (lambda k: 7 * k, lambda k: 0, lambda k: 0),
+        ((40.0, 35.0), (3.2, 1.1), (0.0, 0.0)))
+    w(os.path.join(root, 'proc', '3000', 'numa_maps'),
+      '7f2000000000 bind:1 file=/srv/vm\\040ram/filevm.img dirty=240000 N1=240000 kernelpagesize_kB=4\n'
+      '55f000000000 default heap anon=7000 dirty=7000 N1=7000 kernelpagesize_kB=4\n')
+    # tcg: no KVM statistics
+    proc(root, 4000, 'qemu-system-x86', ['qemu-system-x86_64', '-accel', 'tcg', '-name', 'guest=tcg,debug-threads=on'],
+         {3: 'anon_inode:[eventfd]'},
+         [th(4000, 'qemu-system-x86', k, utime=1), th(4002, 'CPU 0/TCG', k, utime=100, cpu=6)], rss_kb=150000)
+    w(os.path.join(root, 'proc', '4000', 'cgroup'), '0::/user.slice/user-1000.slice/session-3.scope\n')
+
+def cg1_snapshot(root, k, mono):
+    if os.path.exists(root):
+        shutil.rmtree(root)
+    w(os.path.join(root, '.vhv', 'clock'), '%d %d\n' % (1790000000 * 10**9 + mono, mono))
+    w(os.path.join(root, 'README'),
+      'vhv-top fixture %s, written by tests/ts/top/mkroots.py (synthetic, in the formats of\n'
+      'Documentation/admin-guide/cgroup-v1/ and libvirt\'s v1 layout machine.slice/<scope>/emulator).\n'
+      'A cgroup v1 host (hybrid: systemd\'s unified/ has no controllers) with one libvirt guest\n'
+      'limited to 1.5 CPUs, throttled; top-cg1-t0 and -t1 are 2 s apart.\n' % ('t1' if k == 11 else 't0'))
+    scope = '/machine.slice/machine-qemu\\x2d2\\x2dold.scope'
+    proc(root, 5000, 'qemu-system-x86',
+         ['/usr/bin/qemu-system-x86_64', '-name', 'guest=old,debug-threads=on', '-accel', 'kvm',
+          '-m', '4096', '-mem-prealloc', '-smp', '2'],
+         {10: 'anon_inode:kvm-vm', 11: 'anon_inode:kvm-vcpu:0', 12: 'anon_inode:kvm-vcpu:1'},
+         [th(5000, 'qemu-system-x86', k, utime=2, stime=3),
+          th(5003, 'CPU 0/KVM', k, utime=80, stime=10, gtime=70),
+          th(5004, 'CPU 1/KVM', k, utime=60, stime=5, gtime=50)], rss_kb=4300000)
+    w(os.path.join(root, 'proc', '5000', 'cgroup'),
+      '12:pids:/machine.slice/machine-qemu\\x2d2\\x2dold.scope\n'
+      '9:memory:%s/emulator\n7:cpuset:%s/emulator\n4:cpu,cpuacct:%s/emulator\n'
+      '1:name=systemd:/machine.slice/machine-qemu\\x2d2\\x2dold.scope\n0::/machine.slice/machine-qemu\\x2d2\\x2dold.scope\n'
+      % (scope, scope, scope))
+    base = os.path.join(root, 'sys', 'fs', 'cgroup')
+    cpu = os.path.join(base, 'cpu,cpuacct', scope.lstrip('/'))
+    w(os.path.join(cpu, 'cpu.cfs_quota_us'), '150000\n')
+    w(os.path.join(cpu, 'cpu.cfs_period_us'), '100000\n')
+    w(os.path.join(cpu, 'cpu.shares'), '2048\n')
+    w(os.path.join(cpu, 'cpu.stat'), 'nr_periods %d\nnr_throttled %d\nthrottled_time %d\n'
+      % (20 * k, 5 * k, 2 * 250 * 10**6 * k // 2))
+    w(os.path.join(base, 'cpuset', scope.lstrip('/'), 'cpuset.effective_cpus'), '0-3\n')
+    w(os.path.join(base, 'cpuset', scope.lstrip('/'), 'cpuset.effective_mems'), '0\n')
+    mem = os.path.join(base, 'memory', scope.lstrip('/'))
+    w(os.path.join(mem, 'memory.limit_in_bytes'), '6442450944\n')
+    w(os.path.join(mem, 'memory.memsw.limit_in_bytes'), '9223372036854771712\n')
+    w(os.path.join(mem, 'memory.failcnt'), '%d\n' % (3 * (k - 10)))
+    w(os.path.join(mem, 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 0\n')
+    w(os.path.join(base, 'unified', 'cgroup.procs'), '')
+
+mem_snapshot(os.path.join(roots, 'top-mem-t0'), 10, 1000 * 10**9)
+mem_snapshot(os.path.join(roots, 'top-mem-t1'), 11, 1002 * 10**9)
+cg1_snapshot(os.path.join(roots, 'top-cg1-t0'), 10, 1000 * 10**9)
+cg1_snapshot(os.path.join(roots, 'top-cg1-t1'), 11, 1002 * 10**9)

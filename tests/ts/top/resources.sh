@@ -1,0 +1,73 @@
+#!/bin/bash
+# vhv-top's guest memory, cgroup and KVM statistics columns on fixture trees
+# 2 s apart (tests/ts/top/mkroots.py): top-mem-t0/t1 (cgroup v2, two NUMA
+# nodes, libvirt machine.slice, hugetlbfs, memfd + KSM, a file backend, a
+# throttled cgroup) and top-cg1-t0/t1 (cgroup v1). Formulas: man/vhv-top.8.scd.
+. "$VHV_SRC/tests/lib.sh"
+
+m0=$TS_ROOTS/top-mem-t0 m1=$TS_ROOTS/top-mem-t1
+c0=$TS_ROOTS/top-cg1-t0 c1=$TS_ROOTS/top-cg1-t1
+mem=pid,vcpu,backing,ram,rss,anon,thp,hugetlb,shmem,file,swap,ksm,name
+numa=pid,vcpu,last_cpu,node,numa,numa_mismatch,name
+cg=pid,cpu_max,cpu_weight,cpuset,cpuset_mems,mem_max,mem_high,swap_max,name
+thr=pid,cpu,throttled,thr_periods,mem_events,psi_cpu,psi_mem,psi_io,limited,name
+kst=pid,cpu,kvm_exits,halt_poll,halt_wait,name
+
+ts_golden memory vhv-top --sysroot "$m0,$m1" -b -c "$mem"
+ts_golden mem-path vhv-top --sysroot "$m0,$m1" -b --flat -s pid -r -c pid,backing,mem_path,name -f m
+ts_golden numa vhv-top --sysroot "$m0,$m1" -b -c "$numa"
+ts_golden cgroup vhv-top --sysroot "$m0,$m1" -b -c "$cg"
+ts_golden cgroup-path vhv-top --sysroot "$m0,$m1" -b -c pid,cgroup,name -f h
+ts_golden throttling vhv-top --sysroot "$m0,$m1" -b -c "$thr" -s throttled
+ts_golden kvm-stats vhv-top --sysroot "$m0,$m1" -b -c "$kst"
+# one tree: limits and levels, but no rates ("-")
+ts_golden single vhv-top --sysroot "$m0" -b -c pid,cpu_max,throttled,limited,kvm_exits,ksm,name
+ts_golden cgroup-v1 vhv-top --sysroot "$c0,$c1" -b -c "$cg,throttled,thr_periods,mem_events,limited,backing"
+ts_golden cgroup-v1-path vhv-top --sysroot "$c0,$c1" -b -c pid,cgroup,name
+# the old roots have none of these files: every cell is "-", nothing fails
+ts_golden old-root vhv-top --sysroot "$TS_ROOTS/top-t0,$TS_ROOTS/top-t1" -b -f web -c "$thr,ksm,numa"
+
+# JSON: numbers are numbers, "max" where a limit has none
+ts_run vhv-top --sysroot "$m0,$m1" -J -c "$mem,numa,numa_mismatch,cgroup,${cg#pid,},${thr#pid,cpu,},${kst#pid,cpu,}"
+ts_assert_eq "JSON exit code" "$TS_RC" 0
+if command -v python3 >/dev/null; then
+	python3 -c '
+import json, sys
+doc = json.loads(open(sys.argv[1]).read())
+vm = {v["name"]: v for v in doc["vms"]}
+hp, mfd, fv = vm["hp"], vm["mfd"], vm["filevm"]
+assert hp["backing"] == "hugetlbfs:2M,shared,prealloc", hp
+assert hp["hugetlb"] == 4194304 * 1024 and hp["ram"] == 4 << 30, hp
+assert hp["cgroup"] == "/machine.slice/machine-qemu\\x2d1\\x2dhp.scope", hp["cgroup"]
+assert hp["cpu_max"] == 50.0 and hp["mem_high"] == "max" and hp["swap_max"] == 0, hp
+assert hp["numa_mismatch"] == "yes" and hp["kvm_exits"] == 3000 and hp["halt_poll"] == 20.0, hp
+assert mfd["ksm"] == (25600 + 600) * 4096, mfd["ksm"]
+assert mfd["thp"] == 1048576 * 1024 and mfd["swap"] == 102400 * 1024, mfd
+assert mfd["cpu_max"] == "max" and mfd["kvm_exits"] is None, mfd
+assert fv["throttled"] == 6.0 and fv["thr_periods"] == 80.0 and fv["limited"] == "cpu,mem", fv
+assert fv["mem_events"] == "77/0/0" and fv["psi_cpu"] == 40.0, fv
+assert "notes" in doc and any("KSM" in n for n in doc["notes"]), doc.get("notes")
+' "$TS_OUT" || ts_fail "JSON content"
+fi
+
+# --record: top_vm_res holds the same, one row per VM and tick
+if command -v sqlite3 >/dev/null; then
+	ts_run vhv-top --sysroot "$m0,$m1" --record "$TS_TMP/res.db" -c pid,name
+	ts_assert_eq "record exit code" "$TS_RC" 0
+	ts_assert_eq "recorded VMs" "$(sqlite3 "$TS_TMP/res.db" 'SELECT count(*) FROM top_vm_res')" 4
+	ts_assert_eq "recorded filevm" \
+		"$(sqlite3 "$TS_TMP/res.db" "SELECT backing, cpu_quota_us, cpu_period_us, throttled, thr_periods, mem_high_events, limited, mem_high FROM top_vm_res WHERE vm_name='filevm'")" \
+		"file,prealloc|20000|100000|6.0|80.0|77|cpu,mem|805306368"
+	ts_assert_eq "recorded hp" \
+		"$(sqlite3 "$TS_TMP/res.db" "SELECT hugetlb_kib, mem_high, kvm_exits, halt_poll, halt_wait FROM top_vm_res WHERE vm_name='hp'")" \
+		"4194304|-1|3000.0|20.0|90.0"
+	ts_assert_eq "recorded v1 VM" \
+		"$(sqlite3 "$TS_TMP/res.db" "SELECT count(*) FROM top_vm_res WHERE cgroup LIKE '%\\x2d2%'")" 0
+	ts_run vhv-top --sysroot "$c0,$c1" --record "$TS_TMP/res.db" -c pid,name
+	ts_assert_eq "recorded v1 VM" \
+		"$(sqlite3 "$TS_TMP/res.db" "SELECT cpu_quota_us, cpu_weight, throttled, mem_max_events, limited FROM top_vm_res WHERE vm_name='old'")" \
+		"150000|79|12.5|3|cpu,mem"
+else
+	echo "sqlite3 not installed: --record content not checked"
+fi
+ts_finalize
