@@ -1,6 +1,5 @@
 #!/bin/bash
 # ts: heavy
-# ts: serial
 # ts: host amd
 # Real guests' memory, cgroup and KVM statistics (issue 13), each column
 # checked against the kernel's own files read independently right after:

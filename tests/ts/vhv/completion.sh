@@ -22,7 +22,7 @@ want "qcow2" vhv q
 want "--max-messages" vhv-qcow2 verify --max
 want "--strict" vhv qcow2 verify --str
 want "--force-share" vhv-qcow2 info --force
-want "cpu" vhv-top -s cp
+want "cpu cpu_max cpu_weight cpuset cpuset_mems" vhv-top -s cp
 want "pid,vcpu pid,vcsw" vhv-top -c pid,vc
 want "+vcpu +vcsw" vhv-top -c +vc
 want "vcpu" vhv-trace --by v
