@@ -533,6 +533,12 @@ static int run_live(const struct vbpf_trace_opts *topts, double duration, double
 		hv_root_free(root);
 		return CLI_EXIT_ERROR;
 	}
+	/* Loaded, but it would count nothing: say why instead of "0 exits". */
+	if (hv_root_existsf(root, "/dev/kvm") < 0) {
+		cli_error("cannot trace VM exits: no /dev/kvm: KVM is not usable on this host");
+		rc = -ENODEV;
+		goto out;
+	}
 	srcs = sources_list(lv.tr);
 	if (record) {
 		struct utsname u;
