@@ -7,7 +7,7 @@ BINS += vhv-trace
 vhv-trace_MODULES := bpf
 
 BPF_NAMES  := exits trace
-bpf_NOLIBBPF := bpf/vbpf-reasons.c bpf/vbpf-hist.c bpf/vbpf-stats.c bpf/vbpf-record.c
+bpf_NOLIBBPF := bpf/vbpf-reasons.c bpf/vbpf-hist.c bpf/vbpf-stats.c bpf/vbpf-record.c bpf/vbpf-render.c
 ifeq ($(BPF),0)
 bpf_SRCS   := bpf/vbpf-stub.c $(bpf_NOLIBBPF)
 else

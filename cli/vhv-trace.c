@@ -20,6 +20,7 @@
 
 #include "bpf/vbpf-record.h"
 #include "bpf/vbpf-reasons.h"
+#include "bpf/vbpf-render.h"
 #include "bpf/vbpf-stats.h"
 #include "bpf/vbpf-trace.h"
 #include "bpf/vbpf.h"
@@ -37,7 +38,6 @@ enum {
 };
 
 #define TICK_MS 200          /* snapshot cadence of the interval loop */
-#define NAME_MAX_LEN 16
 
 static volatile sig_atomic_t stop, pause_req;
 
@@ -83,81 +83,6 @@ static void usage(void)
 	       cli_prog(), VBPF_LAT_RATE_DEFAULT);
 }
 
-static const char *const latency_names[] = {
-	[VBPF_LAT_SAMPLED] = "sampled",
-	[VBPF_LAT_ALL] = "all",
-	[VBPF_LAT_OFF] = "off",
-};
-
-/* ---- formatting -------------------------------------------------------- */
-
-/* Latency for humans in 6 columns: "850ns" "4.9us" "49us" "1.2ms" "1.5s"; "-" when none. */
-static const char *fmt_ns(uint64_t ns, bool have, char *buf, size_t len)
-{
-	if (!have)
-		snprintf(buf, len, "-");
-	else if (ns < 1000)
-		snprintf(buf, len, "%" PRIu64 "ns", ns);
-	else if (ns < 10000)
-		snprintf(buf, len, "%.1fus", (double)ns / 1e3);
-	else if (ns < 1000000)
-		snprintf(buf, len, "%" PRIu64 "us", ns / 1000);
-	else if (ns < 10000000)
-		snprintf(buf, len, "%.1fms", (double)ns / 1e6);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%" PRIu64 "ms", ns / 1000000);
-	else
-		snprintf(buf, len, "%.1fs", (double)ns / 1e9);
-	return buf;
-}
-
-static const char *reason_str(const struct vbpf_exit_stat *s, char *buf, size_t len)
-{
-	char rb[48];
-	const char *r = vbpf_reason_name(s->kind, s->reason, rb, sizeof(rb));
-
-	if (s->kind == VBPF_KIND_USER)
-		snprintf(buf, len, "%s", r);
-	else
-		snprintf(buf, len, "%s:%s", vbpf_kind_name(s->kind), r);
-	return buf;
-}
-
-/* {"measured": n[, "avg", "p50", "p99", "max"]} of one row's timed exits. */
-static json_t *latency_json(const struct vbpf_exit_stat *s)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "measured", hv_json_u64(s->lat_count));
-	if (s->lat_count) {
-		json_object_set_new(o, "avg", hv_json_u64(s->lat_sum_ns / s->lat_count));
-		json_object_set_new(o, "p50", hv_json_u64(vbpf_hist_percentile(
-						  s->hist, VBPF_HIST_SLOTS, 50, s->lat_max_ns)));
-		json_object_set_new(o, "p99", hv_json_u64(vbpf_hist_percentile(
-						  s->hist, VBPF_HIST_SLOTS, 99, s->lat_max_ns)));
-		json_object_set_new(o, "max", hv_json_u64(s->lat_max_ns));
-	}
-	return o;
-}
-
-/* One exit row: [pid, vm, vcpu,] kind, reason, count, then what the caller adds. */
-static json_t *exit_json(const struct vbpf_exit_stat *e, bool vcpu, const char *vm)
-{
-	json_t *o = json_object();
-	char rb[48];
-
-	if (vcpu) {
-		json_object_set_new(o, "pid", json_integer(e->pid));
-		json_object_set_new(o, "vm", hv_json_str(vm ? vm : "?"));
-		json_object_set_new(o, "vcpu", json_integer(e->vcpu));
-	}
-	json_object_set_new(o, "kind", json_string(vbpf_kind_name(e->kind)));
-	json_object_set_new(o, "reason",
-			    json_string(vbpf_reason_name(e->kind, e->reason, rb, sizeof(rb))));
-	json_object_set_new(o, "count", hv_json_u64(e->count));
-	return o;
-}
-
 /* Print a document (vhv-trace prints one per run) and free it. */
 static void print_doc(json_t *doc)
 {
@@ -166,45 +91,6 @@ static void print_doc(json_t *doc)
 	if (hv_json_print(stdout, doc, false) < 0)
 		cli_error("writing the JSON document: %s", strerror(EIO));
 	json_decref(doc);
-}
-
-/* ---- VM names (the VMM's comm, captured in the kernel at its first exit) ---- */
-
-struct names {
-	struct {
-		uint32_t pid;
-		char name[NAME_MAX_LEN + 1];
-	} *v;
-	size_t n, cap;
-};
-
-static const char *name_of(const struct names *nm, uint32_t pid)
-{
-	for (size_t i = 0; i < nm->n; i++)
-		if (nm->v[i].pid == pid)
-			return nm->v[i].name;
-	return "?";
-}
-
-/* Returns true when @pid was new (so a recording learns its name once). */
-static bool name_learn(struct names *nm, struct vbpf_trace *tr, uint32_t pid)
-{
-	char comm[NAME_MAX_LEN + 1];
-
-	for (size_t i = 0; i < nm->n; i++)
-		if (nm->v[i].pid == pid)
-			return false;
-	if (nm->n == nm->cap) {
-		nm->cap = nm->cap ? nm->cap * 2 : 16;
-		nm->v = xrealloc(nm->v, nm->cap * sizeof(*nm->v));
-	}
-	nm->v[nm->n].pid = pid;
-	if (vbpf_trace_comm(tr, pid, comm, sizeof(comm)) == 0)
-		snprintf(nm->v[nm->n].name, sizeof(nm->v[nm->n].name), "%s", comm);
-	else
-		snprintf(nm->v[nm->n].name, sizeof(nm->v[nm->n].name), "?");
-	nm->n++;
-	return true;
 }
 
 /* ---- live tracing -------------------------------------------------------- */
@@ -218,80 +104,10 @@ struct live {
 	bool ports;
 	enum vbpf_latency latency;
 	bool paused;                       /* SIGUSR1 toggles */
-	struct names names;
+	struct vbpf_names names;
 	struct vbpf_trace_snapshot prev;   /* at the last interval boundary */
 	uint64_t t0, t_prev;               /* monotonic ns */
 };
-
-static void print_table_head(void)
-{
-	printf("%7s %-8s %4s %-16s %9s %8s %6s %6s %6s\n", "PID", "VM", "VCPU", "REASON", "COUNT",
-	       "RATE/s", "AVG", "P50", "P99");
-}
-
-static void print_row(const struct names *nm, const struct vbpf_exit_stat *s, double secs)
-{
-	char rs[64], vc[16], a[16], p50[16], p99[16];
-	bool have = s->lat_count > 0;
-
-	if (s->vcpu >= 0)
-		snprintf(vc, sizeof(vc), "%d", s->vcpu);
-	else
-		snprintf(vc, sizeof(vc), "?");
-	printf("%7u %-8.8s %4s %-16s %9" PRIu64 " %8.0f %6s %6s %6s\n", s->pid, name_of(nm, s->pid),
-	       vc, reason_str(s, rs, sizeof(rs)), s->count, secs > 0 ? (double)s->count / secs : 0.0,
-	       fmt_ns(have ? s->lat_sum_ns / s->lat_count : 0, have, a, sizeof(a)),
-	       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 50, s->lat_max_ns), have, p50,
-		      sizeof(p50)),
-	       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 99, s->lat_max_ns), have, p99,
-		      sizeof(p99)));
-}
-
-static int write_prometheus(struct live *lv, const struct vbpf_trace_snapshot *snap)
-{
-	char *buf = NULL, rb[48];
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	int rc;
-
-	if (!m)
-		return -ENOMEM;
-	fputs("# HELP vhv_trace_exits_total VM exits seen by vhv-trace, by VM, vCPU and reason.\n"
-	      "# TYPE vhv_trace_exits_total counter\n", m);
-	for (size_t i = 0; i < snap->nexits; i++) {
-		const struct vbpf_exit_stat *s = &snap->exits[i];
-
-		fprintf(m, "vhv_trace_exits_total{pid=\"%u\",vm=\"", s->pid);
-		hv_prom_escape(m, name_of(&lv->names, s->pid));
-		fprintf(m, "\",vcpu=\"%d\",kind=\"%s\",reason=\"%s\"} %" PRIu64 "\n", s->vcpu,
-			vbpf_kind_name(s->kind), vbpf_reason_name(s->kind, s->reason, rb, sizeof(rb)),
-			s->count);
-	}
-	fputs("# HELP vhv_trace_exit_handling_seconds Time to handle exits (VMM: until the next "
-	      "KVM_RUN; kernel: until the next VM entry).\n"
-	      "# TYPE vhv_trace_exit_handling_seconds summary\n", m);
-	for (size_t i = 0; i < snap->nexits; i++) {
-		const struct vbpf_exit_stat *s = &snap->exits[i];
-		const char *r = vbpf_reason_name(s->kind, s->reason, rb, sizeof(rb));
-
-		fprintf(m, "vhv_trace_exit_handling_seconds_sum{pid=\"%u\",vcpu=\"%d\",kind=\"%s\","
-			"reason=\"%s\"} %.9f\n", s->pid, s->vcpu, vbpf_kind_name(s->kind), r,
-			(double)s->lat_sum_ns / 1e9);
-		fprintf(m, "vhv_trace_exit_handling_seconds_count{pid=\"%u\",vcpu=\"%d\",kind=\"%s\","
-			"reason=\"%s\"} %" PRIu64 "\n", s->pid, s->vcpu, vbpf_kind_name(s->kind), r,
-			s->lat_count);
-	}
-	fprintf(m, "# HELP vhv_trace_lost_events_total Events lost because a BPF map was full.\n"
-		"# TYPE vhv_trace_lost_events_total counter\nvhv_trace_lost_events_total %" PRIu64 "\n",
-		snap->drops);
-	if (fclose(m) != 0) {
-		free(buf);
-		return -ENOMEM;
-	}
-	rc = hv_write_file_atomic(lv->prom, buf, len);
-	free(buf);
-	return rc;
-}
 
 /* One interval boundary: print, record, export; then @snap becomes the previous one. */
 static int interval(struct live *lv, struct vbpf_trace_snapshot *snap, uint64_t now, bool print)
@@ -304,26 +120,16 @@ static int interval(struct live *lv, struct vbpf_trace_snapshot *snap, uint64_t 
 	nd = vbpf_stats_delta(lv->prev.exits, lv->prev.nexits, snap->exits, snap->nexits, &d);
 	if (nd < 0)
 		return (int)nd;
-	if (print && lv->output == CLI_OUTPUT_HUMAN) {
-		time_t t = time(NULL);
-		struct tm tm;
-		char ts[16];
-
-		strftime(ts, sizeof(ts), "%H:%M:%S", localtime_r(&t, &tm));
-		printf("%s  %.2f s, %" PRIu64 " lost\n", ts, secs, snap->drops - lv->prev.drops);
-		print_table_head();
-		for (ssize_t i = 0; i < nd; i++)
-			print_row(&lv->names, &d[i], secs);
-		putchar('\n');
-		fflush(stdout);
-	}
+	if (print && lv->output == CLI_OUTPUT_HUMAN)
+		vbpf_render_interval(stdout, &lv->names, d, (size_t)nd, secs,
+				     snap->drops - lv->prev.drops);
 	if (lv->rec) {
 		rc = vbpf_rec_add(lv->rec, now - lv->t0, now - lv->t_prev, d, (size_t)nd);
 		if (rc < 0)
 			cli_error("recording: %s", strerror(-rc));
 	}
 	if (rc == 0 && lv->prom) {
-		rc = write_prometheus(lv, snap);
+		rc = vbpf_render_prometheus(lv->prom, &lv->names, snap);
 		if (rc < 0)
 			cli_error("%s: %s", lv->prom, strerror(-rc));
 	}
@@ -340,8 +146,8 @@ static void learn_names(struct live *lv, const struct vbpf_trace_snapshot *snap)
 	for (size_t i = 0; i < snap->nexits; i++) {
 		uint32_t pid = snap->exits[i].pid;
 
-		if (name_learn(&lv->names, lv->tr, pid) && lv->rec)
-			vbpf_rec_set_vm(lv->rec, pid, name_of(&lv->names, pid));
+		if (vbpf_names_learn(&lv->names, lv->tr, pid) > 0 && lv->rec)
+			vbpf_rec_set_vm(lv->rec, pid, vbpf_names_get(&lv->names, pid));
 	}
 }
 
@@ -356,110 +162,6 @@ static int read_snapshot(struct live *lv, struct vbpf_trace_snapshot *snap)
 	}
 	learn_names(lv, snap);
 	return 0;
-}
-
-static const char *port_rw(const struct vbpf_port_stat *p)
-{
-	static const char *const pio[] = { "in", "out" };
-	static const char *const mmio[] = { "unsat-read", "read", "write" };
-
-	if (p->kind == 0)
-		return p->rw < 2 ? pio[p->rw] : "?";
-	return p->rw < 3 ? mmio[p->rw] : "?";
-}
-
-static void summary_human(struct live *lv, const struct vbpf_trace_snapshot *s, double secs)
-{
-	uint32_t rate = vbpf_trace_lat_rate(lv->tr);
-	uint64_t total = 0, timed = 0;
-
-	for (size_t i = 0; i < s->nexits; i++) {
-		total += s->exits[i].count;
-		timed += s->exits[i].lat_count;
-	}
-	printf("Summary: %.2f s, %" PRIu64 " exits, %" PRIu64 " lost\n", secs, total, s->drops);
-	if (lv->latency == VBPF_LAT_OFF)
-		printf("Latency: not measured (--latency=off)\n");
-	else if (rate)
-		printf("Latency: sampled, %" PRIu64 " exits timed (aiming at about %u a second)\n", timed,
-		       rate);
-	else
-		printf("Latency: %" PRIu64 " exits timed\n", timed);
-	print_table_head();
-	for (size_t i = 0; i < s->nexits; i++)
-		print_row(&lv->names, &s->exits[i], secs);
-	if (lv->ports && s->nports) {
-		printf("\n%7s %4s %-4s %-10s %18s %9s\n", "PID", "VCPU", "KIND", "ACCESS", "ADDRESS",
-		       "COUNT");
-		for (size_t i = 0; i < s->nports; i++) {
-			const struct vbpf_port_stat *p = &s->ports[i];
-
-			printf("%7u %4d %-4s %-10s %#18" PRIx64 " %9" PRIu64 "\n", p->pid, p->vcpu,
-			       p->kind ? "mmio" : "pio", port_rw(p), p->addr, p->count);
-		}
-	}
-	printf("\nSources:\n");
-	for (unsigned int src = 0; src < VBPF_SRC_COUNT; src++) {
-		const char *note = vbpf_trace_source_note(lv->tr, src);
-
-		if (note)
-			printf("  %-24s not attached: %s\n", vbpf_src_name(src), note);
-		else if (!s->events[src] && src == VBPF_SRC_KVM_EXIT)
-			printf("  %-24s attached, no events (never fires on PVM hosts)\n",
-			       vbpf_src_name(src));
-		else
-			printf("  %-24s %" PRIu64 " events\n", vbpf_src_name(src), s->events[src]);
-	}
-}
-
-static void summary_json(struct live *lv, const struct vbpf_trace_snapshot *s, uint64_t ns)
-{
-	json_t *doc = hv_json_doc("vhv-trace"), *lat = json_object(), *a;
-
-	json_object_set_new(doc, "duration_ns", hv_json_u64(ns));
-	json_object_set_new(doc, "lost", hv_json_u64(s->drops));
-	json_object_set_new(lat, "mode", json_string(latency_names[lv->latency]));
-	if (vbpf_trace_lat_rate(lv->tr))
-		json_object_set_new(lat, "rate", json_integer(vbpf_trace_lat_rate(lv->tr)));
-	json_object_set_new(doc, "latency", lat);
-	a = json_array();
-	for (unsigned int src = 0; src < VBPF_SRC_COUNT; src++) {
-		const char *note = vbpf_trace_source_note(lv->tr, src);
-		json_t *o = json_object();
-
-		json_object_set_new(o, "name", json_string(vbpf_src_name(src)));
-		json_object_set_new(o, "attached", json_boolean(!note));
-		json_object_set_new(o, "events", hv_json_u64(s->events[src]));
-		if (note)
-			json_object_set_new(o, "note", hv_json_str(note));
-		json_array_append_new(a, o);
-	}
-	json_object_set_new(doc, "sources", a);
-	a = json_array();
-	for (size_t i = 0; i < s->nexits; i++) {
-		const struct vbpf_exit_stat *e = &s->exits[i];
-		json_t *o = exit_json(e, true, name_of(&lv->names, e->pid));
-
-		json_object_set_new(o, "rate", json_real(ns ? (double)e->count * 1e9 / (double)ns : 0.0));
-		json_object_set_new(o, "latency_ns", latency_json(e));
-		json_array_append_new(a, o);
-	}
-	json_object_set_new(doc, "exits", a);
-	a = json_array();
-	for (size_t i = 0; i < s->nports; i++) {
-		const struct vbpf_port_stat *p = &s->ports[i];
-		json_t *o = json_object();
-
-		json_object_set_new(o, "pid", json_integer(p->pid));
-		json_object_set_new(o, "vcpu", json_integer(p->vcpu));
-		json_object_set_new(o, "kind", json_string(p->kind ? "mmio" : "pio"));
-		json_object_set_new(o, "access", json_string(port_rw(p)));
-		json_object_set_new(o, "addr", hv_json_u64(p->addr));
-		json_object_set_new(o, "count", hv_json_u64(p->count));
-		json_array_append_new(a, o);
-	}
-	json_object_set_new(doc, "ports", a);
-	print_doc(doc);
 }
 
 static char *sources_list(const struct vbpf_trace *tr)
@@ -605,138 +307,29 @@ static int run_live(const struct vbpf_trace_opts *topts, double duration, double
 			goto out;
 		total = &lv.prev;
 	}
-	if (output == CLI_OUTPUT_JSON)
-		summary_json(&lv, total, now - lv.t0);
-	else
-		summary_human(&lv, total, (double)(now - lv.t0) / 1e9);
+	{
+		struct vbpf_summary sum = {
+			.tr = lv.tr, .names = &lv.names, .snap = total, .ns = now - lv.t0,
+			.latency = lv.latency, .ports = lv.ports,
+		};
+
+		if (output == CLI_OUTPUT_JSON)
+			print_doc(vbpf_summary_json(&sum));
+		else
+			vbpf_render_summary(stdout, &sum);
+	}
 	rc = 0;
 out:
 	vbpf_trace_snapshot_free(&snap);
 	vbpf_trace_snapshot_free(&lv.prev);
 	vbpf_rec_close(lv.rec);
 	vbpf_trace_close(lv.tr);
-	free(lv.names.v);
+	vbpf_names_free(&lv.names);
 	hv_root_free(root);
 	return rc < 0 ? CLI_EXIT_ERROR : CLI_EXIT_OK;
 }
 
 /* ---- report ----------------------------------------------------------------- */
-
-enum { BY_REASON = 1, BY_VCPU = 2, BY_TIME = 4 };
-
-/* Human: print the table; JSON: return its rows (else NULL). */
-static json_t *report_table(const struct vbpf_rec_data *d, unsigned int by, bool human)
-{
-	json_t *arr = human ? NULL : json_array();
-	struct vbpf_exit_stat *rows, *g;
-	uint64_t total = 0;
-	ssize_t ng;
-	char rs[64], a[16], p50[16], p99[16], mx[16], vc[16];
-
-	rows = xcalloc(d->nrows ? d->nrows : 1, sizeof(*rows));
-	for (size_t i = 0; i < d->nrows; i++) {
-		rows[i] = d->rows[i].s;
-		total += rows[i].count;
-	}
-	ng = vbpf_stats_group(rows, d->nrows, by, &g);
-	free(rows);
-	if (ng < 0)
-		cli_die("out of memory");
-	/* 80 columns: the per-vCPU view trades the MAX column for PID, VM and VCPU. */
-	if (human && (by & VBPF_GROUP_VCPU))
-		printf("%7s %-8s %4s %-17s %8s %6s %6s %6s %6s\n", "PID", "VM", "VCPU", "REASON",
-		       "COUNT", "SHARE", "AVG", "P50", "P99");
-	else if (human)
-		printf("%-22s %10s %6s %7s %7s %7s %7s\n", "REASON", "COUNT", "SHARE", "AVG", "P50",
-		       "P99", "MAX");
-	for (ssize_t i = 0; i < ng; i++) {
-		const struct vbpf_exit_stat *s = &g[i];
-		bool have = s->lat_count > 0;
-		const char *vm = vbpf_rec_vm_name(d, s->pid);
-
-		if (!human) {
-			json_t *o = exit_json(s, by & VBPF_GROUP_VCPU, vm);
-
-			json_object_set_new(o, "latency_ns", latency_json(s));
-			json_array_append_new(arr, o);
-			continue;
-		}
-		if (by & VBPF_GROUP_VCPU) {
-			if (s->vcpu >= 0)
-				snprintf(vc, sizeof(vc), "%d", s->vcpu);
-			else
-				snprintf(vc, sizeof(vc), "?");
-			printf("%7u %-8.8s %4s %-17s %8" PRIu64 " %5.1f%% %6s %6s %6s\n", s->pid,
-			       vm ? vm : "?", vc, reason_str(s, rs, sizeof(rs)), s->count,
-			       total ? 100.0 * (double)s->count / (double)total : 0.0,
-			       fmt_ns(have ? s->lat_sum_ns / s->lat_count : 0, have, a, sizeof(a)),
-			       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 50, s->lat_max_ns),
-				      have, p50, sizeof(p50)),
-			       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 99, s->lat_max_ns),
-				      have, p99, sizeof(p99)));
-			continue;
-		}
-		printf("%-22s %10" PRIu64 " %5.1f%% %7s %7s %7s %7s\n", reason_str(s, rs, sizeof(rs)),
-		       s->count, total ? 100.0 * (double)s->count / (double)total : 0.0,
-		       fmt_ns(have ? s->lat_sum_ns / s->lat_count : 0, have, a, sizeof(a)),
-		       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 50, s->lat_max_ns), have,
-			      p50, sizeof(p50)),
-		       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 99, s->lat_max_ns), have,
-			      p99, sizeof(p99)),
-		       fmt_ns(s->lat_max_ns, have, mx, sizeof(mx)));
-	}
-	free(g);
-	return arr;
-}
-
-/* Per interval: total exits, rate, and the busiest reason (JSON: returned). */
-static json_t *report_time(const struct vbpf_rec_data *d, bool human)
-{
-	json_t *arr = human ? NULL : json_array();
-	size_t i = 0;
-
-	if (human)
-		printf("%10s %10s %10s  %s\n", "T(s)", "EXITS", "RATE/s", "TOP REASON");
-	while (i < d->nrows) {
-		uint64_t t = d->rows[i].t_ns, ival = d->rows[i].interval_ns, sum = 0;
-		struct vbpf_exit_stat *g = NULL;
-		size_t j = i;
-		ssize_t ng;
-		char rs[64];
-
-		while (j < d->nrows && d->rows[j].t_ns == t)
-			j++;
-		{
-			struct vbpf_exit_stat *rows = xcalloc(j - i, sizeof(*rows));
-
-			for (size_t k = i; k < j; k++) {
-				rows[k - i] = d->rows[k].s;
-				sum += rows[k - i].count;
-			}
-			ng = vbpf_stats_group(rows, j - i, VBPF_GROUP_REASON, &g);
-			free(rows);
-			if (ng < 0)
-				cli_die("out of memory");
-		}
-		if (human)
-			printf("%10.3f %10" PRIu64 " %10.0f  %s\n", (double)t / 1e9, sum,
-			       ival ? (double)sum * 1e9 / (double)ival : 0.0,
-			       ng > 0 ? reason_str(&g[0], rs, sizeof(rs)) : "-");
-		else {
-			json_t *o = json_object();
-
-			json_object_set_new(o, "t_ns", hv_json_u64(t));
-			json_object_set_new(o, "interval_ns", hv_json_u64(ival));
-			json_object_set_new(o, "exits", hv_json_u64(sum));
-			json_object_set_new(o, "rate",
-					    json_real(ival ? (double)sum * 1e9 / (double)ival : 0.0));
-			json_array_append_new(arr, o);
-		}
-		free(g);
-		i = j;
-	}
-	return arr;
-}
 
 static int run_report(int argc, char **argv)
 {
@@ -750,8 +343,6 @@ static int run_report(int argc, char **argv)
 	enum cli_output output = CLI_OUTPUT_HUMAN;
 	struct vbpf_rec_data d;
 	unsigned int by = 0;
-	uint64_t total = 0;
-	bool human;
 	int c, rc;
 
 	optind = 1;
@@ -760,11 +351,11 @@ static int run_report(int argc, char **argv)
 		switch (c) {
 		case OPT_BY:
 			if (!strcmp(optarg, "reason"))
-				by |= BY_REASON;
+				by |= VBPF_VIEW_REASON;
 			else if (!strcmp(optarg, "vcpu"))
-				by |= BY_VCPU;
+				by |= VBPF_VIEW_VCPU;
 			else if (!strcmp(optarg, "time"))
-				by |= BY_TIME;
+				by |= VBPF_VIEW_TIME;
 			else
 				cli_usage_error("--by is reason, vcpu or time, not '%s'", optarg);
 			break;
@@ -785,7 +376,7 @@ static int run_report(int argc, char **argv)
 	if (optind != argc - 1)
 		cli_usage_error("report needs exactly one recording (a SQLite file)");
 	if (!by)
-		by = BY_REASON | BY_VCPU | BY_TIME;
+		by = VBPF_VIEW_REASON | VBPF_VIEW_VCPU | VBPF_VIEW_TIME;
 	rc = vbpf_rec_load(argv[optind], &d);
 	if (rc == -EINVAL) {
 		cli_error("%s: not a vhv-trace recording", argv[optind]);
@@ -798,51 +389,12 @@ static int run_report(int argc, char **argv)
 	if (d.nbad)
 		cli_warn("%s: %zu rows skipped (unknown reason or bad histogram)", argv[optind],
 			 d.nbad);
-	for (size_t i = 0; i < d.nrows; i++)
-		total += d.rows[i].s.count;
-	human = output == CLI_OUTPUT_HUMAN;
-	if (human) {
-		char when[64] = "?";
-		time_t t = (time_t)(d.start_ns / 1000000000ULL);
-		struct tm tm;
-
-		if (d.start_ns && gmtime_r(&t, &tm))
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-		printf("Recording of %s by vhv-trace %s, started %s\n", d.host ? d.host : "?",
-		       d.version ? d.version : "?", when);
-		printf("%" PRIu64 " exits in %.3f s (%zu samples)\n", total,
-		       (double)d.duration_ns / 1e9, d.nrows);
-		if (by & BY_REASON) {
-			printf("\nBy reason:\n");
-			report_table(&d, VBPF_GROUP_REASON, true);
-		}
-		if (by & BY_VCPU) {
-			printf("\nBy vCPU:\n");
-			report_table(&d, VBPF_GROUP_PID | VBPF_GROUP_VCPU | VBPF_GROUP_REASON, true);
-		}
-		if (by & BY_TIME) {
-			printf("\nOver time:\n");
-			report_time(&d, true);
-		}
-	} else {
-		json_t *doc = hv_json_doc("vhv-trace"), *rec = json_object();
-
-		json_object_set_new(rec, "host", hv_json_str(d.host));
-		json_object_set_new(rec, "version", hv_json_str(d.version));
-		json_object_set_new(rec, "started_ns", hv_json_u64(d.start_ns));
-		json_object_set_new(rec, "duration_ns", hv_json_u64(d.duration_ns));
-		json_object_set_new(doc, "recording", rec);
-		json_object_set_new(doc, "exits", hv_json_u64(total));
-		if (by & BY_REASON)
-			json_object_set_new(doc, "by_reason", report_table(&d, VBPF_GROUP_REASON, false));
-		if (by & BY_VCPU)
-			json_object_set_new(doc, "by_vcpu",
-					    report_table(&d, VBPF_GROUP_PID | VBPF_GROUP_VCPU |
-							     VBPF_GROUP_REASON, false));
-		if (by & BY_TIME)
-			json_object_set_new(doc, "over_time", report_time(&d, false));
-		print_doc(doc);
-	}
+	if (output == CLI_OUTPUT_HUMAN)
+		rc = vbpf_render_report(stdout, &d, by);
+	else
+		print_doc(vbpf_report_json(&d, by));
+	if (rc < 0)
+		cli_die("out of memory");
 	vbpf_rec_data_free(&d);
 	return CLI_EXIT_OK;
 }
@@ -863,9 +415,9 @@ static double parse_secs(const char *opt, const char *s)
 
 static enum vbpf_latency parse_latency(const char *s)
 {
-	for (size_t i = 0; i < HV_ARRAY_SIZE(latency_names); i++)
-		if (!strcmp(s, latency_names[i]))
-			return (enum vbpf_latency)i;
+	for (enum vbpf_latency l = VBPF_LAT_SAMPLED; l <= VBPF_LAT_OFF; l++)
+		if (!strcmp(s, vbpf_latency_name(l)))
+			return l;
 	cli_usage_error("--latency: '%s' is not sampled, all or off", s);
 }
 
