@@ -21,7 +21,8 @@ enum q2_msg_kind {
 
 struct q2_msg {
 	enum q2_msg_kind kind;
-	char *text;             /* owned by the result */
+	char *text;             /* owned by the result; ends with " (N times)" when N > 1 */
+	uint64_t times;         /* occurrences it stands for (a shared table walked once) */
 };
 
 /* Progress callback: @done of @total units of work (metadata clusters). */
