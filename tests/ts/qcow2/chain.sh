@@ -111,13 +111,8 @@ ts_assert_grep '"format": "raw"' raw.json "raw: the raw layer"
 # 9. a backing layer a running QEMU holds for writing (qemu-io, read-write)
 cp base.qcow2 kbase.qcow2
 qemu-img create -q -f qcow2 -b kbase.qcow2 -F qcow2 ktop.qcow2
-qemu-io -c 'sleep 20000' kbase.qcow2 >/dev/null 2>&1 &
-qpid=$!
-ino=$(stat -c %i kbase.qcow2)
-for _ in $(seq 50); do
-	grep -q ":$ino " /proc/locks && break
-	sleep 0.1
-done
+q2_hold kbase.qcow2
+qpid=$Q2_HOLD_PID
 ts_expect_rc 1 vhv-qcow2 verify --backing-chain ktop.qcow2
 ts_assert_grep "Could not open 'kbase.qcow2': Failed to get shared \"write\" lock" "$TS_ERR" "locked layer"
 ts_expect_rc 0 vhv-qcow2 verify --backing-chain -U ktop.qcow2
