@@ -84,8 +84,9 @@ if [ "$bombs" = 1 ]; then
 			python3 "$src/tests/images/q2bomb.py" "$img" $args >/dev/null
 		fi
 		t0=$(date +%s.%N)
-		timeout "$qlimit" qemu-img check --output=json "$img" >"$dir/q.json" 2>/dev/null
-		qrc=$? t1=$(date +%s.%N)
+		qrc=0
+		timeout "$qlimit" qemu-img check --output=json "$img" >"$dir/q.json" 2>/dev/null || qrc=$?
+		t1=$(date +%s.%N)
 		qw=$(awk "BEGIN {print $t1 - $t0}")
 		t0=$(date +%s.%N)
 		# shellcheck disable=SC2086

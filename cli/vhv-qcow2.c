@@ -286,6 +286,7 @@ static void verify_usage(void)
 	       "     --deep              also decompress every compressed cluster\n"
 	       " -U, --force-share       verify even if a running QEMU holds the image\n"
 	       "     --backing-chain     verify every backing file too, and the chain\n"
+	       "     --repair-plan       what qemu-img check -r leaks/all would write\n"
 	       "     --max-messages <n>  problems listed per kind (default 50)\n"
 	       "     --no-progress       no progress line, even on a terminal\n"
 	       " -q, --quiet             print only the problems and the summary\n"
@@ -294,6 +295,81 @@ static void verify_usage(void)
 	       "Exit status: 0 clean, 1 check not completed or check errors, 2 corruptions,\n"
 	       "3 leaks only, 63 not a qcow2 image. See vhv-qcow2(8).\n",
 	       cli_prog());
+}
+
+/* How verify reports. */
+struct vopts {
+	enum cli_output output;
+	bool strict, quiet, force_share, plan;
+};
+
+/* The number of clusters of @img and their size, "12 clusters (768 KiB)". */
+static const char *clusters(const struct q2_image *img, uint64_t n, char *buf, size_t len)
+{
+	char sz[32];
+
+	snprintf(buf, len, "%" PRIu64 " cluster%s (%s)", n, n == 1 ? "" : "s",
+		 hv_fmt_size(n * img->cluster_size, sz, sizeof(sz)));
+	return buf;
+}
+
+/*
+ * --repair-plan: what `qemu-img check -r leaks` and `-r all` would write, from
+ * the counts of the check (vhv writes nothing).
+ */
+static int64_t unplanned(const struct q2_check_result *res)
+{
+	return res->corruptions - (int64_t)(res->plan_raised + res->plan_rebuild + res->plan_copied);
+}
+
+static void plan_json(struct jn *o, const struct q2_check_result *res, const struct q2_image *img)
+{
+	struct jn *p = jadd(o, "repair-plan", jnew(J_OBJ));
+
+	jbool(p, "rebuild", res->plan_rebuild > 0);
+	juint(p, "rebuild-causes", res->plan_rebuild);
+	juint(p, "leaks-lowered", (uint64_t)res->leaks);
+	juint(p, "leaks-freed", res->plan_freed);
+	juint(p, "freed-bytes", res->plan_freed * img->cluster_size);
+	juint(p, "refcounts-raised", res->plan_raised);
+	juint(p, "copied-flags-disagreeing", res->plan_copied);
+	jint(p, "unplanned-corruptions", unplanned(res));
+}
+
+static void plan_human(const struct q2_check_result *res, const struct q2_image *img)
+{
+	char a[64];
+
+	printf("\nRepair plan (nothing was written; what qemu-img check -r would write):\n");
+	if (!res->leaks && !res->corruptions) {
+		printf("  nothing to repair\n");
+		return;
+	}
+	if (res->plan_rebuild) {
+		printf("  -r leaks: fails, \"need to rebuild refcount structures\" (%" PRIu64 " cause%s:\n"
+		       "            clusters in use with refcount 0, broken refcount blocks)\n",
+		       res->plan_rebuild, res->plan_rebuild == 1 ? "" : "s");
+		printf("  -r all:   rebuilds the refcount table and blocks (written at the end of\n"
+		       "            the file): every refcount becomes its references\n");
+	} else {
+		if (res->leaks)
+			printf("  -r leaks: lower %" PRId64 " refcount%s, freeing %s\n", res->leaks,
+			       res->leaks == 1 ? "" : "s",
+			       clusters(img, res->plan_freed, a, sizeof(a)));
+		else
+			printf("  -r leaks: nothing (no leaks)\n");
+		if (res->plan_raised)
+			printf("  -r all:   also raise %" PRIu64 " refcount%s to the references\n",
+			       res->plan_raised, res->plan_raised == 1 ? "" : "s");
+	}
+	if (res->plan_copied || res->plan_raised || res->plan_rebuild || res->leaks)
+		printf("  -r all:   then rewrites the COPIED flags that disagree with the repaired\n"
+		       "            refcounts (%" PRIu64 " disagree with today's)\n",
+		       res->plan_copied);
+	if (unplanned(res) > 0)
+		printf("  %" PRId64 " other corruption%s (entries, overflows): not repaired by\n"
+		       "  refcounts; see the messages above\n",
+		       unplanned(res), unplanned(res) == 1 ? "" : "s");
 }
 
 /* qemu-img.c collect_image_check(): optional keys only when non-zero */
@@ -403,7 +479,7 @@ static const char *const chain_sev_json[] = { "info", "warn", "fail" };
 
 /* Check one layer: the report (human now, JSON into @layers) and its exit code. */
 static int verify_layer(const char *path, struct q2_image *img, struct q2_check_opts *copts,
-			enum cli_output output, bool strict, bool quiet, struct jn *layers)
+			const struct vopts *vo, struct jn *layers)
 {
 	struct q2_check_result res;
 	struct prog *prog = copts->progress_data;
@@ -418,9 +494,9 @@ static int verify_layer(const char *path, struct q2_image *img, struct q2_check_
 		/* qemu-img: no report, "Check failed: <errno>", exit 1 */
 		char *e = xasprintf("Check failed: %s", strerror(-rc));
 
-		for (i = 0; i < res.n_msgs && output == CLI_OUTPUT_HUMAN; i++)
+		for (i = 0; i < res.n_msgs && vo->output == CLI_OUTPUT_HUMAN; i++)
 			printf("%-5s %s\n", kind_label[res.msgs[i].kind], res.msgs[i].text);
-		if (output == CLI_OUTPUT_JSON) {
+		if (vo->output == CLI_OUTPUT_JSON) {
 			struct jn *o = jnew(J_OBJ);
 
 			if (layers) {
@@ -440,9 +516,11 @@ static int verify_layer(const char *path, struct q2_image *img, struct q2_check_
 		q2_check_result_release(&res);
 		return CLI_EXIT_ERROR;
 	}
-	if (output == CLI_OUTPUT_JSON) {
-		struct jn *o = check_json(path, &res, strict);
+	if (vo->output == CLI_OUTPUT_JSON) {
+		struct jn *o = check_json(path, &res, vo->strict);
 
+		if (vo->plan)
+			plan_json(o, &res, img);
 		if (layers) {
 			jadd(layers, NULL, o);
 		} else {
@@ -450,9 +528,11 @@ static int verify_layer(const char *path, struct q2_image *img, struct q2_check_
 			jfree(o);
 		}
 	} else {
-		check_human(path, img, &res, strict, quiet);
+		check_human(path, img, &res, vo->strict, vo->quiet);
+		if (vo->plan)
+			plan_human(&res, img);
 	}
-	ec = check_exit(&res, strict);
+	ec = check_exit(&res, vo->strict);
 	if (ec == CLI_EXIT_ERROR)
 		cli_error("%s%sCheck failed", layers ? path : "", layers ? ": " : "");
 	q2_check_result_release(&res);
@@ -461,7 +541,7 @@ static int verify_layer(const char *path, struct q2_image *img, struct q2_check_
 
 /* --backing-chain: every layer, then what is wrong with the chain itself. */
 static int verify_chain(const char *path, struct q2_image *top, struct q2_check_opts *copts,
-			enum cli_output output, bool strict, bool quiet, bool force_share)
+			const struct vopts *vo)
 {
 	struct jn *doc = NULL, *layers = NULL, *fa;
 	struct q2_chain *ch;
@@ -472,10 +552,10 @@ static int verify_chain(const char *path, struct q2_image *top, struct q2_check_
 	if (rc < 0)
 		cli_die("%s: %s", path, strerror(-rc));
 	/* like the top image, a layer a running QEMU writes is not verified unless -U */
-	for (i = 1; i < ch->n && !force_share; i++) {
+	for (i = 1; i < ch->n && !vo->force_share; i++) {
 		if (!ch->layers[i].locked)
 			continue;
-		if (output == CLI_OUTPUT_JSON)
+		if (vo->output == CLI_OUTPUT_JSON)
 			printf("{\"error\": \"image is in use\"}\n");
 		cli_error("Could not open '%s': Failed to get shared \"write\" lock",
 			  ch->layers[i].path);
@@ -485,21 +565,20 @@ static int verify_chain(const char *path, struct q2_image *top, struct q2_check_
 		q2_chain_free(ch);
 		return CLI_EXIT_ERROR;
 	}
-	if (output == CLI_OUTPUT_JSON) {
+	if (vo->output == CLI_OUTPUT_JSON) {
 		doc = jnew(J_OBJ);
 		layers = jadd(doc, "layers", jnew(J_ARR));
 	}
 	for (i = 0; i < ch->n; i++) {
 		const struct q2_layer *l = &ch->layers[i];
 
-		if (output == CLI_OUTPUT_HUMAN && i)
+		if (vo->output == CLI_OUTPUT_HUMAN && i)
 			printf("\n");
 		if (l->img) {
-			ec = worse(ec, verify_layer(l->path, l->img, copts, output, strict, quiet,
-						    layers));
+			ec = worse(ec, verify_layer(l->path, l->img, copts, vo, layers));
 			continue;
 		}
-		if (output == CLI_OUTPUT_JSON) {
+		if (vo->output == CLI_OUTPUT_JSON) {
 			struct jn *o = jadd(layers, NULL, jnew(J_OBJ));
 
 			jstr(o, "filename", l->path);
@@ -509,7 +588,7 @@ static int verify_chain(const char *path, struct q2_image *top, struct q2_check_
 			       hv_fmt_size(l->size, (char[32]){ 0 }, 32));
 		}
 	}
-	if (output == CLI_OUTPUT_JSON) {
+	if (vo->output == CLI_OUTPUT_JSON) {
 		fa = jadd(doc, "chain", jnew(J_ARR));
 		for (i = 0; i < ch->n_findings; i++) {
 			const struct q2_chain_finding *f = &ch->findings[i];
@@ -535,7 +614,7 @@ static int verify_chain(const char *path, struct q2_image *top, struct q2_check_
 	}
 	for (i = 0; i < ch->n_findings; i++)
 		if (ch->findings[i].sev == Q2_CHAIN_FAIL ||
-		    (strict && ch->findings[i].sev == Q2_CHAIN_WARN))
+		    (vo->strict && ch->findings[i].sev == Q2_CHAIN_WARN))
 			ec = worse(ec, CLI_EXIT_FAIL);
 	q2_chain_free(ch);
 	return ec;
@@ -543,7 +622,7 @@ static int verify_chain(const char *path, struct q2_image *top, struct q2_check_
 
 static int cmd_verify(int argc, char **argv)
 {
-	enum { OPT_STRICT = 256, OPT_DEEP, OPT_MAXMSG, OPT_NOPROG, OPT_CHAIN };
+	enum { OPT_STRICT = 256, OPT_DEEP, OPT_MAXMSG, OPT_NOPROG, OPT_CHAIN, OPT_PLAN };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'J' },
@@ -554,12 +633,13 @@ static int cmd_verify(int argc, char **argv)
 		{ "max-messages", required_argument, NULL, OPT_MAXMSG },
 		{ "no-progress", no_argument, NULL, OPT_NOPROG },
 		{ "backing-chain", no_argument, NULL, OPT_CHAIN },
+		{ "repair-plan", no_argument, NULL, OPT_PLAN },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum cli_output output = CLI_OUTPUT_HUMAN;
-	bool strict = false, force_share = false, quiet = false, noprog = false, chain = false;
+	struct vopts vo = { .output = CLI_OUTPUT_HUMAN };
+	bool noprog = false, chain = false;
 	struct q2_check_opts copts = { .max_msgs = 50 };
 	struct prog prog = { 0 };
 	struct q2_image *img = NULL;
@@ -570,17 +650,17 @@ static int cmd_verify(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:Jf:Uqh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': output = cli_parse_output(optarg); break;
-		case 'J': output = CLI_OUTPUT_JSON; break;
+		case 'o': vo.output = cli_parse_output(optarg); break;
+		case 'J': vo.output = CLI_OUTPUT_JSON; break;
 		case 'f':
 			if (strcmp(optarg, "qcow2") != 0) {
 				cli_error("format '%s' is not supported (only qcow2)", optarg);
 				return CLI_EXIT_FORMAT;
 			}
 			break;
-		case OPT_STRICT: strict = true; break;
+		case OPT_STRICT: vo.strict = true; break;
 		case OPT_DEEP: copts.deep = true; break;
-		case 'U': force_share = true; break;
+		case 'U': vo.force_share = true; break;
 		case OPT_MAXMSG:
 			if (hv_parse_u64(optarg, 10, &v) < 0 || v == 0 || v > 1000000)
 				cli_usage_error("invalid --max-messages '%s'", optarg);
@@ -588,7 +668,8 @@ static int cmd_verify(int argc, char **argv)
 			break;
 		case OPT_NOPROG: noprog = true; break;
 		case OPT_CHAIN: chain = true; break;
-		case 'q': quiet = true; break;
+		case OPT_PLAN: vo.plan = true; break;
+		case 'q': vo.quiet = true; break;
 		case 'h': verify_usage(); return CLI_EXIT_OK;
 		default:
 			cli_usage_hint("verify");
@@ -599,16 +680,16 @@ static int cmd_verify(int argc, char **argv)
 		cli_usage_error("verify needs exactly one image");
 	path = argv[optind];
 
-	ec = open_image(path, force_share, output == CLI_OUTPUT_JSON, &img);
+	ec = open_image(path, vo.force_share, vo.output == CLI_OUTPUT_JSON, &img);
 	if (ec)
 		return ec;
 	prog.on = !noprog && isatty(STDERR_FILENO);
 	copts.progress = progress_cb;
 	copts.progress_data = &prog;
 	if (chain) {
-		ec = verify_chain(path, img, &copts, output, strict, quiet, force_share);
+		ec = verify_chain(path, img, &copts, &vo);
 	} else {
-		ec = verify_layer(path, img, &copts, output, strict, quiet, NULL);
+		ec = verify_layer(path, img, &copts, &vo, NULL);
 		q2_image_free(img);
 	}
 	if (fflush(stdout) != 0)

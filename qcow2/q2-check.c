@@ -694,6 +694,8 @@ static bool run_bulk(struct ck *c, uint64_t k0, uint64_t r, bool check, bool cop
 static void copied_mismatch(struct ck *c, const struct tref *t, const char *where, uint64_t e,
 			    int st)
 {
+	if (!c->naming)
+		c->res->plan_copied += t->wa;
 	msgw(c, Q2_MSG_CORRUPTION, t->wa,
 	     "%s: COPIED flag is %s but the refcount of data cluster 0x%llx is %s1", where,
 	     (e & Q2_OFLAG_COPIED) ? "set" : "clear", (unsigned long long)(e & Q2_L2E_OFFSET_MASK),
@@ -1029,6 +1031,8 @@ static int l1_entry(struct ck *c, uint32_t src, uint64_t i, uint64_t e, uint64_t
 	if (src == SRC_ACTIVE && l2_off) {
 		int st = state_of(c, l2_off >> img->cluster_bits);
 
+		if (st != ST_ERR && st != !!(e & Q2_OFLAG_COPIED) && !c->naming)
+			c->res->plan_copied++;
 		if (st != ST_ERR && st != !!(e & Q2_OFLAG_COPIED))
 			msg(c, Q2_MSG_CORRUPTION,
 			    "active L1 table, entry %llu (%s): COPIED flag is %s but the L2 table's refcount is %s1",
@@ -1426,17 +1430,20 @@ static int check_refblocks(struct ck *c)
 		char what[96];
 
 		if (e & Q2_REFT_RESERVED_MASK) {
+			c->res->plan_rebuild++;
 			msg(c, Q2_MSG_CORRUPTION, "refcount table entry %llu has reserved bits set",
 			    (unsigned long long)i);
 			continue;
 		}
 		if (off & (img->cluster_size - 1)) {
+			c->res->plan_rebuild++;
 			msg(c, Q2_MSG_CORRUPTION,
 			    "refcount block %llu at 0x%llx is not cluster aligned; refcount table entry corrupted",
 			    (unsigned long long)i, (unsigned long long)off);
 			continue;
 		}
 		if (k >= c->r.n) {
+			c->res->plan_rebuild++;
 			msg(c, Q2_MSG_CORRUPTION,
 			    "refcount block %llu at 0x%llx is outside the image (file ends at 0x%llx)",
 			    (unsigned long long)i, (unsigned long long)off,
@@ -1449,6 +1456,8 @@ static int check_refblocks(struct ck *c)
 		rc = inc_region(c, off, img->cluster_size, what);
 		if (rc < 0)
 			return rc;
+		if (refs_get(&c->r, k) != 1)
+			c->res->plan_rebuild++;
 		if (refs_get(&c->r, k) != 1)
 			msg(c, Q2_MSG_CORRUPTION,
 			    "refcount block %llu at 0x%llx is referenced %llu times (it must be exactly once)",
@@ -1463,7 +1472,13 @@ static void cmp_one(struct ck *c, uint64_t k, uint64_t ondisk, uint64_t computed
 	const uint64_t cs = c->img->cluster_size;
 
 	if (ondisk < computed) {
-		long m = msg(c, Q2_MSG_CORRUPTION,
+		long m;
+
+		if (ondisk)
+			c->res->plan_raised++;
+		else
+			c->res->plan_rebuild++;  /* qemu: "need to rebuild refcount structures" */
+		m = msg(c, Q2_MSG_CORRUPTION,
 			     "cluster %llu (host 0x%llx): refcount %llu but referenced %llu time%s",
 			     (unsigned long long)k, (unsigned long long)(k * cs),
 			     (unsigned long long)ondisk, (unsigned long long)computed,
@@ -1482,11 +1497,13 @@ static void cmp_one(struct ck *c, uint64_t k, uint64_t ondisk, uint64_t computed
 			}
 			c->refd[c->n_refd++] = (struct refd){ .k = k, .msg = (size_t)m };
 		}
-	} else
+	} else {
+		c->res->plan_freed += !computed;
 		msg(c, Q2_MSG_LEAK,
 		    "cluster %llu (host 0x%llx): leaked, refcount %llu but referenced %llu times",
 		    (unsigned long long)k, (unsigned long long)(k * cs),
 		    (unsigned long long)ondisk, (unsigned long long)computed);
+	}
 }
 
 /* compare_refcounts() for one refcount block's clusters. */
