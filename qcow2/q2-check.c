@@ -1164,7 +1164,8 @@ static int sweep(struct ck *c, const struct ival *iv, size_t n, seg_fn fn)
 		ev[ne++] = (struct sev){ iv[i].a, iv[i].id, true };
 		ev[ne++] = (struct sev){ iv[i].b, iv[i].id, false };
 	}
-	qsort(ev, ne, sizeof(*ev), cmp_sev);
+	if (ne)
+		qsort(ev, ne, sizeof(*ev), cmp_sev);
 	for (e = 0; e < ne;) {
 		uint64_t pos = ev[e].pos;
 
@@ -1357,7 +1358,8 @@ static int walk_tables(struct ck *c)
 	for (i = 0, nb = 0; i < tb->h_cap; i++)
 		if (tb->h[i].w)
 			tb->h[nb++] = tb->h[i];
-	qsort(tb->h, tb->h_n, sizeof(*tb->h), cmp_tref);
+	if (tb->h_n)
+		qsort(tb->h, tb->h_n, sizeof(*tb->h), cmp_tref);
 	if (!c->naming)
 		c->work_total += tb->h_n;
 	batch = malloc(max_batch * sizeof(*batch));
