@@ -5,6 +5,7 @@
 # (/usr/bin/time -v), the ratios, and whether the JSON results are identical.
 #
 #   bench/qcow2-check.sh [--build DIR] [--dir SCRATCH] [--runs N] [--keep] [--quick]
+#                        [--bombs [--qemu-limit S]]
 #
 # Images (sparse files, preallocation=metadata so every L2 table exists):
 #   1 TiB, 64 KiB clusters;  8 TiB, 64 KiB clusters;  4 GiB, 512-byte clusters;
@@ -12,9 +13,15 @@
 #   refcounts of 3, the path off the bulk fast path).
 # They need ~0.2 + 1.3 + 0.6 + 0.2 GB of real disk space and are removed at
 # the end unless --keep. --quick uses 64 GiB / 512 GiB / 256 MiB / 64 GiB.
+#
+# --bombs instead times the reference bombs of issue 17 (tests/images/q2bomb.py:
+# tiny files whose metadata claims 2^24 and more references) and the cost of
+# messages (a 64 GiB image with one refcount block zeroed: 65,535 corruptions,
+# --max-messages 16000). qemu-img runs at most --qemu-limit seconds (default
+# 120) per image; a longer run is reported as ">LIMIT".
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=$src/build dir=${TMPDIR:-/var/tmp}/vhv-bench-qcow2 runs=3 keep=0 quick=0
+build=$src/build dir=${TMPDIR:-/var/tmp}/vhv-bench-qcow2 runs=3 keep=0 quick=0 bombs=0 qlimit=120
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$2; shift 2 ;;
@@ -22,7 +29,9 @@ while [ $# -gt 0 ]; do
 	--runs) runs=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	--quick) quick=1; shift ;;
-	-h|--help) sed -n '3,13p' "$0"; exit 0 ;;
+	--bombs) bombs=1; shift ;;
+	--qemu-limit) qlimit=$2; shift 2 ;;
+	-h|--help) sed -n '3,20p' "$0"; exit 0 ;;
 	*) echo "unknown option $1" >&2; exit 1 ;;
 	esac
 done
@@ -32,7 +41,7 @@ for c in qemu-img /usr/bin/time; do
 	command -v "$c" >/dev/null || { echo "$c is needed (scripts/install-deps.sh bench)" >&2; exit 1; }
 done
 mkdir -p "$dir"
-[ "$keep" = 1 ] || trap 'rm -f "$dir"/bench-*.qcow2 "$dir"/*.json "$dir"/*.time' EXIT
+[ "$keep" = 1 ] || trap 'rm -f "$dir"/bench-*.qcow2 "$dir"/bomb-*.qcow2 "$dir"/*.json "$dir"/*.time' EXIT
 
 if [ "$quick" = 1 ]; then
 	sets=("64k 64G" "64k 512G" "512 256M" "64k 64G 2")
@@ -55,6 +64,49 @@ measure() {
 	done
 	echo "$best $rss"
 }
+
+if [ "$bombs" = 1 ]; then
+	. "$src/tests/images/q2lib.sh"
+	printf '%-34s %10s %9s %9s  %s\n' image "qemu s" "vhv s" speed counts
+	# name | q2bomb.py arguments, or "msgs" for the message-cost image | vhv options
+	for b in "recipe: 2048 x 8192, 64-bit|--l1 2048" "recipe, 16-bit refcounts|--refcount-order 4" \
+		"recipe + 65,535 snapshots|--snapshots 65535" \
+		"4,096 overlapping snapshot L1s|--cluster-bits 9 --l1 65536 --snapshots 4096 --overlap 1024" \
+		"64G, 65,535 errors, 16,000 kept|msgs|--max-messages 16000"; do
+		IFS='|' read -r name args vopt <<<"$b"
+		img=$dir/bomb-$(echo "$name" | tr -c 'a-z0-9\n' _).qcow2
+		if [ "$args" = msgs ]; then
+			qemu-img create -q -f qcow2 -o preallocation=metadata "$img" 64G
+			rb=$(q2_refblock "$img" 1)
+			dd if=/dev/zero of="$img" bs=65536 seek=$((rb / 65536)) count=1 conv=notrunc status=none
+		else
+			# shellcheck disable=SC2086
+			python3 "$src/tests/images/q2bomb.py" "$img" $args >/dev/null
+		fi
+		t0=$(date +%s.%N)
+		qrc=0
+		timeout "$qlimit" qemu-img check --output=json "$img" >"$dir/q.json" 2>/dev/null || qrc=$?
+		t1=$(date +%s.%N)
+		qw=$(awk "BEGIN {print $t1 - $t0}")
+		t0=$(date +%s.%N)
+		# shellcheck disable=SC2086
+		"$vhv" verify --output=json --no-progress $vopt "$img" >"$dir/v.json" 2>/dev/null || true
+		t1=$(date +%s.%N)
+		vw=$(awk "BEGIN {print $t1 - $t0}")
+		if [ "$qrc" = 124 ]; then
+			printf '%-34s %10s %9.2f %8s  %s\n' "$name" ">$qlimit" "$vw" \
+				">$(awk "BEGIN {printf \"%d\", $qlimit / ($vw > 0 ? $vw : 0.001)}")x" "qemu-img stopped"
+		else
+			same=identical
+			cmp -s "$dir/q.json" "$dir/v.json" || same=DIFFERENT
+			printf '%-34s %10.2f %9.2f %8s  %s\n' "$name" "$qw" "$vw" \
+				"$(awk "BEGIN {printf \"%.1fx\", $qw / ($vw > 0 ? $vw : 0.001)}")" "$same"
+		fi
+		rm -f "$img"
+	done
+	echo "wall time of one warm run each; speed = qemu-img / vhv"
+	exit 0
+fi
 
 printf '%-28s %9s %9s %7s %10s %10s %7s  %s\n' image "qemu s" "vhv s" speed "qemu MiB" "vhv MiB" mem counts
 for s in "${sets[@]}"; do

@@ -21,6 +21,7 @@
 
 #include "cli/cli-common.h"
 #include "hvcore/hv-util.h"
+#include "qcow2/q2-chain.h"
 #include "qcow2/q2-check.h"
 #include "qcow2/q2-image.h"
 
@@ -284,6 +285,8 @@ static void verify_usage(void)
 	       "     --strict            count the warnings too (exit 2; JSON \"warnings\")\n"
 	       "     --deep              also decompress every compressed cluster\n"
 	       " -U, --force-share       verify even if a running QEMU holds the image\n"
+	       "     --backing-chain     verify every backing file too, and the chain\n"
+	       "     --repair-plan       what qemu-img check -r leaks/all would write\n"
 	       "     --max-messages <n>  problems listed per kind (default 50)\n"
 	       "     --no-progress       no progress line, even on a terminal\n"
 	       " -q, --quiet             print only the problems and the summary\n"
@@ -294,9 +297,332 @@ static void verify_usage(void)
 	       cli_prog());
 }
 
+/* How verify reports. */
+struct vopts {
+	enum cli_output output;
+	bool strict, quiet, force_share, plan;
+};
+
+/* The number of clusters of @img and their size, "12 clusters (768 KiB)". */
+static const char *clusters(const struct q2_image *img, uint64_t n, char *buf, size_t len)
+{
+	char sz[32];
+
+	snprintf(buf, len, "%" PRIu64 " cluster%s (%s)", n, n == 1 ? "" : "s",
+		 hv_fmt_size(n * img->cluster_size, sz, sizeof(sz)));
+	return buf;
+}
+
+/*
+ * --repair-plan: what `qemu-img check -r leaks` and `-r all` would write, from
+ * the counts of the check (vhv writes nothing).
+ */
+static int64_t unplanned(const struct q2_check_result *res)
+{
+	return res->corruptions - (int64_t)(res->plan_raised + res->plan_rebuild + res->plan_copied);
+}
+
+static void plan_json(struct jn *o, const struct q2_check_result *res, const struct q2_image *img)
+{
+	struct jn *p = jadd(o, "repair-plan", jnew(J_OBJ));
+
+	jbool(p, "rebuild", res->plan_rebuild > 0);
+	juint(p, "rebuild-causes", res->plan_rebuild);
+	juint(p, "leaks-lowered", (uint64_t)res->leaks);
+	juint(p, "leaks-freed", res->plan_freed);
+	juint(p, "freed-bytes", res->plan_freed * img->cluster_size);
+	juint(p, "refcounts-raised", res->plan_raised);
+	juint(p, "copied-flags-disagreeing", res->plan_copied);
+	jint(p, "unplanned-corruptions", unplanned(res));
+}
+
+static void plan_human(const struct q2_check_result *res, const struct q2_image *img)
+{
+	char a[64];
+
+	printf("\nRepair plan (nothing was written; what qemu-img check -r would write):\n");
+	if (!res->leaks && !res->corruptions) {
+		printf("  nothing to repair\n");
+		return;
+	}
+	if (res->plan_rebuild) {
+		printf("  -r leaks: fails, \"need to rebuild refcount structures\" (%" PRIu64 " cause%s:\n"
+		       "            clusters in use with refcount 0, broken refcount blocks)\n",
+		       res->plan_rebuild, res->plan_rebuild == 1 ? "" : "s");
+		printf("  -r all:   rebuilds the refcount table and blocks (written at the end of\n"
+		       "            the file): every refcount becomes its references\n");
+	} else {
+		if (res->leaks)
+			printf("  -r leaks: lower %" PRId64 " refcount%s, freeing %s\n", res->leaks,
+			       res->leaks == 1 ? "" : "s",
+			       clusters(img, res->plan_freed, a, sizeof(a)));
+		else
+			printf("  -r leaks: nothing (no leaks)\n");
+		if (res->plan_raised)
+			printf("  -r all:   also raise %" PRIu64 " refcount%s to the references\n",
+			       res->plan_raised, res->plan_raised == 1 ? "" : "s");
+	}
+	if (res->plan_copied || res->plan_raised || res->plan_rebuild || res->leaks)
+		printf("  -r all:   then rewrites the COPIED flags that disagree with the repaired\n"
+		       "            refcounts (%" PRIu64 " disagree with today's)\n",
+		       res->plan_copied);
+	if (unplanned(res) > 0)
+		printf("  %" PRId64 " other corruption%s (entries, overflows): not repaired by\n"
+		       "  refcounts; see the messages above\n",
+		       unplanned(res), unplanned(res) == 1 ? "" : "s");
+}
+
+/* qemu-img.c collect_image_check(): optional keys only when non-zero */
+static struct jn *check_json(const char *path, const struct q2_check_result *res, bool strict)
+{
+	struct jn *o = jnew(J_OBJ);
+	size_t i;
+
+	jstr(o, "filename", path);
+	jstr(o, "format", "qcow2");
+	jint(o, "check-errors", res->check_errors);
+	if (res->corruptions)
+		jint(o, "corruptions", res->corruptions);
+	if (res->leaks)
+		jint(o, "leaks", res->leaks);
+	if (res->image_end_offset)
+		juint(o, "image-end-offset", res->image_end_offset);
+	if (res->total_clusters)
+		juint(o, "total-clusters", res->total_clusters);
+	if (res->allocated_clusters)
+		juint(o, "allocated-clusters", res->allocated_clusters);
+	if (res->fragmented_clusters)
+		juint(o, "fragmented-clusters", res->fragmented_clusters);
+	if (res->compressed_clusters)
+		juint(o, "compressed-clusters", res->compressed_clusters);
+	if (strict) {
+		struct jn *a = jadd(o, "warnings", jnew(J_ARR));
+
+		for (i = 0; i < res->n_msgs; i++)
+			if (res->msgs[i].kind == Q2_MSG_WARNING)
+				jstr(a, NULL, res->msgs[i].text);
+	}
+	return o;
+}
+
+/* The human report of one image (qemu-img.c dump_human_image_check() plus vhv's lines). */
+static void check_human(const char *path, const struct q2_image *img,
+			const struct q2_check_result *res, bool strict, bool quiet)
+{
+	size_t i;
+	int k;
+
+	if (!quiet)
+		printf("image: %s (qcow2 v%u, %s clusters, %u-bit refcounts%s)\n", path, img->version,
+		       hv_fmt_size(img->cluster_size, (char[32]){ 0 }, 32), img->refcount_bits,
+		       img->extended_l2 ? ", extended L2" : "");
+	for (i = 0; i < res->n_msgs; i++)
+		printf("%-5s %s\n", kind_label[res->msgs[i].kind], res->msgs[i].text);
+	for (k = 0; k < Q2_MSG_KINDS; k++)
+		if (res->dropped[k])
+			printf("      ... and %" PRIu64 " more %s (--max-messages)\n", res->dropped[k],
+			       kind_plural[k]);
+	if (res->warnings && !quiet)
+		printf("%" PRId64 " warning%s (not counted by qemu-img check%s).\n", res->warnings,
+		       res->warnings == 1 ? "" : "s",
+		       strict ? "; counted here because of --strict" : "; --strict counts them");
+	if ((res->n_msgs || res->warnings) && !(res->corruptions || res->leaks || res->check_errors))
+		printf("\n");
+	if (!(res->corruptions || res->leaks || res->check_errors)) {
+		printf("No errors were found on the image.\n");
+	} else {
+		if (res->corruptions)
+			printf("\n%" PRId64 " errors were found on the image.\n"
+			       "Data may be corrupted, or further writes to the image may corrupt it.\n",
+			       res->corruptions);
+		if (res->leaks)
+			printf("\n%" PRId64 " leaked clusters were found on the image.\n"
+			       "This means waste of disk space, but no harm to data.\n",
+			       res->leaks);
+		if (res->check_errors)
+			printf("\n%" PRId64 " internal errors have occurred during the check.\n",
+			       res->check_errors);
+	}
+	if (res->total_clusters && res->allocated_clusters)
+		printf("%" PRIu64 "/%" PRIu64 " = %0.2f%% allocated, %0.2f%% fragmented, %0.2f%% compressed clusters\n",
+		       res->allocated_clusters, res->total_clusters,
+		       res->allocated_clusters * 100.0 / res->total_clusters,
+		       res->fragmented_clusters * 100.0 / res->allocated_clusters,
+		       res->compressed_clusters * 100.0 / res->allocated_clusters);
+	if (res->image_end_offset)
+		printf("Image end offset: %" PRIu64 "\n", res->image_end_offset);
+}
+
+/* qemu-img check's exit code for one image's result. */
+static int check_exit(const struct q2_check_result *res, bool strict)
+{
+	if (res->check_errors)
+		return CLI_EXIT_ERROR;
+	if (res->corruptions || (strict && res->warnings))
+		return CLI_EXIT_FAIL;
+	if (res->leaks)
+		return CLI_EXIT_WARN;
+	return CLI_EXIT_OK;
+}
+
+/* The worse of two exit codes: could not run > fail > warn > ok. */
+static int worse(int a, int b)
+{
+	static const int rank[] = { [CLI_EXIT_OK] = 0, [CLI_EXIT_WARN] = 1, [CLI_EXIT_FAIL] = 2,
+				    [CLI_EXIT_ERROR] = 3 };
+
+	return rank[a] >= rank[b] ? a : b;
+}
+
+static const char *const chain_sev[] = { "INFO", "WARN", "FAIL" };
+static const char *const chain_sev_json[] = { "info", "warn", "fail" };
+
+/* Check one layer: the report (human now, JSON into @layers) and its exit code. */
+static int verify_layer(const char *path, struct q2_image *img, struct q2_check_opts *copts,
+			const struct vopts *vo, struct jn *layers)
+{
+	struct q2_check_result res;
+	struct prog *prog = copts->progress_data;
+	int rc, ec;
+	size_t i;
+
+	rc = q2_check(img, copts, &res);
+	if (prog->shown)
+		fprintf(stderr, "\r%20s\r", "");
+	prog->shown = 0;
+	if (rc < 0) {
+		/* qemu-img: no report, "Check failed: <errno>", exit 1 */
+		char *e = xasprintf("Check failed: %s", strerror(-rc));
+
+		for (i = 0; i < res.n_msgs && vo->output == CLI_OUTPUT_HUMAN; i++)
+			printf("%-5s %s\n", kind_label[res.msgs[i].kind], res.msgs[i].text);
+		if (vo->output == CLI_OUTPUT_JSON) {
+			struct jn *o = jnew(J_OBJ);
+
+			if (layers) {
+				jstr(o, "filename", path);
+				jstr(o, "format", "qcow2");
+			}
+			jstr(o, "error", e);
+			if (layers)
+				jadd(layers, NULL, o);
+			else {
+				jprint_doc(stdout, o);
+				jfree(o);
+			}
+		}
+		cli_error("%s%s%s", layers ? path : "", layers ? ": " : "", e);
+		free(e);
+		q2_check_result_release(&res);
+		return CLI_EXIT_ERROR;
+	}
+	if (vo->output == CLI_OUTPUT_JSON) {
+		struct jn *o = check_json(path, &res, vo->strict);
+
+		if (vo->plan)
+			plan_json(o, &res, img);
+		if (layers) {
+			jadd(layers, NULL, o);
+		} else {
+			jprint_doc(stdout, o);
+			jfree(o);
+		}
+	} else {
+		check_human(path, img, &res, vo->strict, vo->quiet);
+		if (vo->plan)
+			plan_human(&res, img);
+	}
+	ec = check_exit(&res, vo->strict);
+	if (ec == CLI_EXIT_ERROR)
+		cli_error("%s%sCheck failed", layers ? path : "", layers ? ": " : "");
+	q2_check_result_release(&res);
+	return ec;
+}
+
+/* --backing-chain: every layer, then what is wrong with the chain itself. */
+static int verify_chain(const char *path, struct q2_image *top, struct q2_check_opts *copts,
+			const struct vopts *vo)
+{
+	struct jn *doc = NULL, *layers = NULL, *fa;
+	struct q2_chain *ch;
+	int ec = CLI_EXIT_OK, rc;
+	size_t i;
+
+	rc = q2_chain_new(top, path, &ch);
+	if (rc < 0)
+		cli_die("%s: %s", path, strerror(-rc));
+	/* like the top image, a layer a running QEMU writes is not verified unless -U */
+	for (i = 1; i < ch->n && !vo->force_share; i++) {
+		if (!ch->layers[i].locked)
+			continue;
+		if (vo->output == CLI_OUTPUT_JSON)
+			printf("{\"error\": \"image is in use\"}\n");
+		cli_error("Could not open '%s': Failed to get shared \"write\" lock",
+			  ch->layers[i].path);
+		fprintf(stderr,
+			"Is another process using the image [%s]? (-U/--force-share to verify anyway)\n",
+			ch->layers[i].path);
+		q2_chain_free(ch);
+		return CLI_EXIT_ERROR;
+	}
+	if (vo->output == CLI_OUTPUT_JSON) {
+		doc = jnew(J_OBJ);
+		layers = jadd(doc, "layers", jnew(J_ARR));
+	}
+	for (i = 0; i < ch->n; i++) {
+		const struct q2_layer *l = &ch->layers[i];
+
+		if (vo->output == CLI_OUTPUT_HUMAN && i)
+			printf("\n");
+		if (l->img) {
+			ec = worse(ec, verify_layer(l->path, l->img, copts, vo, layers));
+			continue;
+		}
+		if (vo->output == CLI_OUTPUT_JSON) {
+			struct jn *o = jadd(layers, NULL, jnew(J_OBJ));
+
+			jstr(o, "filename", l->path);
+			jstr(o, "format", l->format);
+		} else {
+			printf("image: %s (%s, %s): no metadata to verify\n", l->path, l->format,
+			       hv_fmt_size(l->size, (char[32]){ 0 }, 32));
+		}
+	}
+	if (vo->output == CLI_OUTPUT_JSON) {
+		fa = jadd(doc, "chain", jnew(J_ARR));
+		for (i = 0; i < ch->n_findings; i++) {
+			const struct q2_chain_finding *f = &ch->findings[i];
+			struct jn *o = jadd(fa, NULL, jnew(J_OBJ));
+
+			jstr(o, "id", f->id);
+			jstr(o, "severity", chain_sev_json[f->sev]);
+			juint(o, "layer", f->layer);
+			jstr(o, "message", f->text);
+		}
+		jprint_doc(stdout, doc);
+		jfree(doc);
+	} else {
+		printf("\nBacking chain: ");
+		for (i = 0; i < ch->n; i++)
+			printf("%s%s", i ? " -> " : "", ch->layers[i].path);
+		printf(" (%zu layer%s)\n", ch->n, ch->n == 1 ? "" : "s");
+		for (i = 0; i < ch->n_findings; i++)
+			printf("%-5s %s: %s\n", chain_sev[ch->findings[i].sev], ch->findings[i].id,
+			       ch->findings[i].text);
+		if (!ch->n_findings)
+			printf("Every backing file was found, in its recorded format.\n");
+	}
+	for (i = 0; i < ch->n_findings; i++)
+		if (ch->findings[i].sev == Q2_CHAIN_FAIL ||
+		    (vo->strict && ch->findings[i].sev == Q2_CHAIN_WARN))
+			ec = worse(ec, CLI_EXIT_FAIL);
+	q2_chain_free(ch);
+	return ec;
+}
+
 static int cmd_verify(int argc, char **argv)
 {
-	enum { OPT_STRICT = 256, OPT_DEEP, OPT_MAXMSG, OPT_NOPROG };
+	enum { OPT_STRICT = 256, OPT_DEEP, OPT_MAXMSG, OPT_NOPROG, OPT_CHAIN, OPT_PLAN };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'J' },
@@ -306,42 +632,44 @@ static int cmd_verify(int argc, char **argv)
 		{ "force-share", no_argument, NULL, 'U' },
 		{ "max-messages", required_argument, NULL, OPT_MAXMSG },
 		{ "no-progress", no_argument, NULL, OPT_NOPROG },
+		{ "backing-chain", no_argument, NULL, OPT_CHAIN },
+		{ "repair-plan", no_argument, NULL, OPT_PLAN },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum cli_output output = CLI_OUTPUT_HUMAN;
-	bool strict = false, force_share = false, quiet = false, noprog = false;
+	struct vopts vo = { .output = CLI_OUTPUT_HUMAN };
+	bool noprog = false, chain = false;
 	struct q2_check_opts copts = { .max_msgs = 50 };
-	struct q2_check_result res;
 	struct prog prog = { 0 };
 	struct q2_image *img = NULL;
 	const char *path;
 	uint64_t v;
-	int c, rc, ec;
-	size_t i;
+	int c, ec;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:Jf:Uqh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': output = cli_parse_output(optarg); break;
-		case 'J': output = CLI_OUTPUT_JSON; break;
+		case 'o': vo.output = cli_parse_output(optarg); break;
+		case 'J': vo.output = CLI_OUTPUT_JSON; break;
 		case 'f':
 			if (strcmp(optarg, "qcow2") != 0) {
 				cli_error("format '%s' is not supported (only qcow2)", optarg);
 				return CLI_EXIT_FORMAT;
 			}
 			break;
-		case OPT_STRICT: strict = true; break;
+		case OPT_STRICT: vo.strict = true; break;
 		case OPT_DEEP: copts.deep = true; break;
-		case 'U': force_share = true; break;
+		case 'U': vo.force_share = true; break;
 		case OPT_MAXMSG:
 			if (hv_parse_u64(optarg, 10, &v) < 0 || v == 0 || v > 1000000)
 				cli_usage_error("invalid --max-messages '%s'", optarg);
 			copts.max_msgs = (unsigned)v;
 			break;
 		case OPT_NOPROG: noprog = true; break;
-		case 'q': quiet = true; break;
+		case OPT_CHAIN: chain = true; break;
+		case OPT_PLAN: vo.plan = true; break;
+		case 'q': vo.quiet = true; break;
 		case 'h': verify_usage(); return CLI_EXIT_OK;
 		default:
 			cli_usage_hint("verify");
@@ -352,125 +680,20 @@ static int cmd_verify(int argc, char **argv)
 		cli_usage_error("verify needs exactly one image");
 	path = argv[optind];
 
-	ec = open_image(path, force_share, output == CLI_OUTPUT_JSON, &img);
+	ec = open_image(path, vo.force_share, vo.output == CLI_OUTPUT_JSON, &img);
 	if (ec)
 		return ec;
 	prog.on = !noprog && isatty(STDERR_FILENO);
 	copts.progress = progress_cb;
 	copts.progress_data = &prog;
-	rc = q2_check(img, &copts, &res);
-	if (prog.shown)
-		fprintf(stderr, "\r%20s\r", "");
-
-	if (rc < 0) {
-		/* qemu-img: no report, "Check failed: <errno>", exit 1 */
-		for (i = 0; i < res.n_msgs && output == CLI_OUTPUT_HUMAN; i++)
-			printf("%-5s %s\n", kind_label[res.msgs[i].kind], res.msgs[i].text);
-		if (output == CLI_OUTPUT_JSON) {
-			struct jn *o = jnew(J_OBJ);
-			char *e = xasprintf("Check failed: %s", strerror(-rc));
-
-			jstr(o, "error", e);
-			jprint_doc(stdout, o);
-			jfree(o);
-			free(e);
-		}
-		cli_error("Check failed: %s", strerror(-rc));
-		q2_check_result_release(&res);
-		q2_image_free(img);
-		return CLI_EXIT_ERROR;
-	}
-
-	if (output == CLI_OUTPUT_JSON) {
-		struct jn *o = jnew(J_OBJ);
-
-		/* qemu-img.c collect_image_check(): optional keys only when non-zero */
-		jstr(o, "filename", path);
-		jstr(o, "format", "qcow2");
-		jint(o, "check-errors", res.check_errors);
-		if (res.corruptions)
-			jint(o, "corruptions", res.corruptions);
-		if (res.leaks)
-			jint(o, "leaks", res.leaks);
-		if (res.image_end_offset)
-			juint(o, "image-end-offset", res.image_end_offset);
-		if (res.total_clusters)
-			juint(o, "total-clusters", res.total_clusters);
-		if (res.allocated_clusters)
-			juint(o, "allocated-clusters", res.allocated_clusters);
-		if (res.fragmented_clusters)
-			juint(o, "fragmented-clusters", res.fragmented_clusters);
-		if (res.compressed_clusters)
-			juint(o, "compressed-clusters", res.compressed_clusters);
-		if (strict) {
-			struct jn *a = jadd(o, "warnings", jnew(J_ARR));
-
-			for (i = 0; i < res.n_msgs; i++)
-				if (res.msgs[i].kind == Q2_MSG_WARNING)
-					jstr(a, NULL, res.msgs[i].text);
-		}
-		jprint_doc(stdout, o);
-		jfree(o);
+	if (chain) {
+		ec = verify_chain(path, img, &copts, &vo);
 	} else {
-		int k;
-
-		if (!quiet)
-			printf("image: %s (qcow2 v%u, %s clusters, %u-bit refcounts%s)\n", path,
-			       img->version,
-			       hv_fmt_size(img->cluster_size, (char[32]){ 0 }, 32),
-			       img->refcount_bits, img->extended_l2 ? ", extended L2" : "");
-		for (i = 0; i < res.n_msgs; i++)
-			printf("%-5s %s\n", kind_label[res.msgs[i].kind], res.msgs[i].text);
-		for (k = 0; k < Q2_MSG_KINDS; k++)
-			if (res.dropped[k])
-				printf("      ... and %" PRIu64 " more %s (--max-messages)\n",
-				       res.dropped[k], kind_plural[k]);
-		if (res.warnings && !quiet)
-			printf("%" PRId64 " warning%s (not counted by qemu-img check%s).\n",
-			       res.warnings, res.warnings == 1 ? "" : "s",
-			       strict ? "; counted here because of --strict" : "; --strict counts them");
-		if ((res.n_msgs || res.warnings) && !(res.corruptions || res.leaks || res.check_errors))
-			printf("\n");
-		/* qemu-img.c dump_human_image_check() */
-		if (!(res.corruptions || res.leaks || res.check_errors)) {
-			printf("No errors were found on the image.\n");
-		} else {
-			if (res.corruptions)
-				printf("\n%" PRId64 " errors were found on the image.\n"
-				       "Data may be corrupted, or further writes to the image may corrupt it.\n",
-				       res.corruptions);
-			if (res.leaks)
-				printf("\n%" PRId64 " leaked clusters were found on the image.\n"
-				       "This means waste of disk space, but no harm to data.\n",
-				       res.leaks);
-			if (res.check_errors)
-				printf("\n%" PRId64 " internal errors have occurred during the check.\n",
-				       res.check_errors);
-		}
-		if (res.total_clusters && res.allocated_clusters)
-			printf("%" PRIu64 "/%" PRIu64 " = %0.2f%% allocated, %0.2f%% fragmented, %0.2f%% compressed clusters\n",
-			       res.allocated_clusters, res.total_clusters,
-			       res.allocated_clusters * 100.0 / res.total_clusters,
-			       res.fragmented_clusters * 100.0 / res.allocated_clusters,
-			       res.compressed_clusters * 100.0 / res.allocated_clusters);
-		if (res.image_end_offset)
-			printf("Image end offset: %" PRIu64 "\n", res.image_end_offset);
+		ec = verify_layer(path, img, &copts, &vo, NULL);
+		q2_image_free(img);
 	}
 	if (fflush(stdout) != 0)
 		cli_die("cannot write the report: %s", strerror(errno));
-
-	if (res.check_errors) {
-		cli_error("Check failed");
-		ec = CLI_EXIT_ERROR;
-	} else if (res.corruptions || (strict && res.warnings)) {
-		ec = CLI_EXIT_FAIL;
-	} else if (res.leaks) {
-		ec = CLI_EXIT_WARN;
-	} else {
-		ec = CLI_EXIT_OK;
-	}
-	q2_check_result_release(&res);
-	q2_image_free(img);
 	return ec;
 }
 
@@ -532,15 +755,6 @@ static struct jn *feature_list(const struct q2_image *img, int type, uint64_t bi
 }
 
 /* block.c path_combine(): relative backing names are relative to the image's directory. */
-static char *full_backing(const char *image, const char *backing)
-{
-	const char *slash = strrchr(image, '/');
-
-	if (backing[0] == '/' || strstr(backing, "://") || !slash)
-		return xstrdup(backing);
-	return xasprintf("%.*s/%s", (int)(slash - image), image, backing);
-}
-
 /* qemu's QCryptoBlockInfoLUKS keys (crypto/block-luks.c), from the plain LUKS header. */
 static void luks_json(struct jn *enc, const struct q2_luks *lk)
 {
@@ -680,8 +894,10 @@ static int cmd_info(int argc, char **argv)
 		jbool(o, "dirty-flag", !!(img->incompat & Q2_INCOMPAT_DIRTY));
 		if (img->backing_file) {
 			jstr(o, "backing-filename", img->backing_file);
-			char *full = full_backing(path, img->backing_file);
+			char *full = q2_full_backing(path, img->backing_file);
 
+			if (!full)
+				cli_die("%s", strerror(ENOMEM));
 			jstr(o, "full-backing-filename", full);
 			free(full);
 			if (img->backing_format)

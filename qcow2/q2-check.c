@@ -52,7 +52,8 @@ struct refd {
 	uint64_t k;
 	size_t msg;             /* its message in res->msgs, completed by name_referrers */
 	char *who[REFD_WHO];
-	unsigned nwho, more;
+	unsigned nwho;
+	uint64_t more;
 };
 
 struct ck {
@@ -70,49 +71,89 @@ struct ck {
 	size_t n_refd, cap_refd;
 	uint64_t work_done, work_total;
 	unsigned max_msgs;
+	size_t kept[Q2_MSG_KINDS];  /* messages kept per kind (res->msgs) */
+	size_t cap_msgs;            /* res->msgs allocated */
+	struct tabs *tabs;          /* the L2 tables to walk and their referrers */
+	/* work done, logged with -v: entries and tables read, and the references they stand for */
+	uint64_t n_l1e, n_l1e_refs, n_l2t, n_l2t_refs;
+	long over_msg;              /* the last overflow message kept (-1: none), for cluster: */
+	uint64_t over_k;
 	bool data_file;
 	bool naming;            /* name_referrers' walk: references are named, not counted */
 };
 
-/* Count a problem and keep its message (up to max_msgs per kind): its index, or -1. */
+/*
+ * Count @w occurrences of a problem (qemu counts each) and keep one message for
+ * them, up to max_msgs per kind: its index in res->msgs, or -1. A message that
+ * stands for several occurrences (a table shared by many referrers, walked
+ * once) says how many. O(1): the kept messages are counted per kind.
+ */
+static long msgv(struct ck *c, enum q2_msg_kind kind, uint64_t w, const char *fmt, va_list ap)
+	HV_PRINTF(4, 0);
+static long msgv(struct ck *c, enum q2_msg_kind kind, uint64_t w, const char *fmt, va_list ap)
+{
+	struct q2_check_result *res = c->res;
+	char *text;
+
+	if (c->naming || !w)
+		return -1;  /* said in the first walk */
+	switch (kind) {
+	case Q2_MSG_CORRUPTION: res->corruptions += (int64_t)w; break;
+	case Q2_MSG_LEAK: res->leaks += (int64_t)w; break;
+	case Q2_MSG_CHECK_ERROR: res->check_errors += (int64_t)w; break;
+	case Q2_MSG_WARNING: res->warnings += (int64_t)w; break;
+	default: break;
+	}
+	if (c->kept[kind] >= c->max_msgs) {
+		res->dropped[kind] += w;
+		return -1;
+	}
+	if (res->n_msgs == c->cap_msgs) {
+		size_t cap = c->cap_msgs ? 2 * c->cap_msgs : 64;
+		struct q2_msg *m = realloc(res->msgs, cap * sizeof(*m));
+
+		if (!m) {
+			res->dropped[kind] += w;
+			return -1;
+		}
+		res->msgs = m;
+		c->cap_msgs = cap;
+	}
+	if (vasprintf(&text, fmt, ap) < 0) {
+		res->dropped[kind] += w;
+		return -1;
+	}
+	res->msgs[res->n_msgs].kind = kind;
+	res->msgs[res->n_msgs].text = text;
+	res->msgs[res->n_msgs].times = w;
+	c->kept[kind]++;
+	return (long)res->n_msgs++;
+}
+
+static long msgw(struct ck *c, enum q2_msg_kind kind, uint64_t w, const char *fmt, ...)
+	HV_PRINTF(4, 5);
+static long msgw(struct ck *c, enum q2_msg_kind kind, uint64_t w, const char *fmt, ...)
+{
+	va_list ap;
+	long rc;
+
+	va_start(ap, fmt);
+	rc = msgv(c, kind, w, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* One occurrence of a problem: msgw() with a count of 1. */
 static long msg(struct ck *c, enum q2_msg_kind kind, const char *fmt, ...) HV_PRINTF(3, 4);
 static long msg(struct ck *c, enum q2_msg_kind kind, const char *fmt, ...)
 {
-	struct q2_check_result *res = c->res;
-	size_t kept = 0, i;
-	struct q2_msg *m;
 	va_list ap;
-	char *text;
+	long rc;
 
-	if (c->naming)
-		return -1;  /* said in the first walk */
-	switch (kind) {
-	case Q2_MSG_CORRUPTION: res->corruptions++; break;
-	case Q2_MSG_LEAK: res->leaks++; break;
-	case Q2_MSG_CHECK_ERROR: res->check_errors++; break;
-	case Q2_MSG_WARNING: res->warnings++; break;
-	default: break;
-	}
-	for (i = 0; i < res->n_msgs; i++)
-		kept += res->msgs[i].kind == kind;
-	if (kept >= c->max_msgs) {
-		res->dropped[kind]++;
-		return -1;
-	}
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
+	rc = msgv(c, kind, 1, fmt, ap);
 	va_end(ap);
-	m = text ? realloc(res->msgs, (res->n_msgs + 1) * sizeof(*m)) : NULL;
-	if (!m) {
-		free(text);
-		res->dropped[kind]++;
-		return -1;
-	}
-	res->msgs = m;
-	res->msgs[res->n_msgs].kind = kind;
-	res->msgs[res->n_msgs].text = text;
-	return (long)res->n_msgs++;
+	return rc;
 }
 
 static void progress(struct ck *c, uint64_t units)
@@ -256,40 +297,56 @@ static int refs_set_wide(struct refs *r, uint64_t k, uint64_t v)
 }
 
 /*
- * qcow2_inc_refcounts_imrt(): count one reference to every cluster of
+ * Add @w references to cluster @k (k < r.cap), saturating at the refcount
+ * maximum. Returns how many did not fit (qemu counts each such reference as an
+ * overflow corruption), or -ENOMEM.
+ */
+static int64_t refs_add(struct ck *c, uint64_t k, uint64_t w)
+{
+	const uint64_t rmax = c->img->refcount_max;
+	unsigned v = nib_get(&c->r, k);
+	uint64_t cur, room;
+
+	if (v < 15 && w < 15 - v && v + w <= rmax) {
+		nib_set(&c->r, k, v + (unsigned)w);
+		return 0;
+	}
+	cur = v < 15 ? v : refs_get(&c->r, k);
+	room = cur < rmax ? rmax - cur : 0;
+	if (!room)
+		return (int64_t)w;
+	if (cur + HV_MIN(w, room) < 15)
+		nib_set(&c->r, k, (unsigned)(cur + HV_MIN(w, room)));
+	else if (refs_set_wide(&c->r, k, cur + HV_MIN(w, room)) < 0)
+		return -ENOMEM;
+	return (int64_t)(w - HV_MIN(w, room));
+}
+
+/*
+ * qcow2_inc_refcounts_imrt(), @w times: count @w references to every cluster of
  * [offset, offset + size), growing the array for the last, partly written
  * cluster of the file. Returns 0 or -ENOMEM (fatal, a check error).
  */
-static void refd_region(struct ck *c, uint64_t off, uint64_t len, const char *what);
+static void refd_add(struct ck *c, uint64_t first, uint64_t last, uint64_t w, const char *what);
 
-static int inc_region(struct ck *c, uint64_t offset, uint64_t size, const char *what)
+/* @w references to each of the clusters @first..@last (at most one past the file's end). */
+static int inc_clusters(struct ck *c, uint64_t first, uint64_t last, uint64_t w, const char *what)
 {
 	struct q2_image *img = c->img;
-	uint64_t start, last, k, cs = img->cluster_size;
+	uint64_t k;
 	int rc;
 
-	if ((int64_t)size <= 0)
-		return 0;
 	if (c->naming) {
-		refd_region(c, offset, size, what);
+		refd_add(c, first, last, w, what);
 		return 0;
 	}
-	if ((int64_t)(offset + size - img->file_size) >= (int64_t)cs) {
-		msg(c, Q2_MSG_CORRUPTION,
-		    "%s: 0x%llx..0x%llx is one cluster or more past the end of the file (0x%llx)",
-		    what, (unsigned long long)offset, (unsigned long long)(offset + size),
-		    (unsigned long long)img->file_size);
-		return 0;
-	}
-	start = offset >> img->cluster_bits;
-	last = (offset + size - 1) >> img->cluster_bits;
-	for (k = start; k <= last; k++) {
-		unsigned v;
+	for (k = first; k <= last; k++) {
+		int64_t over;
 
 		if (k >= c->r.n) {
-			/* bounded: the check above keeps k within one cluster of EOF,
-			 * unless the offset wrapped (hostile): refuse like qemu's ENOMEM */
-			if (k > c->r.n + 2 * (size / cs + 2) + 16) {
+			/* bounded: callers keep k within one cluster of EOF, unless
+			 * the offset wrapped (hostile): refuse like qemu's ENOMEM */
+			if (k > c->r.n + 2 * (last - first + 2) + 16) {
 				c->res->check_errors++;
 				return -ENOMEM;
 			}
@@ -302,31 +359,52 @@ static int inc_region(struct ck *c, uint64_t offset, uint64_t size, const char *
 			}
 			c->r.n = k + 1;
 		}
-		v = nib_get(&c->r, k);
-		if (v < 14) {
-			if (v + 1 > img->refcount_max)
-				goto overflow;
-			nib_set(&c->r, k, v + 1);
-			continue;
-		} else {
-			uint64_t cur = refs_get(&c->r, k);
-
-			if (cur == img->refcount_max)
-				goto overflow;
-			rc = refs_set_wide(&c->r, k, cur + 1);
-			if (rc < 0) {
-				c->res->check_errors++;
-				return rc;
-			}
-			continue;
+		over = refs_add(c, k, w);
+		if (over < 0) {
+			c->res->check_errors++;
+			return (int)over;
 		}
-overflow:
-		msg(c, Q2_MSG_CORRUPTION,
-		    "cluster %llu (host 0x%llx): reference count overflows the %u-bit refcount width",
-		    (unsigned long long)k, (unsigned long long)(k << img->cluster_bits),
-		    img->refcount_bits);
+		if (over && c->over_msg >= 0 && c->over_k == k) {
+			/* the same cluster again: one message says how often */
+			c->res->msgs[c->over_msg].times += (uint64_t)over;
+			c->res->corruptions += over;
+		} else if (over) {
+			c->over_msg = msgw(c, Q2_MSG_CORRUPTION, (uint64_t)over,
+					   "cluster %llu (host 0x%llx): reference count overflows the %u-bit refcount width",
+					   (unsigned long long)k,
+					   (unsigned long long)(k << img->cluster_bits),
+					   img->refcount_bits);
+			c->over_k = k;
+		}
 	}
 	return 0;
+}
+
+/*
+ * qcow2_inc_refcounts_imrt(), @w times: count @w references to every cluster of
+ * [offset, offset + size), growing the array for the last, partly written
+ * cluster of the file. Returns 0 or -ENOMEM (fatal, a check error).
+ */
+static int inc_region_w(struct ck *c, uint64_t offset, uint64_t size, uint64_t w, const char *what)
+{
+	struct q2_image *img = c->img;
+
+	if ((int64_t)size <= 0 || !w || offset + size < offset)
+		return 0;
+	if (!c->naming && (int64_t)(offset + size - img->file_size) >= (int64_t)img->cluster_size) {
+		msgw(c, Q2_MSG_CORRUPTION, w,
+		     "%s: 0x%llx..0x%llx is one cluster or more past the end of the file (0x%llx)",
+		     what, (unsigned long long)offset, (unsigned long long)(offset + size),
+		     (unsigned long long)img->file_size);
+		return 0;
+	}
+	return inc_clusters(c, offset >> img->cluster_bits, (offset + size - 1) >> img->cluster_bits,
+			    w, what);
+}
+
+static int inc_region(struct ck *c, uint64_t offset, uint64_t size, const char *what)
+{
+	return inc_region_w(c, offset, size, 1, what);
 }
 
 /* ---- L1/L2 walk --------------------------------------------------------- */
@@ -357,13 +435,37 @@ static const char *guest_range(const struct ck *c, uint64_t l1i, char *buf, size
 	return buf;
 }
 
-struct l1ctx {
-	const char *label;      /* "active" or "snapshot 'x' (id 1)" */
-	bool active;            /* count fragmentation info (qemu CHECK_FRAG_INFO) */
-	bool copied;            /* check the COPIED flags (qemu check_oflag_copied) */
+/*
+ * An L2 table to walk, and who references it. A table that several L1 entries
+ * point at (an internal snapshot shares all of them; a hostile image can point
+ * every entry of every snapshot's L1 at one table) is walked once, and what one
+ * walk finds counts once per referrer (issue 17): qemu walks it once per
+ * referrer and counts the same things each time.
+ */
+#define SRC_ACTIVE UINT32_MAX
+struct tref {
+	uint64_t off;
+	uint64_t w;             /* L1 entries, active and snapshots', that point at it */
+	uint64_t wa;            /* of which in the active L1: fragmentation info (qemu
+				 * CHECK_FRAG_INFO) and COPIED flags (check_oflag_copied) */
+	uint32_t src;           /* the first referrer: SRC_ACTIVE or a snapshot index */
+	uint32_t l1i;           /* and its L1 index */
 };
 
-static int deep_check(struct ck *c, uint64_t coffset, uint64_t csize, const char *where)
+/* "active", or "snapshot 1 (name)" */
+static const char *src_label(const struct ck *c, uint32_t src, char *buf, size_t len)
+{
+	const struct q2_snapshot *sn;
+
+	if (src == SRC_ACTIVE)
+		return "active";
+	sn = &c->img->snapshots[src];
+	snprintf(buf, len, "snapshot %s (%s)", sn->id, sn->name);
+	return buf;
+}
+
+static int deep_check(struct ck *c, uint64_t coffset, uint64_t csize, uint64_t w,
+		      const char *where)
 {
 	struct q2_image *img = c->img;
 	uint8_t *src;
@@ -382,11 +484,11 @@ static int deep_check(struct ck *c, uint64_t coffset, uint64_t csize, const char
 		rc = q2_decompress(img->compression_type, src, csize, c->dbuf, img->cluster_size);
 	free(src);
 	if (rc < 0) {
-		c->res->deep_failures++;
-		msg(c, Q2_MSG_CORRUPTION,
-		    "%s: compressed cluster at 0x%llx (%llu bytes) does not decompress (%s)", where,
-		    (unsigned long long)coffset, (unsigned long long)csize,
-		    img->compression_type == Q2_COMP_ZSTD ? "zstd" : "deflate");
+		c->res->deep_failures += (int64_t)w;
+		msgw(c, Q2_MSG_CORRUPTION, w,
+		     "%s: compressed cluster at 0x%llx (%llu bytes) does not decompress (%s)", where,
+		     (unsigned long long)coffset, (unsigned long long)csize,
+		     img->compression_type == Q2_COMP_ZSTD ? "zstd" : "deflate");
 	}
 	return 0;
 }
@@ -537,12 +639,12 @@ static void one_fill(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, ui
 
 /*
  * A run of @r L2 entries mapping the consecutive clusters @k0.. (preallocated
- * and sequentially written images): count their references in bulk when every
- * count is still 0 and, if @check is set, every on-disk refcount agrees with
- * @copied. Returns false, changing nothing, when the run needs the per-entry
- * path (which produces the exact messages).
+ * and sequentially written images): set their counts to @v (the table's
+ * referrers) in bulk when every count is still 0 and, if @check is set, every
+ * on-disk refcount agrees with @copied. Returns false, changing nothing, when
+ * the run needs the per-entry path (which produces the exact messages).
  */
-static bool run_bulk(struct ck *c, uint64_t k0, uint64_t r, bool check, bool copied)
+static bool run_bulk(struct ck *c, uint64_t k0, uint64_t r, bool check, bool copied, unsigned v)
 {
 	const struct q2_image *img = c->img;
 	uint64_t k, end = k0 + r, ri;
@@ -578,62 +680,64 @@ static bool run_bulk(struct ck *c, uint64_t k0, uint64_t r, bool check, bool cop
 				return false;
 	}
 	for (k = k0; k < end && (k & 1); k++)
-		nib_set(&c->r, k, 1);
+		nib_set(&c->r, k, v);
 	if (end - k >= 2) {
-		memset(c->r.nib + k / 2, 0x11, (end - k) / 2);
+		memset(c->r.nib + k / 2, (int)(v | v << 4), (end - k) / 2);
 		k += (end - k) & ~1ull;
 	}
 	for (; k < end; k++)
-		nib_set(&c->r, k, 1);
+		nib_set(&c->r, k, v);
 	return true;
 }
 
-static void copied_mismatch(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t l2_off,
-			    uint64_t j, uint64_t e, int st)
+/* check_oflag_copied(), once per active referrer of the table. */
+static void copied_mismatch(struct ck *c, const struct tref *t, const char *where, uint64_t e,
+			    int st)
 {
-	char gr[80];
-
-	msg(c, Q2_MSG_CORRUPTION,
-	    "%s L2 table at 0x%llx (%s), entry %llu (guest 0x%llx): COPIED flag is %s but the refcount of data cluster 0x%llx is %s1",
-	    lc->label, (unsigned long long)l2_off, guest_range(c, l1i, gr, sizeof(gr)),
-	    (unsigned long long)j,
-	    (unsigned long long)(((uint64_t)l1i * c->img->l2_entries + j) << c->img->cluster_bits),
-	    (e & Q2_OFLAG_COPIED) ? "set" : "clear", (unsigned long long)(e & Q2_L2E_OFFSET_MASK),
-	    st == ST_ONE ? "" : "not ");
+	if (!c->naming)
+		c->res->plan_copied += t->wa;
+	msgw(c, Q2_MSG_CORRUPTION, t->wa,
+	     "%s: COPIED flag is %s but the refcount of data cluster 0x%llx is %s1", where,
+	     (e & Q2_OFLAG_COPIED) ? "set" : "clear", (unsigned long long)(e & Q2_L2E_OFFSET_MASK),
+	     st == ST_ONE ? "" : "not ");
 }
 
 /*
- * check_refcounts_l2() and, for the active L1 table, the L2 half of
- * check_oflag_copied(): one L2 table at @l2 (already read).
+ * check_refcounts_l2() and, for active referrers, the L2 half of
+ * check_oflag_copied(): one L2 table at @l2 (already read), walked once for
+ * its t->w referrers.
  * @copied: check COPIED flags here (false when the table's own refcount
- * could not be read, as qemu skips the whole table then).
+ * could not be read, as qemu skips the whole table then, or no active referrer).
  */
-static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t l2_off,
-		   const uint8_t *l2, bool copied)
+static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool copied)
 {
 	struct q2_image *img = c->img;
 	const uint64_t cs = img->cluster_size, n = img->l2_entries, fsize = img->file_size;
-	const uint64_t rmax = img->refcount_max;
+	const uint64_t rmax = img->refcount_max, w = t->w, wa = t->wa, l2_off = t->off;
 	const unsigned bits = img->cluster_bits;
-	const bool ext = img->extended_l2, frag = lc->active;
+	const bool ext = img->extended_l2, frag = wa > 0;
 	/* every reference through inc_region when naming referrers */
 	const bool fast = !ext && !c->data_file && img->version >= 3 && !c->naming;
+	const bool bulk = w <= 14 && w <= rmax;
 	uint64_t next_contig = 0, j;
 	uint64_t run_end = 0;  /* entries before it belong to a run already measured */
-	char where[200], gr[80];
+	char where[360], gr[80], lab[160], shared[48] = "";
+	const char *label = src_label(c, t->src, lab, sizeof(lab));
 	int rc;
 
-#define WHERE()                                                                               \
-	(snprintf(where, sizeof(where), "%s L2 table at 0x%llx (%s), entry %llu (guest 0x%llx)", \
-		  lc->label, (unsigned long long)l2_off, guest_range(c, l1i, gr, sizeof(gr)),  \
-		  (unsigned long long)j,                                                        \
-		  (unsigned long long)(((uint64_t)l1i * n + j) << bits)),                       \
+	if (w > 1)
+		snprintf(shared, sizeof(shared), ", shared by %llu L1 entries", (unsigned long long)w);
+#define WHERE()                                                                              \
+	(snprintf(where, sizeof(where), "%s L2 table at 0x%llx (%s%s), entry %llu (guest 0x%llx)", \
+		  label, (unsigned long long)l2_off, guest_range(c, t->l1i, gr, sizeof(gr)),  \
+		  shared, (unsigned long long)j,                                               \
+		  (unsigned long long)(((uint64_t)t->l1i * n + j) << bits)),                   \
 	 where)
 
 	for (j = 0; j < n; j++) {
 		uint64_t e = q2_be64(l2 + j * img->l2_entry_size);
 		uint64_t bm, off;
-		enum ctype t;
+		enum ctype ty;
 
 		if (!e && !ext)
 			continue; /* unallocated: the common case */
@@ -645,20 +749,21 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 			unsigned v;
 
 			/*
-			 * Measure a run once: when run_bulk() refuses it (a table
-			 * shared with a snapshot: the counts are 1 already), its
-			 * entries go one by one, without measuring what is left
-			 * of the run again at each (quadratic in the run).
+			 * Measure a run once: when run_bulk() refuses it (counts
+			 * already set by another table), its entries go one by
+			 * one, without measuring what is left of the run again
+			 * at each (quadratic in the run).
 			 */
 			if (j >= run_end) {
 				while (j + r < n && q2_be64(l2 + (j + r) * 8) == e + r * cs &&
 				       off + (r + 1) * cs <= fsize)
 					r++;
-				if (r >= 16 && run_bulk(c, k, r, copied, e & Q2_OFLAG_COPIED)) {
+				if (r >= 16 && bulk &&
+				    run_bulk(c, k, r, copied, e & Q2_OFLAG_COPIED, (unsigned)w)) {
 					if (frag) {
-						c->res->allocated_clusters += r;
+						c->res->allocated_clusters += r * wa;
 						if (next_contig && off != next_contig)
-							c->res->fragmented_clusters++;
+							c->res->fragmented_clusters += wa;
 						next_contig = off + r * cs;
 					}
 					j += r - 1;
@@ -668,16 +773,16 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 			}
 
 			if (frag) {
-				c->res->allocated_clusters++;
+				c->res->allocated_clusters += wa;
 				if (next_contig && off != next_contig)
-					c->res->fragmented_clusters++;
+					c->res->fragmented_clusters += wa;
 				next_contig = off + cs;
 			}
 			v = nib_get(&c->r, k);
-			if (v < 14 && v + 1 <= rmax) {
-				nib_set(&c->r, k, v + 1);
+			if (v + w < 15 && v + w <= rmax) {
+				nib_set(&c->r, k, v + (unsigned)w);
 			} else {
-				rc = inc_region(c, off, cs, WHERE());
+				rc = inc_region_w(c, off, cs, w, WHERE());
 				if (rc < 0)
 					return rc;
 			}
@@ -686,52 +791,52 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 
 				if (st != !!(e & Q2_OFLAG_COPIED) &&
 				    (st = state_of(c, k)) != ST_ERR)
-					copied_mismatch(c, lc, l1i, l2_off, j, e, st);
+					copied_mismatch(c, t, WHERE(), e, st);
 			}
 			continue;
 		}
 		bm = ext ? q2_be64(l2 + j * 16 + 8) : 0;
 		if (!e && !bm)
 			continue;
-		t = cluster_type(c, e);
-		if (t != CT_COMPRESSED && (e & Q2_L2E_STD_RESERVED_MASK))
-			msg(c, Q2_MSG_CORRUPTION, "%s: reserved bits set (0x%llx)", WHERE(),
-			    (unsigned long long)e);
+		ty = cluster_type(c, e);
+		if (ty != CT_COMPRESSED && (e & Q2_L2E_STD_RESERVED_MASK))
+			msgw(c, Q2_MSG_CORRUPTION, w, "%s: reserved bits set (0x%llx)", WHERE(),
+			     (unsigned long long)e);
 
-		switch (t) {
+		switch (ty) {
 		case CT_COMPRESSED: {
 			uint64_t coff, csize;
 
 			if (e & Q2_OFLAG_COPIED) {
-				msg(c, Q2_MSG_CORRUPTION,
-				    "%s: COPIED flag set on a compressed cluster", WHERE());
+				msgw(c, Q2_MSG_CORRUPTION, w,
+				     "%s: COPIED flag set on a compressed cluster", WHERE());
 				e &= ~Q2_OFLAG_COPIED;
 			}
 			if (c->data_file) {
-				msg(c, Q2_MSG_CORRUPTION,
-				    "%s: compressed cluster in an image with an external data file",
-				    WHERE());
+				msgw(c, Q2_MSG_CORRUPTION, w,
+				     "%s: compressed cluster in an image with an external data file",
+				     WHERE());
 				break;
 			}
 			if (bm) {
-				msg(c, Q2_MSG_CORRUPTION,
-				    "%s: compressed cluster with a non-zero subcluster bitmap",
-				    WHERE());
+				msgw(c, Q2_MSG_CORRUPTION, w,
+				     "%s: compressed cluster with a non-zero subcluster bitmap",
+				     WHERE());
 				break;
 			}
 			coff = e & img->coffset_mask;
 			csize = (((e >> img->csize_shift) & img->csize_mask) + 1) * Q2_COMPRESSED_SECTOR -
 				(coff & (Q2_COMPRESSED_SECTOR - 1));
-			rc = inc_region(c, coff, csize, WHERE());
+			rc = inc_region_w(c, coff, csize, w, WHERE());
 			if (rc < 0)
 				return rc;
 			if (frag) {
-				c->res->allocated_clusters++;
-				c->res->compressed_clusters++;
-				c->res->fragmented_clusters++;
+				c->res->allocated_clusters += wa;
+				c->res->compressed_clusters += wa;
+				c->res->fragmented_clusters += wa;
 			}
 			if (c->opts->deep && !c->naming) {
-				rc = deep_check(c, coff, csize, WHERE());
+				rc = deep_check(c, coff, csize, w, WHERE());
 				if (rc < 0)
 					return rc;
 			}
@@ -740,29 +845,31 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 		case CT_ZERO_ALLOC:
 		case CT_NORMAL:
 			if ((bm >> 32) & bm)
-				msg(c, Q2_MSG_CORRUPTION,
-				    "%s: subcluster bitmap marks subclusters both allocated and zero",
-				    WHERE());
+				msgw(c, Q2_MSG_CORRUPTION, w,
+				     "%s: subcluster bitmap marks subclusters both allocated and zero",
+				     WHERE());
 			if (off & (cs - 1))
-				msg(c, Q2_MSG_CORRUPTION,
-				    "%s: data cluster offset 0x%llx is not cluster aligned", WHERE(),
-				    (unsigned long long)off);
+				msgw(c, Q2_MSG_CORRUPTION, w,
+				     "%s: data cluster offset 0x%llx is not cluster aligned", WHERE(),
+				     (unsigned long long)off);
 			if (frag) {
-				c->res->allocated_clusters++;
+				c->res->allocated_clusters += wa;
 				if (next_contig && off != next_contig)
-					c->res->fragmented_clusters++;
+					c->res->fragmented_clusters += wa;
 				next_contig = off + cs;
 			}
 			if (img->version == 2 && (e & Q2_OFLAG_ZERO))
-				msg(c, Q2_MSG_WARNING, "%s: zero flag set in a version 2 image",
-				    WHERE());
+				msgw(c, Q2_MSG_WARNING, w, "%s: zero flag set in a version 2 image",
+				     WHERE());
+			/* judged for the first referrer's guest offset (a shared table cannot
+			 * be raw for all of them anyway) */
 			if (c->data_file && (img->autoclear & Q2_AUTOCLEAR_DATA_FILE_RAW) &&
-			    t == CT_NORMAL && off != (((uint64_t)l1i * n + j) << bits))
-				msg(c, Q2_MSG_WARNING,
-				    "%s: raw external data file, but host offset 0x%llx differs from the guest offset",
-				    WHERE(), (unsigned long long)off);
+			    ty == CT_NORMAL && off != (((uint64_t)t->l1i * n + j) << bits))
+				msgw(c, Q2_MSG_WARNING, w,
+				     "%s: raw external data file, but host offset 0x%llx differs from the guest offset",
+				     WHERE(), (unsigned long long)off);
 			if (!c->data_file) {
-				rc = inc_region(c, off, cs, WHERE());
+				rc = inc_region_w(c, off, cs, w, WHERE());
 				if (rc < 0)
 					return rc;
 			}
@@ -770,31 +877,49 @@ static int walk_l2(struct ck *c, const struct l1ctx *lc, uint32_t l1i, uint64_t 
 				int st = c->data_file ? ST_ONE : state_of(c, off >> bits);
 
 				if (st != ST_ERR && st != !!(e & Q2_OFLAG_COPIED))
-					copied_mismatch(c, lc, l1i, l2_off, j, e, st);
+					copied_mismatch(c, t, WHERE(), e, st);
 			}
 			break;
 		case CT_ZERO_PLAIN:
 			if (img->version == 2)
-				msg(c, Q2_MSG_WARNING, "%s: zero flag set in a version 2 image",
-				    WHERE());
+				msgw(c, Q2_MSG_WARNING, w, "%s: zero flag set in a version 2 image",
+				     WHERE());
 			if (e & Q2_OFLAG_COPIED)
-				msg(c, Q2_MSG_WARNING, "%s: COPIED flag set on an unallocated entry",
-				    WHERE());
+				msgw(c, Q2_MSG_WARNING, w, "%s: COPIED flag set on an unallocated entry",
+				     WHERE());
 			break;
 		case CT_UNALLOC:
 			if (bm & Q2_L2_BITMAP_ALL_ALLOC)
-				msg(c, Q2_MSG_CORRUPTION,
-				    "%s: unallocated cluster with subclusters marked allocated",
-				    WHERE());
+				msgw(c, Q2_MSG_CORRUPTION, w,
+				     "%s: unallocated cluster with subclusters marked allocated",
+				     WHERE());
 			if (e & Q2_OFLAG_COPIED)
-				msg(c, Q2_MSG_WARNING, "%s: COPIED flag set on an unallocated entry",
-				    WHERE());
+				msgw(c, Q2_MSG_WARNING, w, "%s: COPIED flag set on an unallocated entry",
+				     WHERE());
 			break;
 		}
 	}
 #undef WHERE
 	return 0;
 }
+
+/*
+ * The L2 tables to walk: those of the active L1 (its nonzero entries sorted
+ * by table offset: equal offsets are one table), with the references that
+ * snapshots add to them, and the tables only snapshots reference (a hash by
+ * offset, sorted before the walk). Memory: 4 bytes per active entry, 8 more
+ * when there are snapshots, and one struct tref per snapshot-only table.
+ */
+struct tabs {
+	const uint64_t *l1;     /* the active L1 (img->l1) */
+	uint32_t *idx;          /* its nonzero entries, sorted by table offset */
+	size_t n;
+	uint64_t *sw;           /* snapshot references to the table of idx[i] (first of its run) */
+	struct tref *h;         /* snapshot-only tables; empty slots have w == 0 */
+	size_t h_cap, h_n;
+};
+
+#define ACT_OFF(tb, p) ((tb)->l1[(tb)->idx[p]] & Q2_L1E_OFFSET_MASK)
 
 static int cmp_l1idx(const void *a, const void *b, void *l1p)
 {
@@ -805,136 +930,490 @@ static int cmp_l1idx(const void *a, const void *b, void *l1p)
 	return HV_CMP(ox, oy) ?: HV_CMP(x, y);
 }
 
-/* check_refcounts_l1(), plus the L1 half of check_oflag_copied() for the active table. */
-static int walk_l1(struct ck *c, const struct l1ctx *lc, uint64_t l1_off, uint32_t l1_size,
-		   const uint64_t *l1_mem)
+static int cmp_tref(const void *a, const void *b)
 {
-	struct q2_image *img = c->img;
-	const uint64_t cs = img->cluster_size;
-	uint64_t *own = NULL, prev = 0;
-	const uint64_t *l1 = l1_mem;
-	uint32_t *idx = NULL;   /* nonzero entries, in the order their tables are read */
-	size_t n = 0, i;
-	bool sorted = true;
-	char what[200];
-	int rc;
+	const struct tref *x = a, *y = b;
 
-	if (!l1_size)
+	return HV_CMP(x->off, y->off);
+}
+
+static size_t tab_slot(const struct tabs *tb, uint64_t off)
+{
+	size_t i = (size_t)(((off >> 9) + 1) * 0x9e3779b97f4a7c15ull >> 20) & (tb->h_cap - 1);
+
+	while (tb->h[i].w && tb->h[i].off != off)
+		i = (i + 1) & (tb->h_cap - 1);
+	return i;
+}
+
+/*
+ * @w references from snapshot @src's L1 entry @l1i to the L2 table at @off
+ * (inside the file). 0 or -ENOMEM. Bounded: the snapshot-only tables are
+ * distinct 512-byte aligned offsets inside the file.
+ */
+static int tab_ref(struct ck *c, uint64_t off, uint64_t w, uint32_t src, uint32_t l1i)
+{
+	struct tabs *tb = c->tabs;
+	size_t lo = 0, hi = tb->n, i;
+
+	while (lo < hi) {  /* the first active entry at or after @off */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ACT_OFF(tb, mid) < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < tb->n && ACT_OFF(tb, lo) == off) {
+		if (!tb->sw && !(tb->sw = calloc(tb->n, sizeof(*tb->sw))))
+			return -ENOMEM;
+		tb->sw[lo] += w;
 		return 0;
-	snprintf(what, sizeof(what), "%s L1 table", lc->label);
-	rc = inc_region(c, l1_off, (uint64_t)l1_size * 8, what);
-	if (rc < 0)
-		return rc;
-	/* entries past the end of the file read as zeros: only the rest is walked, so a
-	 * hostile table (or thousands of snapshots pointing past the end) costs nothing */
-	if (!l1_mem)
-		l1_size = l1_off >= img->file_size ? 0
-			  : (uint32_t)HV_MIN((uint64_t)l1_size,
-					     HV_DIV_ROUND_UP(img->file_size - l1_off, 8));
-	if (!l1_size)
-		return 0;
-	/* the active L1 is already in memory (the same bytes qemu reads again) */
-	if (!l1) {
-		own = malloc((size_t)l1_size * 8); /* callers bound l1_size to 32 MiB of entries */
-		if (!own) {
-			c->res->check_errors++;
+	}
+	if ((tb->h_n + 1) * 2 > tb->h_cap) {
+		struct tref *old = tb->h;
+		size_t ocap = tb->h_cap;
+
+		tb->h_cap = ocap ? 2 * ocap : 256;
+		tb->h = calloc(tb->h_cap, sizeof(*tb->h));
+		if (!tb->h) {
+			tb->h = old;
+			tb->h_cap = ocap;
 			return -ENOMEM;
 		}
-		rc = q2_pread(img, own, (size_t)l1_size * 8, l1_off);
-		if (rc < 0) {
-			msg(c, Q2_MSG_CHECK_ERROR, "%s at 0x%llx: read error: %s", what,
-			    (unsigned long long)l1_off, strerror(-rc));
-			goto out;
-		}
-		for (i = 0; i < l1_size; i++)
-			own[i] = q2_be64(&own[i]);
-		l1 = own;
+		for (i = 0; i < ocap; i++)
+			if (old[i].w)
+				tb->h[tab_slot(tb, old[i].off)] = old[i];
+		free(old);
 	}
-	idx = malloc((size_t)l1_size * sizeof(*idx));
-	if (!idx) {
+	i = tab_slot(tb, off);
+	if (!tb->h[i].w) {
+		tb->h[i] = (struct tref){ .off = off, .src = src, .l1i = l1i };
+		tb->h_n++;
+	}
+	tb->h[i].w += w;
+	return 0;
+}
+
+/*
+ * check_refcounts_l1() for one nonzero entry @e, index @i, of the L1 table of
+ * @src, which @w snapshots share (1 for the active table), plus the L1 half of
+ * check_oflag_copied() for the active table.
+ */
+static int l1_entry(struct ck *c, uint32_t src, uint64_t i, uint64_t e, uint64_t w)
+{
+	struct q2_image *img = c->img;
+	const uint64_t cs = img->cluster_size, l2_off = e & Q2_L1E_OFFSET_MASK;
+	char gr[80], lab[160], what[320], shared[48] = "";
+	const char *label = src_label(c, src, lab, sizeof(lab));
+	int rc;
+
+	if (w > 1)
+		snprintf(shared, sizeof(shared), " (shared by %llu snapshots)", (unsigned long long)w);
+	if (!c->naming) {
+		c->n_l1e++;
+		c->n_l1e_refs += w;
+	}
+	guest_range(c, i, gr, sizeof(gr));
+	if (e & Q2_L1E_RESERVED_MASK)
+		msgw(c, Q2_MSG_CORRUPTION, w, "%s L1 table%s, entry %llu (%s): reserved bits set (0x%llx)",
+		     label, shared, (unsigned long long)i, gr, (unsigned long long)e);
+	snprintf(what, sizeof(what), "%s L2 table (L1 entry %llu, %s)", label, (unsigned long long)i,
+		 gr);
+	rc = inc_region_w(c, l2_off, cs, w, what);
+	if (rc < 0)
+		return rc;
+	if (l2_off & (cs - 1))
+		msgw(c, Q2_MSG_CORRUPTION, w,
+		     "%s at 0x%llx is not cluster aligned; L1 entry corrupted", what,
+		     (unsigned long long)l2_off);
+	/* check_oflag_copied(): the L2 table's own refcount must be 1 iff COPIED */
+	if (src == SRC_ACTIVE && l2_off) {
+		int st = state_of(c, l2_off >> img->cluster_bits);
+
+		if (st != ST_ERR && st != !!(e & Q2_OFLAG_COPIED) && !c->naming)
+			c->res->plan_copied++;
+		if (st != ST_ERR && st != !!(e & Q2_OFLAG_COPIED))
+			msg(c, Q2_MSG_CORRUPTION,
+			    "active L1 table, entry %llu (%s): COPIED flag is %s but the L2 table's refcount is %s1",
+			    (unsigned long long)i, gr, (e & Q2_OFLAG_COPIED) ? "set" : "clear",
+			    st == ST_ONE ? "" : "not ");
+	}
+	return 0;
+}
+
+/* The active L1 table: its entries, and its L2 tables sorted by offset in c->tabs. */
+static int walk_active_l1(struct ck *c)
+{
+	struct q2_image *img = c->img;
+	struct tabs *tb = c->tabs;
+	const uint64_t *l1 = img->l1;
+	uint64_t prev = 0;
+	bool sorted = true;
+	uint32_t i;
+	int rc;
+
+	if (!img->l1_size)
+		return 0;
+	rc = inc_region(c, img->l1_offset, (uint64_t)img->l1_size * 8, "active L1 table");
+	if (rc < 0)
+		return rc;
+	tb->l1 = l1;
+	tb->idx = malloc((size_t)img->l1_size * sizeof(*tb->idx));
+	if (!tb->idx) {
+		c->res->check_errors++;
+		return -ENOMEM;
+	}
+	for (i = 0; i < img->l1_size; i++) {
+		uint64_t l2_off = l1[i] & Q2_L1E_OFFSET_MASK;
+
+		if (!l1[i])
+			continue;
+		rc = l1_entry(c, SRC_ACTIVE, i, l1[i], 1);
+		if (rc < 0)
+			return rc;
+		if (l2_off < prev)
+			sorted = false;
+		prev = l2_off;
+		tb->idx[tb->n++] = i;
+	}
+	if (!sorted)
+		qsort_r(tb->idx, tb->n, sizeof(*tb->idx), cmp_l1idx, (void *)l1);
+	return 0;
+}
+
+/* ---- snapshot L1 tables: their union, once ------------------------------ */
+
+/* [a, b) in some unit, of snapshot @id */
+struct ival {
+	uint64_t a, b;
+	uint32_t id;
+};
+
+struct sev {
+	uint64_t pos;
+	uint32_t id;
+	bool open;
+};
+
+static int cmp_sev(const void *a, const void *b)
+{
+	const struct sev *x = a, *y = b;
+
+	return HV_CMP(x->pos, y->pos);
+}
+
+typedef int (*seg_fn)(struct ck *c, uint64_t a, uint64_t b, uint64_t w, uint32_t id);
+
+static void heap_push(uint32_t *h, size_t *n, uint32_t v)
+{
+	size_t i = (*n)++;
+
+	while (i && h[(i - 1) / 2] > v) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = v;
+}
+
+static void heap_pop(uint32_t *h, size_t *n)
+{
+	uint32_t v = h[--*n];
+	size_t i = 0;
+
+	for (;;) {
+		size_t k = 2 * i + 1;
+
+		if (k >= *n)
+			break;
+		if (k + 1 < *n && h[k + 1] < h[k])
+			k++;
+		if (h[k] >= v)
+			break;
+		h[i] = h[k];
+		i = k;
+	}
+	if (*n)
+		h[i] = v;
+}
+
+/*
+ * Sweep the intervals @iv (one per snapshot): call @fn once for each maximal
+ * segment covered by the same intervals, with how many cover it and the
+ * smallest snapshot index among them (the one messages name). O(n log n) plus
+ * the callbacks, which see the union of the intervals once: N snapshots that
+ * share or overlap their L1 tables cost what the file holds, not N times it.
+ */
+static int sweep(struct ck *c, const struct ival *iv, size_t n, seg_fn fn)
+{
+	struct sev *ev = malloc(2 * n * sizeof(*ev) + 1);
+	uint32_t *heap = malloc(n * sizeof(*heap) + 1);
+	bool *open = calloc(c->img->n_snapshots_loaded + 1, sizeof(*open));
+	size_t ne = 0, nh = 0, e, i;
+	uint64_t cnt = 0;
+	int rc = 0;
+
+	if (!ev || !heap || !open) {
 		c->res->check_errors++;
 		rc = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < l1_size; i++) {
-		uint64_t e = l1[i], l2_off;
-		char gr[80];
-
-		if (!e)
+	for (i = 0; i < n; i++) {
+		if (iv[i].a >= iv[i].b)
 			continue;
-		guest_range(c, i, gr, sizeof(gr));
-		if (e & Q2_L1E_RESERVED_MASK)
-			msg(c, Q2_MSG_CORRUPTION, "%s, entry %zu (%s): reserved bits set (0x%llx)",
-			    what, i, gr, (unsigned long long)e);
-		l2_off = e & Q2_L1E_OFFSET_MASK;
-		snprintf(what, sizeof(what), "%s L2 table (L1 entry %zu, %s)", lc->label, i, gr);
-		rc = inc_region(c, l2_off, cs, what);
-		if (rc < 0)
-			goto out;
-		if (l2_off & (cs - 1))
-			msg(c, Q2_MSG_CORRUPTION,
-			    "%s at 0x%llx is not cluster aligned; L1 entry corrupted", what,
-			    (unsigned long long)l2_off);
-		snprintf(what, sizeof(what), "%s L1 table", lc->label);
-		/* check_oflag_copied(): the L2 table's own refcount must be 1 iff COPIED */
-		if (lc->copied && l2_off) {
-			int st = state_of(c, l2_off >> img->cluster_bits);
-
-			if (st != ST_ERR && st != !!(e & Q2_OFLAG_COPIED))
-				msg(c, Q2_MSG_CORRUPTION,
-				    "active L1 table, entry %zu (%s): COPIED flag is %s but the L2 table's refcount is %s1",
-				    i, gr, (e & Q2_OFLAG_COPIED) ? "set" : "clear",
-				    st == ST_ONE ? "" : "not ");
-		}
-		if (l2_off < prev)
-			sorted = false;
-		prev = l2_off;
-		idx[n++] = (uint32_t)i;
+		ev[ne++] = (struct sev){ iv[i].a, iv[i].id, true };
+		ev[ne++] = (struct sev){ iv[i].b, iv[i].id, false };
 	}
+	if (ne)
+		qsort(ev, ne, sizeof(*ev), cmp_sev);
+	for (e = 0; e < ne;) {
+		uint64_t pos = ev[e].pos;
 
-	/* Read the L2 tables in offset order, coalescing adjacent ones into one read. */
-	if (!sorted)
-		qsort_r(idx, n, sizeof(*idx), cmp_l1idx, (void *)l1);
-#define OFF(p) (l1[idx[p]] & Q2_L1E_OFFSET_MASK)
-	i = 0;
-	while (i < n) {
-		uint64_t first = OFF(i);
-		size_t j = i + 1, k;
+		for (; e < ne && ev[e].pos == pos; e++) {
+			open[ev[e].id] = ev[e].open;
+			if (ev[e].open) {
+				cnt++;
+				heap_push(heap, &nh, ev[e].id);
+			} else {
+				cnt--;
+			}
+		}
+		while (nh && !open[heap[0]])
+			heap_pop(heap, &nh);
+		if (cnt && e < ne) {
+			rc = fn(c, pos, ev[e].pos, cnt, heap[0]);
+			if (rc < 0)
+				break;
+		}
+	}
+out:
+	free(ev);
+	free(heap);
+	free(open);
+	return rc;
+}
+
+/* Clusters [a, b) of snapshot L1 tables, @w tables covering each. */
+static int seg_l1_region(struct ck *c, uint64_t a, uint64_t b, uint64_t w, uint32_t id)
+{
+	char lab[160], what[200];
+
+	snprintf(what, sizeof(what), "%s L1 table", src_label(c, id, lab, sizeof(lab)));
+	return inc_clusters(c, a, b - 1, w, what);
+}
+
+/* Entries [a, b) (file offset / 8) of snapshot L1 tables, @w tables covering each. */
+static int seg_l1_entries(struct ck *c, uint64_t a, uint64_t b, uint64_t w, uint32_t id)
+{
+	struct q2_image *img = c->img;
+	const struct q2_snapshot *sn = &img->snapshots[id];
+	const uint64_t start = sn->l1_offset / 8;
+	uint64_t pos, i;
+	int rc;
+
+	for (pos = a; pos < b; pos += i) {
+		uint64_t chunk = HV_MIN(b - pos, (uint64_t)c->buf_len / 8);
+
+		rc = q2_pread(img, c->buf, chunk * 8, pos * 8);
+		if (rc < 0) {
+			char lab[160];
+
+			msg(c, Q2_MSG_CHECK_ERROR, "%s L1 table at 0x%llx: read error: %s",
+			    src_label(c, id, lab, sizeof(lab)), (unsigned long long)sn->l1_offset,
+			    strerror(-rc));
+			return rc;
+		}
+		for (i = 0; i < chunk; i++) {
+			uint64_t e = q2_be64(c->buf + i * 8), l2_off = e & Q2_L1E_OFFSET_MASK;
+			uint32_t l1i = (uint32_t)(pos + i - start);
+
+			if (!e)
+				continue;
+			rc = l1_entry(c, id, l1i, e, w);
+			if (rc == 0 && l2_off < img->file_size)
+				rc = tab_ref(c, l2_off, w, id, l1i);
+			if (rc < 0) {
+				if (rc == -ENOMEM)
+					c->res->check_errors++;
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * check_refcounts_l1() for every snapshot: the checks of each snapshot table
+ * entry, then the union of their L1 tables, each cluster and each entry once,
+ * weighted by how many snapshots' tables cover it.
+ */
+static int walk_snapshots(struct ck *c)
+{
+	struct q2_image *img = c->img;
+	const uint64_t cs = img->cluster_size, fsize = img->file_size;
+	const unsigned bits = img->cluster_bits;
+	uint32_t i, n = img->n_snapshots_loaded;
+	struct ival *reg = NULL, *ent = NULL;
+	size_t nr = 0, ne = 0;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	reg = malloc(n * sizeof(*reg));
+	ent = malloc(n * sizeof(*ent));
+	if (!reg || !ent) {
+		c->res->check_errors++;
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct q2_snapshot *sn = &img->snapshots[i];
+		uint64_t size = (uint64_t)sn->l1_size * 8;
+		char lab[160], what[200];
+
+		src_label(c, i, lab, sizeof(lab));
+		if (sn->l1_offset & (cs - 1)) {
+			msg(c, Q2_MSG_CORRUPTION,
+			    "%s: L1 table offset 0x%llx is not cluster aligned; snapshot table entry corrupted",
+			    lab, (unsigned long long)sn->l1_offset);
+			continue;
+		}
+		if ((uint64_t)sn->l1_size > Q2_MAX_L1_BYTES / 8) {
+			msg(c, Q2_MSG_CORRUPTION,
+			    "%s: L1 table size 0x%x is too large; snapshot table entry corrupted",
+			    lab, sn->l1_size);
+			continue;
+		}
+		if (!size)
+			continue;
+		if ((int64_t)(sn->l1_offset + size - fsize) >= (int64_t)cs) {
+			snprintf(what, sizeof(what), "%s L1 table", lab);
+			rc = inc_region(c, sn->l1_offset, size, what);  /* says where it ends */
+			if (rc < 0)
+				goto out;
+		} else {
+			reg[nr++] = (struct ival){ sn->l1_offset >> bits,
+						   ((sn->l1_offset + size - 1) >> bits) + 1, i };
+		}
+		/* entries past the end of the file read as zeros: only the rest is walked */
+		if (sn->l1_offset < fsize)
+			ent[ne++] = (struct ival){
+				sn->l1_offset / 8,
+				sn->l1_offset / 8 + HV_MIN((uint64_t)sn->l1_size,
+							   HV_DIV_ROUND_UP(fsize - sn->l1_offset, 8)),
+				i };
+	}
+	rc = sweep(c, reg, nr, seg_l1_region);
+	if (rc == 0)
+		rc = sweep(c, ent, ne, seg_l1_entries);
+out:
+	free(reg);
+	free(ent);
+	return rc;
+}
+
+/* ---- walking each L2 table once ----------------------------------------- */
+
+struct titer {
+	size_t i;               /* next active entry (c->tabs->idx) */
+	size_t h;               /* next snapshot-only table (c->tabs->h, sorted) */
+};
+
+/* The next table in offset order: false at the end. */
+static bool next_tref(const struct tabs *tb, struct titer *it, struct tref *t)
+{
+	bool act = it->i < tb->n, snap = it->h < tb->h_n;
+
+	if (!act && !snap)
+		return false;
+	if (act && (!snap || ACT_OFF(tb, it->i) < tb->h[it->h].off)) {
+		size_t j = it->i + 1;
+
+		while (j < tb->n && ACT_OFF(tb, j) == ACT_OFF(tb, it->i))
+			j++;
+		*t = (struct tref){ .off = ACT_OFF(tb, it->i), .wa = j - it->i, .src = SRC_ACTIVE,
+				    .l1i = tb->idx[it->i] };
+		t->w = t->wa + (tb->sw ? tb->sw[it->i] : 0);
+		it->i = j;
+	} else {
+		*t = tb->h[it->h++];
+	}
+	return true;
+}
+
+/* Walk every L2 table once, in offset order, adjacent tables read together. */
+static int walk_tables(struct ck *c)
+{
+	struct q2_image *img = c->img;
+	struct tabs *tb = c->tabs;
+	const uint64_t cs = img->cluster_size;
+	const size_t max_batch = HV_MAX(c->buf_len / cs, (size_t)1);
+	struct titer it = { 0 };
+	struct tref *batch, t;
+	size_t i, nb;
+	bool have;
+	int rc = 0;
+
+	/* the snapshot-only tables, compacted and sorted */
+	for (i = 0, nb = 0; i < tb->h_cap; i++)
+		if (tb->h[i].w)
+			tb->h[nb++] = tb->h[i];
+	if (tb->h_n)
+		qsort(tb->h, tb->h_n, sizeof(*tb->h), cmp_tref);
+	if (!c->naming)
+		c->work_total += tb->h_n;
+	batch = malloc(max_batch * sizeof(*batch));
+	if (!batch) {
+		c->res->check_errors++;
+		return -ENOMEM;
+	}
+	have = next_tref(tb, &it, &t);
+	while (have) {
+		uint64_t first = t.off;
 
 		/* a table wholly past the end of the file reads as zeros: nothing to walk
 		 * (and a hostile L1 full of such entries costs no I/O) */
 		if (first >= img->file_size) {
-			i++;
+			have = next_tref(tb, &it, &t);
 			continue;
 		}
-		if (!(first & (cs - 1))) {
-			while (j < n && (OFF(j) == OFF(j - 1) || OFF(j) == OFF(j - 1) + cs) &&
-			       !(OFF(j) & (cs - 1)) && OFF(j) + cs - first <= c->buf_len)
-				j++;
-		}
-		rc = q2_pread(img, c->buf, OFF(j - 1) + cs - first, first);
+		nb = 0;
+		batch[nb++] = t;
+		have = next_tref(tb, &it, &t);
+		if (!(first & (cs - 1)))
+			while (have && nb < max_batch && t.off == batch[nb - 1].off + cs) {
+				batch[nb++] = t;
+				have = next_tref(tb, &it, &t);
+			}
+		rc = q2_pread(img, c->buf, batch[nb - 1].off + cs - first, first);
 		if (rc < 0) {
-			msg(c, Q2_MSG_CHECK_ERROR, "%s L2 table at 0x%llx: read error: %s", lc->label,
-			    (unsigned long long)first, strerror(-rc));
-			goto out;
-		}
-		for (k = i; k < j; k++) {
-			uint64_t off = OFF(k);
-			/* qemu skips a table whose own refcount cannot be read */
-			bool copied = lc->copied && off && state_of(c, off >> img->cluster_bits) != ST_ERR;
+			char lab[160];
 
-			rc = walk_l2(c, lc, idx[k], off, c->buf + (off - first), copied);
-			if (rc < 0)
-				goto out;
+			msg(c, Q2_MSG_CHECK_ERROR, "%s L2 table at 0x%llx: read error: %s",
+			    src_label(c, batch[0].src, lab, sizeof(lab)), (unsigned long long)first,
+			    strerror(-rc));
+			break;
 		}
-		progress(c, j - i);
-		i = j;
+		for (i = 0; i < nb; i++) {
+			uint64_t off = batch[i].off;
+			/* qemu skips a table whose own refcount cannot be read */
+			bool copied = batch[i].wa && off &&
+				      state_of(c, off >> img->cluster_bits) != ST_ERR;
+
+			if (!c->naming) {
+				c->n_l2t++;
+				c->n_l2t_refs += batch[i].w;
+			}
+
+			rc = walk_l2(c, &batch[i], c->buf + (off - first), copied);
+			if (rc < 0)
+				break;
+		}
+		if (rc < 0)
+			break;
+		progress(c, nb);
 	}
-#undef OFF
-	rc = 0;
-out:
-	free(own);
-	free(idx);
+	free(batch);
 	return rc;
 }
 
@@ -953,17 +1432,20 @@ static int check_refblocks(struct ck *c)
 		char what[96];
 
 		if (e & Q2_REFT_RESERVED_MASK) {
+			c->res->plan_rebuild++;
 			msg(c, Q2_MSG_CORRUPTION, "refcount table entry %llu has reserved bits set",
 			    (unsigned long long)i);
 			continue;
 		}
 		if (off & (img->cluster_size - 1)) {
+			c->res->plan_rebuild++;
 			msg(c, Q2_MSG_CORRUPTION,
 			    "refcount block %llu at 0x%llx is not cluster aligned; refcount table entry corrupted",
 			    (unsigned long long)i, (unsigned long long)off);
 			continue;
 		}
 		if (k >= c->r.n) {
+			c->res->plan_rebuild++;
 			msg(c, Q2_MSG_CORRUPTION,
 			    "refcount block %llu at 0x%llx is outside the image (file ends at 0x%llx)",
 			    (unsigned long long)i, (unsigned long long)off,
@@ -976,6 +1458,8 @@ static int check_refblocks(struct ck *c)
 		rc = inc_region(c, off, img->cluster_size, what);
 		if (rc < 0)
 			return rc;
+		if (refs_get(&c->r, k) != 1)
+			c->res->plan_rebuild++;
 		if (refs_get(&c->r, k) != 1)
 			msg(c, Q2_MSG_CORRUPTION,
 			    "refcount block %llu at 0x%llx is referenced %llu times (it must be exactly once)",
@@ -990,7 +1474,13 @@ static void cmp_one(struct ck *c, uint64_t k, uint64_t ondisk, uint64_t computed
 	const uint64_t cs = c->img->cluster_size;
 
 	if (ondisk < computed) {
-		long m = msg(c, Q2_MSG_CORRUPTION,
+		long m;
+
+		if (ondisk)
+			c->res->plan_raised++;
+		else
+			c->res->plan_rebuild++;  /* qemu: "need to rebuild refcount structures" */
+		m = msg(c, Q2_MSG_CORRUPTION,
 			     "cluster %llu (host 0x%llx): refcount %llu but referenced %llu time%s",
 			     (unsigned long long)k, (unsigned long long)(k * cs),
 			     (unsigned long long)ondisk, (unsigned long long)computed,
@@ -1009,11 +1499,13 @@ static void cmp_one(struct ck *c, uint64_t k, uint64_t ondisk, uint64_t computed
 			}
 			c->refd[c->n_refd++] = (struct refd){ .k = k, .msg = (size_t)m };
 		}
-	} else
+	} else {
+		c->res->plan_freed += !computed;
 		msg(c, Q2_MSG_LEAK,
 		    "cluster %llu (host 0x%llx): leaked, refcount %llu but referenced %llu times",
 		    (unsigned long long)k, (unsigned long long)(k * cs),
 		    (unsigned long long)ondisk, (unsigned long long)computed);
+	}
 }
 
 /* compare_refcounts() for one refcount block's clusters. */
@@ -1164,11 +1656,16 @@ static void header_warnings(struct ck *c)
 
 /* ---- naming who references an over-referenced cluster ------------------ */
 
-/* Name @what as a referrer of the over-referenced clusters in first..last (c->refd is sorted). */
-static void refd_add(struct ck *c, uint64_t first, uint64_t last, const char *what)
+/*
+ * Name @what as a referrer of the over-referenced clusters in first..last
+ * (c->refd is sorted), @w times: named once, the rest counted as "more".
+ */
+static void refd_add(struct ck *c, uint64_t first, uint64_t last, uint64_t w, const char *what)
 {
 	size_t lo = 0, hi = c->n_refd;
 
+	if (!w || first > last)
+		return;
 	while (lo < hi) {  /* the first at or after @first */
 		size_t mid = (lo + hi) / 2;
 
@@ -1180,18 +1677,13 @@ static void refd_add(struct ck *c, uint64_t first, uint64_t last, const char *wh
 	for (; lo < c->n_refd && c->refd[lo].k <= last; lo++) {
 		struct refd *r = &c->refd[lo];
 
-		if (r->nwho >= REFD_WHO)
-			r->more++;
-		else if ((r->who[r->nwho] = strdup(what)))
+		if (r->nwho < REFD_WHO && (r->who[r->nwho] = strdup(what))) {
 			r->nwho++;
+			r->more += w - 1;
+		} else {
+			r->more += w;
+		}
 	}
-}
-
-static void refd_region(struct ck *c, uint64_t off, uint64_t len, const char *what)
-{
-	if (!len || off + len < off)
-		return;
-	refd_add(c, off >> c->img->cluster_bits, (off + len - 1) >> c->img->cluster_bits, what);
 }
 
 static int cmp_refd(const void *a, const void *b)
@@ -1228,7 +1720,8 @@ static void name_referrers(struct ck *c)
 			used += (size_t)snprintf(who + used, used < sizeof(who) ? sizeof(who) - used : 0,
 						 "%s%s", w ? "; " : "", r->who[w]);
 		if (r->more && used < sizeof(who))
-			snprintf(who + used, sizeof(who) - used, "; and %u more", r->more);
+			snprintf(who + used, sizeof(who) - used, "; and %llu more",
+				 (unsigned long long)r->more);
 		if (r->nwho && asprintf(&named, "%s, by %s", *text, who) >= 0) {
 			free(*text);
 			*text = named;
@@ -1241,57 +1734,46 @@ static void name_referrers(struct ck *c)
 static int calculate_refcounts(struct ck *c)
 {
 	struct q2_image *img = c->img;
-	struct l1ctx active = { .label = "active", .active = true, .copied = true };
-	uint32_t i;
+	struct tabs tabs = { 0 };
 	int rc;
 
+	c->tabs = &tabs;
 	rc = inc_region(c, 0, img->cluster_size, "header");
 	if (rc < 0)
-		return rc;
-	rc = walk_l1(c, &active, img->l1_offset, img->l1_size, img->l1);
+		goto out;
+	rc = walk_active_l1(c);
 	if (rc < 0)
-		return rc;
+		goto out;
 	if (c->data_file && img->n_snapshots_loaded)
 		msg(c, Q2_MSG_CORRUPTION, "%u snapshots in an image with an external data file",
 		    img->n_snapshots_loaded);
-	for (i = 0; i < img->n_snapshots_loaded; i++) {
-		const struct q2_snapshot *sn = &img->snapshots[i];
-		struct l1ctx lc = { .active = false };
-		char label[160];
-
-		snprintf(label, sizeof(label), "snapshot %s (%s)", sn->id, sn->name);
-		lc.label = label;
-		if (sn->l1_offset & (img->cluster_size - 1)) {
-			msg(c, Q2_MSG_CORRUPTION,
-			    "%s: L1 table offset 0x%llx is not cluster aligned; snapshot table entry corrupted",
-			    label, (unsigned long long)sn->l1_offset);
-			continue;
-		}
-		if ((uint64_t)sn->l1_size > Q2_MAX_L1_BYTES / 8) {
-			msg(c, Q2_MSG_CORRUPTION,
-			    "%s: L1 table size 0x%x is too large; snapshot table entry corrupted",
-			    label, sn->l1_size);
-			continue;
-		}
-		rc = walk_l1(c, &lc, sn->l1_offset, sn->l1_size, NULL);
-		if (rc < 0)
-			return rc;
-	}
+	rc = walk_snapshots(c);
+	if (rc < 0)
+		goto out;
+	rc = walk_tables(c);
+	if (rc < 0)
+		goto out;
 	rc = inc_region(c, img->snapshots_offset, img->snapshots_size, "snapshot table");
 	if (rc < 0)
-		return rc;
+		goto out;
 	rc = inc_region(c, img->reftable_offset, img->reftable_entries * 8, "refcount table");
 	if (rc < 0)
-		return rc;
+		goto out;
 	if (img->has_crypto_ext && img->crypto_length) {
 		rc = inc_region(c, img->crypto_offset, img->crypto_length, "encryption header");
 		if (rc < 0)
-			return rc;
+			goto out;
 	}
 	rc = check_bitmaps(c);
 	if (rc < 0)
-		return rc;
-	return check_refblocks(c);
+		goto out;
+	rc = check_refblocks(c);
+out:
+	free(tabs.idx);
+	free(tabs.sw);
+	free(tabs.h);
+	c->tabs = NULL;
+	return rc;
 }
 
 int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_check_result *res)
@@ -1304,6 +1786,7 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	c.over_msg = -1;
 	c.max_msgs = c.opts->max_msgs ? c.opts->max_msgs : 100;
 	c.data_file = q2_has_data_file(img);
 
@@ -1348,9 +1831,8 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 	c.r.n = nb_clusters;
 	for (i = 0; i < img->l1_size; i++)
 		l2s += (img->l1[i] & Q2_L1E_OFFSET_MASK) != 0;
+	/* the snapshot-only L2 tables are added when known (walk_tables) */
 	c.work_total = l2s + 2 * HV_DIV_ROUND_UP(nb_clusters, 1ull << img->rb_bits);
-	for (i = 0; i < img->n_snapshots_loaded; i++)
-		c.work_total += img->snapshots[i].l1_size; /* upper bound of their L2 tables */
 
 	header_warnings(&c);
 	/* on-disk refcount == 1, needed by the COPIED checks during the walk */
@@ -1359,6 +1841,10 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 	if (rc < 0)
 		goto fatal;
 	for_each_refblock(&c, c.r.n, cmp_block);
+	hv_info("%s: read %llu L1 entries standing for %llu, and %llu L2 tables standing for %llu",
+		img->path ? img->path : "image", (unsigned long long)c.n_l1e,
+		(unsigned long long)c.n_l1e_refs, (unsigned long long)c.n_l2t,
+		(unsigned long long)c.n_l2t_refs);
 	if (c.n_refd)
 		name_referrers(&c);
 	res->image_end_offset = (c.highest + 1) * img->cluster_size;
@@ -1367,6 +1853,16 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 fatal:
 	res->fatal = rc;
 out:
+	for (size_t n = 0; n < res->n_msgs; n++) {
+		char *t;
+
+		if (res->msgs[n].times > 1 &&
+		    asprintf(&t, "%s (%llu times)", res->msgs[n].text,
+			     (unsigned long long)res->msgs[n].times) >= 0) {
+			free(res->msgs[n].text);
+			res->msgs[n].text = t;
+		}
+	}
 	for (size_t n = 0; n < c.n_refd; n++)
 		for (unsigned w = 0; w < c.refd[n].nwho; w++)
 			free(c.refd[n].who[w]);

@@ -21,7 +21,8 @@ enum q2_msg_kind {
 
 struct q2_msg {
 	enum q2_msg_kind kind;
-	char *text;             /* owned by the result */
+	char *text;             /* owned by the result; ends with " (N times)" when N > 1 */
+	uint64_t times;         /* occurrences it stands for (a shared table walked once) */
 };
 
 /* Progress callback: @done of @total units of work (metadata clusters). */
@@ -46,6 +47,17 @@ struct q2_check_result {
 	uint64_t allocated_clusters;
 	uint64_t fragmented_clusters;
 	uint64_t compressed_clusters;
+	/* what `qemu-img check -r` would write (qcow2-refcount.c compare_refcounts,
+	 * check_refblocks, check_oflag_copied): -r leaks lowers the refcount of each
+	 * leaked cluster, freeing those nothing references; -r all also raises each
+	 * refcount lower than its references. A cluster in use with refcount 0, or a
+	 * broken refcount block, makes qemu rebuild the whole refcount structure
+	 * instead (-r all), and fail (-r leaks). COPIED flags that disagree with the
+	 * refcounts are rewritten after those are repaired (-r all). */
+	uint64_t plan_freed;
+	uint64_t plan_raised;
+	uint64_t plan_rebuild;  /* causes of a rebuild */
+	uint64_t plan_copied;   /* flags that disagree with today's refcounts */
 	/* -errno when the check could not complete (qemu-img: "Check failed: ...") */
 	int fatal;
 	struct q2_msg *msgs;

@@ -511,6 +511,19 @@ static int parse(struct q2_image *img, enum q2_open_status *status, char *why, s
 	return 0;
 }
 
+static const char *file_type(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a file";
+}
+
 int q2_image_open_fd(int fd, const char *name, struct q2_image **out,
 		     enum q2_open_status *status, char *why, size_t why_len)
 {
@@ -527,6 +540,13 @@ int q2_image_open_fd(int fd, const char *name, struct q2_image **out,
 		rc = -errno;
 		why_set(why, why_len, "%s", strerror(-rc));
 		return rc;
+	}
+	/* a FIFO, a terminal or a directory is no image: refuse before any read,
+	 * which could block forever (issue 17) or never end (/dev/zero) */
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		why_set(why, why_len, "Could not open '%s': not a regular file or block device (%s)",
+			name ? name : "image", file_type(st.st_mode));
+		return -EINVAL;
 	}
 	img = calloc(1, sizeof(*img));
 	if (!img)
@@ -549,7 +569,6 @@ int q2_image_open_fd(int fd, const char *name, struct q2_image **out,
 		q2_image_free(img);
 		return rc;
 	}
-	(void)name;
 	*out = img;
 	return 0;
 }
@@ -562,11 +581,20 @@ int q2_image_open(const char *path, struct q2_image **out, enum q2_open_status *
 	*out = NULL;
 	if (status)
 		*status = Q2_OPEN_INVALID;
-	/* O_RDONLY only: verification never writes (and needs no write permission). */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_RDONLY only: verification never writes (and needs no write permission).
+	 * O_NONBLOCK: opening a FIFO must not wait for a writer; the type is
+	 * checked (q2_image_open_fd) before anything is read. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		rc = -errno;
 		why_set(why, why_len, "Could not open '%s': %s", path, strerror(-rc));
+		return rc;
+	}
+	rc = fcntl(fd, F_GETFL);
+	if (rc < 0 || fcntl(fd, F_SETFL, rc & ~O_NONBLOCK) < 0) {
+		rc = -errno;
+		why_set(why, why_len, "Could not open '%s': %s", path, strerror(-rc));
+		close(fd);
 		return rc;
 	}
 	rc = q2_image_open_fd(fd, path, out, status, why, why_len);
@@ -584,10 +612,41 @@ int q2_image_open(const char *path, struct q2_image **out, enum q2_open_status *
 	return 0;
 }
 
+/*
+ * A read-ahead window for sequential small reads (the snapshot table: four
+ * reads per entry, 65536 entries at most), so that a table costs a few dozen
+ * preads, not a quarter million.
+ */
+struct ra {
+	uint8_t buf[64 * 1024];
+	uint64_t start;
+	size_t len;
+};
+
+static int ra_read(const struct q2_image *img, struct ra *ra, void *dst, size_t len, uint64_t off)
+{
+	int rc;
+
+	if (len > sizeof(ra->buf))
+		return q2_pread(img, dst, len, off);
+	if (off < ra->start || off + len > ra->start + ra->len) {
+		rc = q2_pread(img, ra->buf, sizeof(ra->buf), off);
+		if (rc < 0) {
+			ra->len = 0;
+			return rc;
+		}
+		ra->start = off;
+		ra->len = sizeof(ra->buf);
+	}
+	memcpy(dst, ra->buf + (off - ra->start), len);
+	return 0;
+}
+
 int q2_image_load_snapshots(struct q2_image *img, uint64_t *corruptions, char *why,
 			    size_t why_len)
 {
 	uint64_t off, table_len = 0;
+	struct ra *ra;
 	uint32_t i, n = img->nb_snapshots;
 	int rc;
 
@@ -603,8 +662,13 @@ int q2_image_load_snapshots(struct q2_image *img, uint64_t *corruptions, char *w
 	if (!n)
 		return 0;
 	img->snapshots = calloc(n, sizeof(*img->snapshots)); /* n <= 65536 */
-	if (!img->snapshots)
+	ra = calloc(1, sizeof(*ra));
+	if (!img->snapshots || !ra) {
+		free(img->snapshots);
+		img->snapshots = NULL;
+		free(ra);
 		return -ENOMEM;
+	}
 	off = img->snapshots_offset;
 	for (i = 0; i < n; i++) {
 		struct q2_snapshot *sn = &img->snapshots[i];
@@ -613,7 +677,7 @@ int q2_image_load_snapshots(struct q2_image *img, uint64_t *corruptions, char *w
 
 		table_len = (table_len + 7) & ~7ull;
 		off = (off + 7) & ~7ull;
-		rc = q2_pread(img, h, sizeof(h), off);
+		rc = ra_read(img, ra, h, sizeof(h), off);
 		if (rc < 0)
 			goto fail_io;
 		off += sizeof(h);
@@ -635,7 +699,7 @@ int q2_image_load_snapshots(struct q2_image *img, uint64_t *corruptions, char *w
 			goto fail;
 		}
 		known = HV_MIN(sn->extra_size, (uint32_t)sizeof(extra));
-		rc = q2_pread(img, extra, known, off);
+		rc = ra_read(img, ra, extra, known, off);
 		if (rc < 0)
 			goto fail_io;
 		if (sn->extra_size >= 8)
@@ -656,11 +720,11 @@ int q2_image_load_snapshots(struct q2_image *img, uint64_t *corruptions, char *w
 			rc = -ENOMEM;
 			goto fail;
 		}
-		rc = q2_pread(img, sn->id, id_len, off);
+		rc = ra_read(img, ra, sn->id, id_len, off);
 		if (rc < 0)
 			goto fail_io;
 		off += id_len;
-		rc = q2_pread(img, sn->name, name_len, off);
+		rc = ra_read(img, ra, sn->name, name_len, off);
 		if (rc < 0)
 			goto fail_io;
 		off += name_len;
@@ -678,12 +742,14 @@ int q2_image_load_snapshots(struct q2_image *img, uint64_t *corruptions, char *w
 		for (i = 0; i < n; i++)
 			if (img->snapshots[i].extra_size < 16)
 				(*corruptions)++;
+	free(ra);
 	return 0;
 
 fail_io:
 	why_set(why, why_len, "failed to read the snapshot table: Failed to read snapshot table: %s",
 		strerror(-rc));
 fail:
+	free(ra);
 	for (i = 0; i < img->n_snapshots_loaded; i++) {
 		free(img->snapshots[i].id);
 		free(img->snapshots[i].name);

@@ -64,3 +64,19 @@ q2_oracle() {
 	[ -n "${Q2_VERBOSE:-}" ] && echo "$name: rc=$vrc $(tr -d ' \n' <"$TS_TMP/$name.vhv.json")"
 	return 0
 }
+
+# q2_hold IMG [QEMU-IO OPTIONS...]: a running QEMU holding IMG (qemu-io, read-write
+# unless -r), its pid in Q2_HOLD_PID. Waits for its OFD locks in /proc/locks:
+# polling with qemu-img check would take a lock itself and could make qemu-io
+# fail to open the image (no writer at all).
+q2_hold() {
+	local img=$1 ino _
+	shift
+	qemu-io "$@" -c 'sleep 20000' "$img" >/dev/null 2>&1 &
+	Q2_HOLD_PID=$!
+	ino=$(stat -c %i "$img")
+	for _ in $(seq 50); do
+		grep -q ":$ino " /proc/locks && break
+		sleep 0.1
+	done
+}

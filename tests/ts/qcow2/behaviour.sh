@@ -29,15 +29,8 @@ ts_expect_rc 2 vhv-qcow2 verify ro.qcow2
 
 # 2. an image held by a running QEMU (OFD locks) is refused, like qemu-img does
 cp b.qcow2 lk.qcow2
-qemu-io -c 'sleep 20000' lk.qcow2 >/dev/null 2>&1 &
-qpid=$!
-# Wait for its OFD locks in /proc/locks: polling with qemu-img check would take
-# a lock itself and could make qemu-io fail to open the image (no writer at all).
-ino=$(stat -c %i lk.qcow2)
-for _ in $(seq 50); do
-	grep -q ":$ino " /proc/locks && break
-	sleep 0.1
-done
+q2_hold lk.qcow2
+qpid=$Q2_HOLD_PID
 ts_expect_rc 1 vhv-qcow2 verify lk.qcow2
 ts_assert_grep 'Failed to get shared "write" lock' "$TS_ERR" "stderr of a locked verify"
 ts_expect_rc 1 vhv-qcow2 info lk.qcow2
