@@ -9,6 +9,13 @@
 #include <string.h>
 #include <time.h>
 
+const char *hv_strerror(int err)
+{
+	if (err == HV_ENOTREG)
+		return "not a regular file (a FIFO, socket or device): not read";
+	return strerror(err);
+}
+
 int hv_pread_full(int fd, void *buf, size_t len, off_t off)
 {
 	char *p = buf;

@@ -34,6 +34,15 @@ static inline void hv_closep(int *fd)
 #define _cleanup_close_ __attribute__((cleanup(hv_closep)))
 
 /*
+ * A file that is no regular file (a FIFO, socket or device node) where one is
+ * read: hv-root refuses it rather than block on it. strerror() does not know
+ * this code: print errors with hv_strerror().
+ */
+#define HV_ENOTREG 4000
+/* strerror(@err) (@err > 0), which also names HV_ENOTREG. A static string. */
+const char *hv_strerror(int err);
+
+/*
  * Read exactly @len bytes at @off (pread loop, EINTR-safe).
  * Returns 0, -errno, or -ENODATA when the file ends first (short read).
  */
