@@ -150,7 +150,7 @@ int probe_chk_xen_version(struct hv_check_ctx *ctx)
 	if (rc < 0) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
 				  "cannot read the Xen version from /sys/hypervisor/version: %s",
-				  strerror(-rc));
+				  hv_strerror(-rc));
 		hv_finding_hint(f, "load xen_sys_hypervisor support (CONFIG_XEN_SYS_HYPERVISOR), "
 				   "or ask `xl info`");
 		return 0;
