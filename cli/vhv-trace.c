@@ -220,7 +220,8 @@ static void print_row(const struct names *nm, const struct vbpf_exit_stat *s, do
 		snprintf(vc, sizeof(vc), "%d", s->vcpu);
 	else
 		snprintf(vc, sizeof(vc), "?");
-	printf("%7u %-8.8s %4s %-16s %9" PRIu64 " %8.0f %6s %6s %6s\n", s->pid, name_of(nm, s->pid),
+	printf("%7u %-8.8s %4s %-16s %9" PRIu64 " %8.0f %6s %6s %6s\n", s->pid,
+	       hv_esc_buf(name_of(nm, s->pid), (char[64]){ 0 }, 64),
 	       vc, reason_str(s, rs, sizeof(rs)), s->count, secs > 0 ? (double)s->count / secs : 0.0,
 	       fmt_ns(have ? s->lat_sum_ns / s->lat_count : 0, have, a, sizeof(a)),
 	       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 50, s->lat_max_ns), have, p50,
@@ -619,7 +620,8 @@ static void report_table(const struct vbpf_rec_data *d, unsigned int by, bool hu
 			else
 				snprintf(vc, sizeof(vc), "?");
 			printf("%7u %-8.8s %4s %-17s %8" PRIu64 " %5.1f%% %6s %6s %6s\n", s->pid,
-			       vm ? vm : "?", vc, reason_str(s, rs, sizeof(rs)), s->count,
+			       vm ? hv_esc_buf(vm, (char[64]){ 0 }, 64) : "?", vc,
+			       reason_str(s, rs, sizeof(rs)), s->count,
 			       total ? 100.0 * (double)s->count / (double)total : 0.0,
 			       fmt_ns(have ? s->lat_sum_ns / s->lat_count : 0, have, a, sizeof(a)),
 			       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 50, s->lat_max_ns),

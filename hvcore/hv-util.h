@@ -61,6 +61,21 @@ ssize_t hv_read_fd_all(int fd, size_t max, char **out);
 int hv_parse_u64(const char *s, int base, uint64_t *out);
 int hv_parse_s64(const char *s, int base, int64_t *out);
 
+/*
+ * Escape @s for a terminal (human output of every command; JSON has its own
+ * escaping): printable UTF-8 is kept; C0 controls and DEL become \e \r \n
+ * \t or \xHH, bytes that are not valid UTF-8 \xHH, and C1 controls and the
+ * bidirectional overrides (U+202A..U+202E, U+2066..U+2069) \u{HHHH}.
+ * Characters in @keep (e.g. "\n" where a renderer breaks lines) pass raw.
+ * Returns a new string (caller frees) or NULL on allocation failure.
+ */
+char *hv_esc(const char *s, const char *keep);
+/*
+ * The same escaping into @buf of @len bytes (NUL-terminated; a long string is
+ * cut at a character boundary, never inside an escape). Returns @buf.
+ */
+const char *hv_esc_buf(const char *s, char *buf, size_t len);
+
 /* Strip white space at both ends in place; returns @s. */
 char *hv_strstrip(char *s);
 
