@@ -21,7 +21,7 @@ while p != "/":
     p = os.path.dirname(p)
     ancestors.add(p)
 
-CALL = re.compile(r'^(?:\[pid +\d+\] |\d+ +)?([a-z0-9_]+)\((.*)\) += (.*)$')
+CALL = re.compile(r'^(?:\[pid +(\d+)\] |(\d+) +)?([a-z0-9_]+)\((.*)\) += (.*)$')
 STR = r'"((?:[^"\\]|\\.)*)"'
 FDARG = re.compile(r'^(AT_FDCWD|\d+)<([^>]*)>, ' + STR)
 PATHARG = re.compile(r'^' + STR)
@@ -50,7 +50,8 @@ for line in open(log, errors="replace"):
     m = CALL.match(line.strip())
     if not m:
         continue
-    call, args, res = m.groups()
+    pid = m.group(1) or m.group(2)
+    call, args, res = m.group(3), m.group(4), m.group(5)
     paths = []
     fa = FDARG.match(args)
     pa = PATHARG.match(args)
@@ -67,6 +68,9 @@ for line in open(log, errors="replace"):
     if r and not r.group(1).startswith(("pipe:", "socket:", "anon_inode:", "/dev/pts/")):
         paths.append(r.group(1))
     for path in paths:
+        # strace -y shows /proc/self as the pid: the process's own files
+        if pid and path.startswith(f"/proc/{pid}/"):
+            path = "/proc/self/" + path[len(f"/proc/{pid}/"):]
         if not ok(path, call):
             bad.append(f"{path}  ({call}: {line.strip()[:160]})")
 for b in bad:

@@ -58,8 +58,8 @@ allow=(/etc/ld.so.cache /etc/ld.so.preload /lib/x86_64-linux-gnu /usr/lib/x86_64
 	/lib64 /usr/lib/locale /usr/share/locale /etc/locale.alias /etc/localtime
 	/usr/share/zoneinfo /dev/null /dev/tty /dev/urandom /usr/share/terminfo /etc/terminfo
 	/lib/terminfo =/proc/sys/kernel/cap_last_cap =/proc/self/exe "$VHV_BUILD")
-[ -n "${VHV_SAN:-}" ] && allow+=(/proc/self /proc/"$$" /sys/devices/system/cpu /usr/lib/llvm
-	/usr/lib/gcc)
+# (the sanitizers read the process's own /proc/self/{maps,cmdline,environ})
+[ -n "${VHV_SAN:-}" ] && allow+=(/proc/self /sys/devices/system/cpu /usr/lib/llvm /usr/lib/gcc)
 
 n=0
 contained() {	# ROOT [=EXTRA-ALLOWED] CMD...
