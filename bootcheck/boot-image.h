@@ -3,14 +3,16 @@
 /*
  * boot-image: readers of what boot entries load, all working on memory
  * buffers with hard bounds (the fuzz targets feed them directly):
- * compression detection and capped decompression, multiboot 1/2 headers,
+ * multiboot 1/2 headers (decompression is hvcore/hv-comp's),
  * the Linux bzImage setup header, PE and ELF (libelf: build id), newc cpio
- * archives (initrds) and kernel-module vermagic.
+ * archives (initrds). Kernel-module vermagic is hvcore/hv-mod's.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "hvcore/hv-comp.h"
 
 /* Limits: images read, decompressed output (bombs stop here), cpio names. */
 #define BOOT_MAX_IMAGE (256u << 20)       /* compressed file read into memory */
@@ -18,38 +20,6 @@
 #define BOOT_MAX_KERNEL_INFLATE (64u << 20)  /* hypervisor ELF kept in memory */
 #define BOOT_MAX_CPIO_NAME 4096
 #define BOOT_MAX_RELEASES 8
-
-enum boot_comp {
-	BOOT_COMP_NONE,
-	BOOT_COMP_GZIP,
-	BOOT_COMP_XZ,
-	BOOT_COMP_ZSTD,
-	BOOT_COMP_LZ4,    /* legacy lz4 frame used by the kernel (and lz4 frame) */
-	BOOT_COMP_BZIP2,
-	BOOT_COMP_LZMA,   /* recognised, not decompressed */
-	BOOT_COMP_LZO,    /* recognised, not decompressed */
-};
-
-/* Compression from magic bytes; BOOT_COMP_NONE when none is recognised. */
-enum boot_comp boot_comp_detect(const uint8_t *p, size_t n);
-const char *boot_comp_name(enum boot_comp c);
-
-/*
- * Decompress the stream at @in, calling @sink for each chunk of output. Stops
- * after @max output bytes (-EFBIG) or when @sink returns non-zero (its value is
- * returned, e.g. 1 for "enough"). *consumed gets the compressed bytes used.
- * Returns 0 at the stream end, >0 from sink, -EFBIG, -EBADMSG (corrupt),
- * -EOPNOTSUPP (LZMA/LZO) or -ENOMEM.
- */
-int boot_decompress(enum boot_comp c, const uint8_t *in, size_t inlen, size_t max,
-		    int (*sink)(void *ud, const uint8_t *p, size_t n), void *ud, size_t *consumed);
-/*
- * Output in a new buffer (caller frees *out); returns the length or -errno.
- * Output beyond @max is dropped: the first @max bytes are returned (headers
- * are at the start), so only a corrupt or empty stream is an error.
- */
-ssize_t boot_decompress_all(enum boot_comp c, const uint8_t *in, size_t inlen, size_t max,
-			    uint8_t **out);
 
 /* Multiboot headers: MB1 in the first 8 KiB (4-aligned), MB2 in the first 32 KiB (8-aligned). */
 struct boot_mb {
@@ -90,7 +60,7 @@ void boot_find_xen_version(const uint8_t *p, size_t n, char *out, size_t len);
 struct boot_initrd {
 	int nsegments;            /* cpio archives found, concatenated */
 	bool early_ucode;         /* first segment is an uncompressed microcode-only archive */
-	enum boot_comp comp;      /* compression of the main archive */
+	enum hv_comp comp;      /* compression of the main archive */
 	size_t nfiles;
 	int nreleases;
 	char releases[BOOT_MAX_RELEASES][80];  /* lib/modules/<release>/ seen inside */
@@ -104,9 +74,3 @@ struct boot_initrd {
  * read), or -EINVAL when the start is neither cpio nor a known compression.
  */
 int boot_initrd_scan(const uint8_t *p, size_t n, struct boot_initrd *out);
-
-/*
- * The vermagic= string of a kernel module (.ko, ELF .modinfo section), copied
- * into @out. 0, -ENOENT (no vermagic), or -EINVAL (not ELF).
- */
-int boot_module_vermagic(const uint8_t *p, size_t n, char *out, size_t len);

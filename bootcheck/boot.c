@@ -21,6 +21,7 @@
 #include "bootcheck/boot-int.h"
 #include "bootcheck/boot-xen.h"
 #include "hvcore/hv-log.h"
+#include "hvcore/hv-mod.h"
 #include "hvcore/hv-xen.h"
 
 /* What an entry loads, once looked at (filled lazily, shared by the checks). */
@@ -31,7 +32,7 @@ struct file_info {
 	char *why;             /* why path is NULL / how it was mapped */
 	int exists;            /* 0 yes, -errno otherwise */
 	bool is_bzimage, is_pe, is_elf, is_cpio_like, is_policy, is_ucode;
-	enum boot_comp comp;
+	enum hv_comp comp;
 	struct boot_bzimage bz;
 	struct boot_mb mb;
 	struct boot_elf elf;
@@ -289,13 +290,13 @@ static void look_at_uncached(const struct boot_state *st, struct file_info *fi, 
 	fi->exists = 0;
 	p = raw;
 	len = (size_t)n;
-	fi->comp = boot_comp_detect(p, len);
-	if (fi->comp == BOOT_COMP_NONE && len >= 6 && !memcmp(p, "07070", 5)) {
+	fi->comp = hv_comp_detect(p, len);
+	if (fi->comp == HV_COMP_NONE && len >= 6 && !memcmp(p, "07070", 5)) {
 		fi->is_cpio_like = true;
 		fi->is_ucode = true;  /* refined by the initrd check */
-	} else if (fi->comp != BOOT_COMP_NONE && inflate_elf) {
+	} else if (fi->comp != HV_COMP_NONE && inflate_elf) {
 		/* xen.gz: keep the first 64 MiB of the inflated image */
-		ssize_t d = boot_decompress_all(fi->comp, raw, len, BOOT_MAX_KERNEL_INFLATE, &dec);
+		ssize_t d = hv_decompress_all(fi->comp, raw, len, BOOT_MAX_KERNEL_INFLATE, &dec);
 
 		if (d < 0) {
 			fi->inflate_failed = true;
@@ -305,7 +306,7 @@ static void look_at_uncached(const struct boot_state *st, struct file_info *fi, 
 		}
 		if (d >= 0 && len >= 6 && !memcmp(p, "07070", 5))
 			fi->is_cpio_like = true;
-	} else if (fi->comp != BOOT_COMP_NONE) {
+	} else if (fi->comp != HV_COMP_NONE) {
 		fi->is_cpio_like = true;  /* a compressed module: an initrd */
 	}
 	if (boot_bzimage_parse(p, len, &fi->bz) == 0)
@@ -661,7 +662,7 @@ static int chk_config(struct hv_check_ctx *ctx)
 			return 0;
 		}
 		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_FAIL, "cannot read %s: %s",
-				  st->cfg_path, strerror(-st->cfg_err));
+				  st->cfg_path, hv_strerror(-st->cfg_err));
 		hv_finding_str(f, "path", st->cfg_path);
 		return 0;
 	}
@@ -870,7 +871,7 @@ static int chk_hypervisor(struct hv_check_ctx *ctx)
 		if (fi->exists < 0) {
 			f = efind(ctx, st, i, HV_SEV_FAIL, "hypervisor %s: %s",
 				  fi->path ? fi->path : l->path ? l->path : "(none)",
-				  strerror(-fi->exists));
+				  hv_strerror(-fi->exists));
 			file_fields(f, fi);
 			continue;
 		}
@@ -916,7 +917,7 @@ static int chk_hypervisor(struct hv_check_ctx *ctx)
 		}
 		if (fi->inflate_failed) {
 			f = efind(ctx, st, i, HV_SEV_FAIL, "%s: corrupt %s data", fi->path,
-				  boot_comp_name(fi->comp));
+				  hv_comp_name(fi->comp));
 			file_fields(f, fi);
 			continue;
 		}
@@ -939,8 +940,8 @@ static int chk_hypervisor(struct hv_check_ctx *ctx)
 			continue;
 		}
 		pass_or_count(ctx, st, i, &ps, &f, "%s: %s%s%s, multiboot%s header%s%s",
-			      fi->path, fi->comp != BOOT_COMP_NONE ? boot_comp_name(fi->comp) : "",
-			      fi->comp != BOOT_COMP_NONE ? " " : "",
+			      fi->path, fi->comp != HV_COMP_NONE ? hv_comp_name(fi->comp) : "",
+			      fi->comp != HV_COMP_NONE ? " " : "",
 			      fi->is_elf ? (fi->elf.bits == 64 ? "ELF64" : "ELF32") : "image",
 			      mb2 ? "2" : "", fi->xen_version[0] ? ", Xen " : "", fi->xen_version);
 		file_fields(f, fi);
@@ -987,7 +988,7 @@ static int chk_kernel(struct hv_check_ctx *ctx)
 		fi = &ei->f[ei->kernel];
 		if (fi->exists < 0) {
 			f = efind(ctx, st, i, HV_SEV_FAIL, "kernel %s: %s",
-				  fi->path ? fi->path : "(none)", strerror(-fi->exists));
+				  fi->path ? fi->path : "(none)", hv_strerror(-fi->exists));
 			file_fields(f, fi);
 			continue;
 		}
@@ -1068,7 +1069,7 @@ static int chk_initrd(struct hv_check_ctx *ctx)
 
 			if (fi->exists < 0) {
 				f = efind(ctx, st, i, HV_SEV_FAIL, "initrd %s: %s",
-					  fi->path ? fi->path : "(none)", strerror(-fi->exists));
+					  fi->path ? fi->path : "(none)", hv_strerror(-fi->exists));
 				file_fields(f, fi);
 				bad = true;
 				continue;
@@ -1140,7 +1141,7 @@ static int chk_initrd(struct hv_check_ctx *ctx)
 			if (bad)
 				continue;
 			pass_or_count(ctx, st, i, &ps, &f, "%s: %s cpio%s%s, %zu files%s%s",
-				      fi->path, ird.comp != BOOT_COMP_NONE ? boot_comp_name(ird.comp) :
+				      fi->path, ird.comp != HV_COMP_NONE ? hv_comp_name(ird.comp) :
 				      "plain", ird.early_ucode ? " after an early-microcode archive" : "",
 				      "", ird.nfiles, ird.nreleases ? ", modules for " : "",
 				      ird.nreleases ? ird.releases[0] : "");
@@ -1154,47 +1155,6 @@ static int chk_initrd(struct hv_check_ctx *ctx)
 }
 
 /* ---- modules ---- */
-
-struct modset {
-	char *dep;      /* modules.dep text */
-	char *builtin;  /* modules.builtin text */
-};
-
-/* Find "<name>.ko" in modules.dep/builtin (name with '-' and '_' equivalent). */
-static bool find_mod(const char *text, const char *name, char *path, size_t plen)
-{
-	const char *p = text;
-	size_t nl = strlen(name);
-
-	while (p && *p) {
-		const char *eol = strchr(p, '\n'), *colon, *base, *ko;
-		size_t ll = eol ? (size_t)(eol - p) : strlen(p), bl, j;
-
-		colon = memchr(p, ':', ll);
-		if (!colon)
-			colon = p + ll;
-		base = p;
-		for (const char *q = p; q < colon; q++)
-			if (*q == '/')
-				base = q + 1;
-		ko = strstr(base, ".ko");
-		bl = ko && ko < colon ? (size_t)(ko - base) : 0;
-		if (bl == nl) {
-			for (j = 0; j < nl; j++) {
-				char a = base[j] == '-' ? '_' : base[j], b = name[j] == '-' ? '_' : name[j];
-
-				if (a != b)
-					break;
-			}
-			if (j == nl) {
-				snprintf(path, plen, "%.*s", (int)(colon - p), p);
-				return true;
-			}
-		}
-		p = eol ? eol + 1 : NULL;
-	}
-	return false;
-}
 
 static const char *const kvm_mods[] = { "kvm" };
 static const char *const dom0_mods[] = { "xen-evtchn", "xen-gntdev", "xen-privcmd", "xenfs",
@@ -1221,26 +1181,25 @@ static int kvm_vendor_mods(const struct boot_state *st, const char **out)
 }
 
 static void check_one_module(struct hv_check_ctx *ctx, struct boot_state *st, size_t i,
-			     const char *rel, const struct modset *ms, const char *name,
+			     const char *rel, const struct hv_moddir *md, const char *name,
 			     bool any_of, int *bad, struct sbuf *ok)
 {
-	char rpath[512], vm[256];
+	char path[512], vm[256];
+	const char *rpath;
 	struct hv_finding *f;
-	_cleanup_free_ uint8_t *raw = NULL;
-	_cleanup_free_ uint8_t *dec = NULL;
-	ssize_t n;
-	const uint8_t *p;
-	size_t len;
-	enum boot_comp c;
+	_cleanup_free_ uint8_t *img = NULL;
+	size_t len, pl;
 	int rc;
 
-	if (ms->builtin && find_mod(ms->builtin, name, rpath, sizeof(rpath))) {
+	switch (hv_moddir_find(md, name, path, sizeof(path))) {
+	case HV_MOD_BUILTIN:
 		sbuf_adds(ok, ok->len ? ", " : "");
 		sbuf_adds(ok, name);
 		sbuf_adds(ok, " (built in)");
 		return;
-	}
-	if (!ms->dep || !find_mod(ms->dep, name, rpath, sizeof(rpath))) {
+	case HV_MOD_ON_DISK:
+		break;
+	default:
 		f = efind(ctx, st, i, any_of ? HV_SEV_WARN : HV_SEV_FAIL,
 			  "module %s is neither built into %s nor in modules.dep", name, rel);
 		hv_finding_str(f, "kernel", rel);
@@ -1248,32 +1207,22 @@ static void check_one_module(struct hv_check_ctx *ctx, struct boot_state *st, si
 		(*bad)++;
 		return;
 	}
-	n = hv_root_read_maxf(st->root, 64u << 20, (char **)&raw, "/lib/modules/%s/%s", rel, rpath);
-	if (n < 0) {
-		f = efind(ctx, st, i, HV_SEV_FAIL, "module %s: /lib/modules/%s/%s: %s", name, rel,
-			  rpath, strerror((int)-n));
+	/* the entry as modules.dep gives it, for messages */
+	pl = strlen("/lib/modules/") + strlen(rel) + 1;
+	rpath = strncmp(path, "/lib/modules/", 13) == 0 && strlen(path) > pl ? path + pl : path;
+	rc = hv_mod_read(st->root, path, &img, &len);
+	if (rc < 0) {
+		f = efind(ctx, st, i, HV_SEV_FAIL, "module %s: %s: %s", name, path, hv_strerror(-rc));
 		hv_finding_str(f, "kernel", rel);
 		hv_finding_str(f, "module", name);
-		f = NULL;
 		(*bad)++;
 		return;
 	}
-	p = raw;
-	len = (size_t)n;
-	c = boot_comp_detect(p, len);
-	if (c != BOOT_COMP_NONE) {  /* .ko.xz / .ko.zst / .ko.gz */
-		ssize_t d = boot_decompress_all(c, raw, len, 64u << 20, &dec);
-
-		if (d >= 0) {
-			p = dec;
-			len = (size_t)d;
-		}
-	}
-	rc = boot_module_vermagic(p, len, vm, sizeof(vm));
+	rc = hv_mod_vermagic(img, len, vm, sizeof(vm));
 	if (rc < 0) {
 		f = efind(ctx, st, i, HV_SEV_FAIL, "module %s: %s has no vermagic (%s)", name, rpath,
 			  rc == -EINVAL ? "not an ELF module" : "no .modinfo");
-		boot_field_pathf(f, "/lib/modules/%s/%s", rel, rpath);
+		boot_field_pathf(f, "%s", path);
 		hv_finding_str(f, "kernel", rel);
 		hv_finding_str(f, "module", name);
 		(*bad)++;
@@ -1282,8 +1231,6 @@ static void check_one_module(struct hv_check_ctx *ctx, struct boot_state *st, si
 	size_t rl = strlen(rel);
 
 	if (strncmp(vm, rel, rl) || (vm[rl] != ' ' && vm[rl] != '\0')) {
-		char *path = hv_asprintf("/lib/modules/%s/%s", rel, rpath);
-
 		vm[strcspn(vm, " ")] = '\0';
 		f = efind(ctx, st, i, HV_SEV_FAIL,
 			  "module %s was built for %s, not %s: the kernel refuses it (vermagic)",
@@ -1291,7 +1238,6 @@ static void check_one_module(struct hv_check_ctx *ctx, struct boot_state *st, si
 		hv_finding_str(f, "path", path);
 		hv_finding_str(f, "kernel", rel);
 		hv_finding_str(f, "module", name);
-		free(path);
 		(*bad)++;
 		return;
 	}
@@ -1318,11 +1264,11 @@ static int chk_modules(struct hv_check_ctx *ctx)
 	for (i = 0; i < st->cfg->nentries; i++) {
 		struct entry_info *ei;
 		struct hv_finding *f;
-		struct modset ms = { 0 };
+		struct hv_moddir *md = NULL;
 		struct sbuf ok = { 0 };
 		const char *rel, *vend[2];
 		struct stat sb;
-		int bad = 0, nv, nvok = 0;
+		int bad = 0, nv, nvok = 0, rc;
 		size_t k;
 
 		ei = linux_entry(st, i);
@@ -1358,10 +1304,13 @@ static int chk_modules(struct hv_check_ctx *ctx)
 			hv_finding_hint(f, "install the modules of %s (linux-image package)", rel);
 			continue;
 		}
-		hv_root_read_maxf(st->root, 16u << 20, &ms.dep, "/lib/modules/%s/modules.dep", rel);
-		hv_root_read_maxf(st->root, 4u << 20, &ms.builtin, "/lib/modules/%s/modules.builtin",
-				  rel);
-		if (!ms.dep) {
+		rc = hv_moddir_new(st->root, rel, &md);
+		if (rc < 0) {
+			f = efind(ctx, st, i, HV_SEV_FAIL, "/lib/modules/%s: %s", rel, hv_strerror(-rc));
+			hv_finding_str(f, "kernel", rel);
+			continue;
+		}
+		if (!hv_moddir_has_dep(md)) {
 			f = efind(ctx, st, i, HV_SEV_FAIL, "/lib/modules/%s/modules.dep is missing",
 				  rel);
 			hv_finding_str(f, "kernel", rel);
@@ -1372,7 +1321,7 @@ static int chk_modules(struct hv_check_ctx *ctx)
 			_cleanup_free_ char *cfgtxt = NULL;
 
 			for (k = 0; k < HV_ARRAY_SIZE(dom0_mods); k++)
-				check_one_module(ctx, st, i, rel, &ms, dom0_mods[k], false, &bad, &ok);
+				check_one_module(ctx, st, i, rel, md, dom0_mods[k], false, &bad, &ok);
 			if (hv_root_read_maxf(st->root, 4u << 20, &cfgtxt, "/boot/config-%s", rel) < 0) {
 				f = efind(ctx, st, i, HV_SEV_WARN,
 					  "/boot/config-%s is missing: cannot tell whether the kernel "
@@ -1391,12 +1340,12 @@ static int chk_modules(struct hv_check_ctx *ctx)
 			int vbad = 0;
 
 			for (k = 0; k < HV_ARRAY_SIZE(kvm_mods); k++)
-				check_one_module(ctx, st, i, rel, &ms, kvm_mods[k], false, &bad, &ok);
+				check_one_module(ctx, st, i, rel, md, kvm_mods[k], false, &bad, &ok);
 			nv = kvm_vendor_mods(st, vend);
 			for (k = 0; k < (size_t)nv; k++) {
 				int b0 = vbad;
 
-				check_one_module(ctx, st, i, rel, &ms, vend[k], nv > 1, &vbad, &vok);
+				check_one_module(ctx, st, i, rel, md, vend[k], nv > 1, &vbad, &vok);
 				if (vbad == b0)
 					nvok++;
 			}
@@ -1418,8 +1367,7 @@ static int chk_modules(struct hv_check_ctx *ctx)
 			memo[nmemo - 1].ok = sbuf_take(&ok);
 		}
 		sbuf_free(&ok);
-		free(ms.dep);
-		free(ms.builtin);
+		hv_moddir_free(md);
 	}
 	pass_summary(ctx, &ps, "the modules the role needs are present");
 	for (m = 0; m < nmemo; m++)

@@ -1,5 +1,4 @@
 # bootcheck: boot-loader configs and what their entries load (vhv-check boot).
-# libelf: ELF images and module vermagic; zlib/zstd/lzma/lz4/bz2: the compressions
-# initrds and hypervisor images use; blkid: root=UUID/LABEL on the live host.
-bootcheck_PKGS := libelf zlib libzstd liblzma blkid liblz4
-bootcheck_LIBS := -lbz2
+# libelf: ELF images (build ids); blkid: root=UUID/LABEL on the live host.
+# Decompression and module vermagic are hvcore's (hv-comp, hv-mod).
+bootcheck_PKGS := libelf blkid

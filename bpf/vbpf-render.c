@@ -162,7 +162,8 @@ static void print_row(FILE *out, const struct vbpf_names *nm, const struct vbpf_
 		snprintf(vc, sizeof(vc), "%d", s->vcpu);
 	else
 		snprintf(vc, sizeof(vc), "?");
-	fprintf(out, "%7u %-8.8s %4s %-16s %9" PRIu64 " %8.0f %6s %6s %6s\n", s->pid, vbpf_names_get(nm, s->pid),
+	fprintf(out, "%7u %-8.8s %4s %-16s %9" PRIu64 " %8.0f %6s %6s %6s\n", s->pid,
+		hv_esc_buf(vbpf_names_get(nm, s->pid), (char[64]){ 0 }, 64),
 	       vc, reason_str(s, rs, sizeof(rs)), s->count, secs > 0 ? (double)s->count / secs : 0.0,
 	       fmt_ns(have ? s->lat_sum_ns / s->lat_count : 0, have, a, sizeof(a)),
 	       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 50, s->lat_max_ns), have, p50,
@@ -379,7 +380,8 @@ static int report_table(FILE *out, const struct vbpf_rec_data *d, unsigned int b
 			else
 				snprintf(vc, sizeof(vc), "?");
 			fprintf(out, "%7u %-8.8s %4s %-17s %8" PRIu64 " %5.1f%% %6s %6s %6s\n", s->pid,
-			       vm ? vm : "?", vc, reason_str(s, rs, sizeof(rs)), s->count,
+			       vm ? hv_esc_buf(vm, (char[64]){ 0 }, 64) : "?", vc,
+			       reason_str(s, rs, sizeof(rs)), s->count,
 			       total ? 100.0 * (double)s->count / (double)total : 0.0,
 			       fmt_ns(have ? s->lat_sum_ns / s->lat_count : 0, have, a, sizeof(a)),
 			       fmt_ns(vbpf_hist_percentile(s->hist, VBPF_HIST_SLOTS, 50, s->lat_max_ns),

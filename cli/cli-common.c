@@ -12,6 +12,20 @@
 
 static const char *prog_name = "vhv";
 
+/* A message line on stderr, escaped (hv_esc): it may quote names and paths of the host or input. */
+HV_PRINTF(1, 0) static void print_esc(const char *fmt, va_list ap)
+{
+	char *raw = NULL, *e = NULL;
+
+	if (vasprintf(&raw, fmt, ap) < 0)
+		raw = NULL;
+	e = raw ? hv_esc(raw, NULL) : NULL;
+	fputs(e ? e : "(out of memory)", stderr);
+	fputc('\n', stderr);
+	free(e);
+	free(raw);
+}
+
 static void log_to_stderr(void *data, int prio, const char *file, int line, const char *fn,
 			  const char *fmt, va_list args)
 {
@@ -20,8 +34,7 @@ static void log_to_stderr(void *data, int prio, const char *file, int line, cons
 		fputs("warning: ", stderr);
 	else if (prio >= HV_LOG_DEBUG)
 		fprintf(stderr, "debug: %s:%d %s: ", file, line, fn);
-	vfprintf(stderr, fmt, args);
-	fputc('\n', stderr);
+	print_esc(fmt, args);
 }
 
 void cli_init(char **argv)
@@ -50,8 +63,7 @@ void cli_verbose(void)
 static void vmsg(const char *what, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: %s", prog_name, what);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	print_esc(fmt, ap);
 }
 
 void cli_error(const char *fmt, ...)

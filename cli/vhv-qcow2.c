@@ -25,6 +25,9 @@
 #include "qcow2/q2-check.h"
 #include "qcow2/q2-image.h"
 
+/* Names and paths from the image or the command line, escaped for the terminal (hv_esc). */
+#define ESC(s) hv_esc_buf((s), (char[4096]){ 0 }, 4096)
+
 /* ---- a tiny JSON tree, printed in QDict order ---------------------------- */
 
 enum jt { J_OBJ, J_ARR, J_STR, J_INT, J_UINT, J_BOOL };
@@ -413,11 +416,11 @@ static void check_human(const char *path, const struct q2_image *img,
 	int k;
 
 	if (!quiet)
-		printf("image: %s (qcow2 v%u, %s clusters, %u-bit refcounts%s)\n", path, img->version,
+		printf("image: %s (qcow2 v%u, %s clusters, %u-bit refcounts%s)\n", ESC(path), img->version,
 		       hv_fmt_size(img->cluster_size, (char[32]){ 0 }, 32), img->refcount_bits,
 		       img->extended_l2 ? ", extended L2" : "");
 	for (i = 0; i < res->n_msgs; i++)
-		printf("%-5s %s\n", kind_label[res->msgs[i].kind], res->msgs[i].text);
+		printf("%-5s %s\n", kind_label[res->msgs[i].kind], ESC(res->msgs[i].text));
 	for (k = 0; k < Q2_MSG_KINDS; k++)
 		if (res->dropped[k])
 			printf("      ... and %" PRIu64 " more %s (--max-messages)\n", res->dropped[k],
@@ -495,7 +498,7 @@ static int verify_layer(const char *path, struct q2_image *img, struct q2_check_
 		char *e = xasprintf("Check failed: %s", strerror(-rc));
 
 		for (i = 0; i < res.n_msgs && vo->output == CLI_OUTPUT_HUMAN; i++)
-			printf("%-5s %s\n", kind_label[res.msgs[i].kind], res.msgs[i].text);
+			printf("%-5s %s\n", kind_label[res.msgs[i].kind], ESC(res.msgs[i].text));
 		if (vo->output == CLI_OUTPUT_JSON) {
 			struct jn *o = jnew(J_OBJ);
 
@@ -561,7 +564,7 @@ static int verify_chain(const char *path, struct q2_image *top, struct q2_check_
 			  ch->layers[i].path);
 		fprintf(stderr,
 			"Is another process using the image [%s]? (-U/--force-share to verify anyway)\n",
-			ch->layers[i].path);
+			ESC(ch->layers[i].path));
 		q2_chain_free(ch);
 		return CLI_EXIT_ERROR;
 	}
@@ -584,7 +587,7 @@ static int verify_chain(const char *path, struct q2_image *top, struct q2_check_
 			jstr(o, "filename", l->path);
 			jstr(o, "format", l->format);
 		} else {
-			printf("image: %s (%s, %s): no metadata to verify\n", l->path, l->format,
+			printf("image: %s (%s, %s): no metadata to verify\n", ESC(l->path), ESC(l->format),
 			       hv_fmt_size(l->size, (char[32]){ 0 }, 32));
 		}
 	}
@@ -604,11 +607,11 @@ static int verify_chain(const char *path, struct q2_image *top, struct q2_check_
 	} else {
 		printf("\nBacking chain: ");
 		for (i = 0; i < ch->n; i++)
-			printf("%s%s", i ? " -> " : "", ch->layers[i].path);
+			printf("%s%s", i ? " -> " : "", ESC(ch->layers[i].path));
 		printf(" (%zu layer%s)\n", ch->n, ch->n == 1 ? "" : "s");
 		for (i = 0; i < ch->n_findings; i++)
 			printf("%-5s %s: %s\n", chain_sev[ch->findings[i].sev], ch->findings[i].id,
-			       ch->findings[i].text);
+			       ESC(ch->findings[i].text));
 		if (!ch->n_findings)
 			printf("Every backing file was found, in its recorded format.\n");
 	}
@@ -819,7 +822,7 @@ static void print_bits(const struct q2_image *img, int type, uint64_t bits)
 		printf("%s", any ? ", " : "  ");
 		any = true;
 		if (n)
-			printf("%s", n);
+			printf("%s", ESC(n));
 		else
 			printf("UNKNOWN bit %d", bit);
 	}
@@ -1016,7 +1019,7 @@ static int cmd_info(int argc, char **argv)
 		jprint_doc(stdout, o);
 		jfree(o);
 	} else {
-		printf("image: %s\n", path);
+		printf("image: %s\n", ESC(path));
 		printf("file format: qcow2 (version %u, compat %s)\n", img->version,
 		       img->version == 2 ? "0.10" : "1.1");
 		printf("virtual size: %s (%" PRIu64 " bytes)\n", hv_fmt_size(img->size, sz, sizeof(sz)),
@@ -1026,12 +1029,12 @@ static int cmd_info(int argc, char **argv)
 		       hv_fmt_size(img->file_size, sz, sizeof(sz)), img->file_size);
 		printf("cluster_size: %" PRIu64 " (%u bits)\n", img->cluster_size, img->cluster_bits);
 		if (img->backing_file) {
-			printf("backing file: %s\n", img->backing_file);
+			printf("backing file: %s\n", ESC(img->backing_file));
 			if (img->backing_format)
-				printf("backing file format: %s\n", img->backing_format);
+				printf("backing file format: %s\n", ESC(img->backing_format));
 		}
 		if (img->data_file)
-			printf("data file: %s%s\n", img->data_file,
+			printf("data file: %s%s\n", ESC(img->data_file),
 			       (img->autoclear & Q2_AUTOCLEAR_DATA_FILE_RAW) ? " (raw)" : "");
 		printf("\nHeader:\n");
 		printf("%-24s0x%08x\n", "magic", Q2_MAGIC);
@@ -1070,7 +1073,7 @@ static int cmd_info(int argc, char **argv)
 			for (e = 0; e < img->n_features; e++)
 				printf("  feature %-12s bit %-2u %s\n",
 				       img->features[e].type < 3 ? feat_kind[img->features[e].type] : "?",
-				       img->features[e].bit, img->features[e].name);
+				       img->features[e].bit, ESC(img->features[e].name));
 			if (img->has_crypto_ext) {
 				struct q2_luks lk;
 
@@ -1082,8 +1085,8 @@ static int cmd_info(int argc, char **argv)
 					for (int k = 0; k < 8; k++)
 						n += lk.slots[k].active;
 					printf("  LUKS%u: %s-%s, %u-byte key, hash %s, uuid %s, %d of 8 key slots active\n",
-					       lk.version, lk.cipher_name, lk.cipher_mode, lk.key_bytes,
-					       lk.hash_spec, lk.uuid, n);
+					       lk.version, ESC(lk.cipher_name), ESC(lk.cipher_mode),
+					       lk.key_bytes, ESC(lk.hash_spec), ESC(lk.uuid), n);
 				}
 			}
 			if (img->has_bitmaps_ext && !img->nb_bitmaps)
@@ -1102,7 +1105,7 @@ static int cmd_info(int argc, char **argv)
 				if (sn->icount != UINT64_MAX)
 					snprintf(icount, sizeof(icount), "%" PRIu64, sn->icount);
 				printf("%-10s%-18s%10s%20s %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64 "%11s  %u entries at 0x%" PRIx64 "\n",
-				       sn->id, sn->name, hv_fmt_size(sn->vm_state_size, sz2, sizeof(sz2)),
+				       ESC(sn->id), ESC(sn->name), hv_fmt_size(sn->vm_state_size, sz2, sizeof(sz2)),
 				       date, secs / 3600, secs / 60 % 60, secs % 60,
 				       sn->vm_clock_nsec / 1000000 % 1000, icount, sn->l1_size,
 				       sn->l1_offset);
@@ -1115,7 +1118,7 @@ static int cmd_info(int argc, char **argv)
 				const struct q2_bitmap *bm = &img->bitmaps[i];
 
 				printf("  %-20s granularity %-10s flags%s%s%s table %u entries at 0x%" PRIx64 "\n",
-				       bm->name, hv_fmt_size(1ull << bm->granularity_bits, sz, sizeof(sz)),
+				       ESC(bm->name), hv_fmt_size(1ull << bm->granularity_bits, sz, sizeof(sz)),
 				       (bm->flags & Q2_BME_FLAG_IN_USE) ? " in-use" : "",
 				       (bm->flags & Q2_BME_FLAG_AUTO) ? " auto" : "",
 				       !(bm->flags & (Q2_BME_FLAG_IN_USE | Q2_BME_FLAG_AUTO)) ? " -" : "",

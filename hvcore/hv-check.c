@@ -47,13 +47,20 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 			return -ENOMEM;
 		if (rc == -EOPNOTSUPP || rc == -ENOENT || rc == -ENODEV) {
 			hv_report_add(rep, c->id, HV_SEV_SKIP, "%s: not available here (%s)", c->title,
-				      strerror(-rc));
+				      hv_strerror(-rc));
 		} else {
 			f = hv_report_add(rep, c->id, HV_SEV_SKIP, "%s: could not check: %s",
-					  c->title, strerror(-rc));
+					  c->title, hv_strerror(-rc));
 			if (rc == -EACCES || rc == -EPERM)
 				hv_finding_hint(f, "run as root for this check");
 		}
+	}
+	/* a hostile root: name each FIFO, socket or device that stood where a file was read */
+	for (const char *what; (what = hv_root_refused_next(root));) {
+		struct hv_finding *f = hv_report_add(rep, "sysroot.files", HV_SEV_WARN,
+						     "%s, not a regular file: not read", what);
+
+		hv_finding_hint(f, "the checks that needed it say why they could not run");
 	}
 	return hv_report_error(rep) ? -ENOMEM : ran;
 }

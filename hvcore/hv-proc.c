@@ -610,11 +610,11 @@ ssize_t hv_task_read(const struct hv_root *r, struct hv_task_fds *t, enum hv_tas
 		int fd;
 
 		if (t->tid > 0 && t->tid != t->pid)
-			fd = hv_root_openf(r, O_RDONLY, "/proc/%d/task/%d/%s", t->pid, t->tid, names[f]);
+			fd = hv_root_open_regf(r, "/proc/%d/task/%d/%s", t->pid, t->tid, names[f]);
 		else if (t->tid > 0)
-			fd = hv_root_openf(r, O_RDONLY, "/proc/%d/task/%d/%s", t->pid, t->pid, names[f]);
+			fd = hv_root_open_regf(r, "/proc/%d/task/%d/%s", t->pid, t->pid, names[f]);
 		else
-			fd = hv_root_openf(r, O_RDONLY, "/proc/%d/%s", t->pid, names[f]);
+			fd = hv_root_open_regf(r, "/proc/%d/%s", t->pid, names[f]);
 		if (fd == -EMFILE || fd == -ENFILE) {
 			/* out of descriptors: read once without keeping the file */
 			_cleanup_free_ char *tmp = NULL;

@@ -378,6 +378,14 @@ static void print_wrapped(FILE *out, const char *text, int col, int width)
 	fputc('\n', out);
 }
 
+/* print_wrapped() of @text escaped for the terminal (hv_esc): a quoted "\n" stays on its line */
+static void print_wrapped_esc(FILE *out, const char *text, int col, int width)
+{
+	_cleanup_free_ char *e = hv_esc(text, NULL);
+
+	print_wrapped(out, e ? e : "(out of memory)", col, width);
+}
+
 int hv_report_print_human(const struct hv_report *rep, FILE *out, unsigned flags, int width)
 {
 	int idw = 0;
@@ -411,10 +419,11 @@ int hv_report_print_human(const struct hv_report *rep, FILE *out, unsigned flags
 			fprintf(out, "%-*s  ", idw, f->check);
 		}
 		col = 6 + idw + 2;
-		print_wrapped(out, f->message, col, width);
+		/* messages quote names and file contents of the host: no raw controls */
+		print_wrapped_esc(out, f->message, col, width);
 		if (f->hint && f->sev != HV_SEV_PASS) {
 			fprintf(out, "%*shint: ", col, "");
-			print_wrapped(out, f->hint, col + 6, width);
+			print_wrapped_esc(out, f->hint, col + 6, width);
 		}
 	}
 	if (!(flags & HV_REPORT_NO_SUMMARY)) {

@@ -22,10 +22,19 @@
 #define HV_ROOT_READ_MAX (64u << 20)
 #define HV_MAX_SYMLINKS 40
 
+#define HV_ROOT_MAX_REFUSED 32
+
+/* Files refused as no regular file; behind a pointer, as roots are passed const. */
+struct refused {
+	size_t n, told;   /* told: how many hv_root_refused_next() returned */
+	char *what[HV_ROOT_MAX_REFUSED];   /* "/proc/cpuinfo is a FIFO" */
+};
+
 struct hv_root {
 	char *prefix;
 	int dirfd;    /* O_PATH of the root directory */
 	enum hv_root_kind kind;
+	struct refused *refused;
 };
 
 int hv_root_new(const char *prefix, struct hv_root **out)
@@ -46,7 +55,10 @@ int hv_root_new(const char *prefix, struct hv_root **out)
 	if (!r)
 		return -ENOMEM;
 	r->prefix = strdup(live ? "/" : prefix);
-	if (!r->prefix) {
+	r->refused = calloc(1, sizeof(*r->refused));
+	if (!r->prefix || !r->refused) {
+		free(r->prefix);
+		free(r->refused);
 		free(r);
 		return -ENOMEM;
 	}
@@ -55,6 +67,7 @@ int hv_root_new(const char *prefix, struct hv_root **out)
 		int e = errno;
 
 		free(r->prefix);
+		free(r->refused);
 		free(r);
 		return -e;
 	}
@@ -74,6 +87,9 @@ void hv_root_free(struct hv_root *r)
 		return;
 	if (r->dirfd >= 0)
 		close(r->dirfd);
+	for (size_t i = 0; i < r->refused->n; i++)
+		free(r->refused->what[i]);
+	free(r->refused);
 	free(r->prefix);
 	free(r);
 }
@@ -297,9 +313,81 @@ int hv_root_openf(const struct hv_root *r, int flags, const char *fmt, ...)
 	return root_open(r, path, flags);
 }
 
+/*
+ * Open @path for reading, a regular file only: O_NONBLOCK so that a FIFO or a
+ * device in a hostile root cannot block the open (issue 17), then the type
+ * from fstat. Live /proc and /sys files are regular files too (of size 0).
+ */
+static const char *type_name(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	return "no regular file";
+}
+
+/* Remember (once) and log a refused file, for hv_root_refused(). */
+static void refuse(const struct hv_root *r, const char *path, mode_t m)
+{
+	struct refused *rf = r->refused;
+	char *what;
+
+	hv_warn("%s is %s, not a regular file: not read", path, type_name(m));
+	for (size_t i = 0; i < rf->n; i++)
+		if (hv_startswith(rf->what[i], path) && rf->what[i][strlen(path)] == ' ')
+			return;
+	if (rf->n >= HV_ROOT_MAX_REFUSED)
+		return;
+	what = hv_asprintf("%s is %s", path, type_name(m));
+	if (what)
+		rf->what[rf->n++] = what;
+}
+
+const char *hv_root_refused_next(const struct hv_root *r)
+{
+	struct refused *rf = r->refused;
+
+	return rf->told < rf->n ? rf->what[rf->told++] : NULL;
+}
+
+static int open_reg(const struct hv_root *r, const char *path)
+{
+	struct stat st;
+	int fd = root_open(r, path, O_RDONLY | O_NONBLOCK), rc = 0;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+	} else if (S_ISDIR(st.st_mode)) {
+		rc = -EISDIR;
+	} else if (!S_ISREG(st.st_mode)) {
+		refuse(r, path, st.st_mode);
+		rc = -HV_ENOTREG;
+	}
+	if (rc == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		rc = -errno;
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+int hv_root_open_regf(const struct hv_root *r, const char *fmt, ...)
+{
+	VPATH(path, fmt);
+	return open_reg(r, path);
+}
+
 static ssize_t read_path(const struct hv_root *r, size_t max, char **out, const char *path)
 {
-	int fd = root_open(r, path, O_RDONLY);
+	int fd = open_reg(r, path);
 	ssize_t n;
 
 	if (fd < 0)
@@ -520,10 +608,10 @@ int hv_root_fixture_read(const struct hv_root *r, const char *name, char **out)
 	int fd;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), ".vhv/%s", name);
-	fd = openat(r->dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	snprintf(path, sizeof(path), "/.vhv/%s", name);
+	fd = open_reg(r, path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = hv_read_fd_all(fd, HV_ROOT_READ_MAX, out);
 	close(fd);
 	return n < 0 ? (int)n : 0;

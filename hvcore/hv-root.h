@@ -75,6 +75,20 @@ int hv_root_dirfd(const struct hv_root *r);
 int hv_root_openf(const struct hv_root *r, int flags, const char *fmt, ...) HV_PRINTF(3, 4);
 
 /*
+ * Open PATH for reading, a regular file only: the open cannot block (a FIFO
+ * in a hostile root), and anything but a regular file is -HV_ENOTREG
+ * (-EISDIR for a directory). Live /proc and /sys files are regular. Returns
+ * an fd (blocking again) or -errno. The hv_root_read_* functions use it.
+ */
+int hv_root_open_regf(const struct hv_root *r, const char *fmt, ...) HV_PRINTF(2, 3);
+/*
+ * The next file refused as no regular file that was not returned before, e.g.
+ * "/proc/cpuinfo is a FIFO" (borrowed, valid while @r lives), or NULL. Each
+ * refusal is also logged as a warning when it happens.
+ */
+const char *hv_root_refused_next(const struct hv_root *r);
+
+/*
  * Read a whole file (at most 64 MiB; larger is -EFBIG) into a NUL-terminated
  * buffer. Returns its length and *out (caller frees), or -errno.
  */

@@ -9,6 +9,13 @@
 #include <string.h>
 #include <time.h>
 
+const char *hv_strerror(int err)
+{
+	if (err == HV_ENOTREG)
+		return "not a regular file (a FIFO, socket or device): not read";
+	return strerror(err);
+}
+
 int hv_pread_full(int fd, void *buf, size_t len, off_t off)
 {
 	char *p = buf;
@@ -141,6 +148,118 @@ int hv_parse_s64(const char *s, int base, int64_t *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at @p (RFC 3629: no overlongs, no
+ * surrogates, at most U+10FFFF) and its code point, or 0 when it is invalid.
+ */
+static size_t utf8_seq(const unsigned char *p, uint32_t *cp)
+{
+	size_t n, i;
+	uint32_t c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/*
+ * Escape one character at @p into @e (at least 11 bytes); returns the input
+ * bytes used (at least 1) and sets *elen (0: copy the input bytes raw).
+ */
+static size_t esc_one(const char *p, const char *keep, char *e, size_t *elen)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	uint32_t cp;
+	size_t n = utf8_seq(u, &cp);
+
+	*elen = 0;
+	if (n == 0) {
+		*elen = (size_t)snprintf(e, 11, "\\x%02x", u[0]);
+		return 1;
+	}
+	if (n == 1 && keep && strchr(keep, p[0]))
+		return 1;
+	if (cp < 0x20 || cp == 0x7f) {
+		const char *named = cp == 0x1b ? "\\e" : cp == '\r' ? "\\r" : cp == '\n' ? "\\n" :
+				    cp == '\t' ? "\\t" : NULL;
+
+		*elen = named ? (size_t)snprintf(e, 11, "%s", named) :
+				(size_t)snprintf(e, 11, "\\x%02x", (unsigned)cp);
+	} else if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+		   (cp >= 0x2066 && cp <= 0x2069)) {
+		*elen = (size_t)snprintf(e, 11, "\\u{%04x}", (unsigned)cp);
+	}
+	return n;
+}
+
+/*
+ * Escape @s into @buf of @len bytes (nothing is written when @len is 0; the
+ * output stops before the first piece that does not fit). Returns the length
+ * of the whole escaped string, written or not.
+ */
+static size_t esc_into(const char *s, const char *keep, char *buf, size_t len)
+{
+	size_t o = 0;
+	bool full = len == 0;
+
+	for (const char *p = s; *p;) {
+		char e[12];
+		size_t elen, n = esc_one(p, keep, e, &elen);
+		size_t sl = elen ? elen : n;
+
+		if (!full && o + sl < len) {
+			memcpy(buf + o, elen ? e : p, sl);
+		} else if (!full) {
+			buf[o] = '\0';
+			full = true;
+		}
+		o += sl;
+		p += n;
+	}
+	if (!full)
+		buf[o] = '\0';
+	return o;
+}
+
+const char *hv_esc_buf(const char *s, char *buf, size_t len)
+{
+	esc_into(s, NULL, buf, len);
+	return buf;
+}
+
+char *hv_esc(const char *s, const char *keep)
+{
+	size_t n = esc_into(s, keep, NULL, 0);
+	char *out = malloc(n + 1);
+
+	if (out)
+		esc_into(s, keep, out, n + 1);
+	return out;
 }
 
 char *hv_strstrip(char *s)

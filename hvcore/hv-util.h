@@ -34,6 +34,15 @@ static inline void hv_closep(int *fd)
 #define _cleanup_close_ __attribute__((cleanup(hv_closep)))
 
 /*
+ * A file that is no regular file (a FIFO, socket or device node) where one is
+ * read: hv-root refuses it rather than block on it. strerror() does not know
+ * this code: print errors with hv_strerror().
+ */
+#define HV_ENOTREG 4000
+/* strerror(@err) (@err > 0), which also names HV_ENOTREG. A static string. */
+const char *hv_strerror(int err);
+
+/*
  * Read exactly @len bytes at @off (pread loop, EINTR-safe).
  * Returns 0, -errno, or -ENODATA when the file ends first (short read).
  */
@@ -51,6 +60,21 @@ ssize_t hv_read_fd_all(int fd, size_t max, char **out);
 /* strtoull/strtoll over the whole string (surrounding white space allowed). 0 or -EINVAL/-ERANGE. */
 int hv_parse_u64(const char *s, int base, uint64_t *out);
 int hv_parse_s64(const char *s, int base, int64_t *out);
+
+/*
+ * Escape @s for a terminal (human output of every command; JSON has its own
+ * escaping): printable UTF-8 is kept; C0 controls and DEL become \e \r \n
+ * \t or \xHH, bytes that are not valid UTF-8 \xHH, and C1 controls and the
+ * bidirectional overrides (U+202A..U+202E, U+2066..U+2069) \u{HHHH}.
+ * Characters in @keep (e.g. "\n" where a renderer breaks lines) pass raw.
+ * Returns a new string (caller frees) or NULL on allocation failure.
+ */
+char *hv_esc(const char *s, const char *keep);
+/*
+ * The same escaping into @buf of @len bytes (NUL-terminated; a long string is
+ * cut at a character boundary, never inside an escape). Returns @buf.
+ */
+const char *hv_esc_buf(const char *s, char *buf, size_t len);
 
 /* Strip white space at both ends in place; returns @s. */
 char *hv_strstrip(char *s);

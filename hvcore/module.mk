@@ -1,5 +1,8 @@
 # hvcore: the shared core. Links no ncurses and no libbpf (tests/check-layers.sh).
-hvcore_PKGS := jansson sqlite3 libxml-2.0
+# libelf: module vermagic (hv-mod); zlib/zstd/lzma/lz4/bz2: hv-comp, the
+# compressions of modules, initrds and hypervisor images.
+hvcore_PKGS := jansson sqlite3 libxml-2.0 libelf zlib libzstd liblzma liblz4
+hvcore_LIBS := -lbz2
 # Xen's libraries are dlopen()ed by hv-xen.c (a KVM host need not have them): the
 # headers at build time, and the sonames of the libraries the build saw, since
 # libxenctrl's ABI is per Xen release.

@@ -144,7 +144,7 @@ int probe_chk_cgroup_controllers(struct hv_check_ctx *ctx)
 		if (rc < 0 && !c.nv1) {
 			f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
 					  "cannot read %s/cgroup.controllers: %s", c.v2->target,
-					  strerror(-rc));
+					  hv_strerror(-rc));
 			hv_finding_hint(f, "is the cgroup2 filesystem mounted there?");
 				return 0;
 		}

@@ -29,15 +29,6 @@ int probe_chk_kvm_backend(struct hv_check_ctx *ctx);
 int probe_chk_kvm_probe(struct hv_check_ctx *ctx);
 int probe_chk_kvm_caps(struct hv_check_ctx *ctx);
 
-/* How a kernel module is present in the running kernel (/sys/module, /proc/modules). */
-enum probe_mod_live {
-	PROBE_MOD_ABSENT,
-	PROBE_MOD_LOADED,    /* a loadable module, loaded (/sys/module/M/initstate) */
-	PROBE_MOD_BUILTIN,   /* built in (a /sys/module/M without initstate) */
-};
-/* @name with underscores ("kvm_intel"). Never fails: unreadable reads as absent. */
-enum probe_mod_live probe_mod_live(const struct hv_root *root, const char *name);
-
 /* Free the KVM state of probe_state (probe-kvm.c). */
 struct probe_kvm;
 void probe_kvm_free(struct probe_kvm *k);

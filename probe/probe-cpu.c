@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hvcore/hv-log.h"
+#include "hvcore/hv-mod.h"
 #include "hvcore/hv-report.h"
 #include "hvcore/hv-root.h"
 #include "probe/probe-core.h"
@@ -247,7 +248,7 @@ int probe_chk_cpu_virt(struct hv_check_ctx *ctx)
 		hv_finding_str(f, "virt", "svm");
 		return 0;
 	}
-	if (probe_mod_live(ctx->root, "kvm_pvm") != PROBE_MOD_ABSENT) {
+	if (hv_mod_live(ctx->root, "kvm_pvm") != HV_MOD_ABSENT) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
 				  "no vmx/svm flag, but kvm_pvm is present: KVM runs without "
 				  "hardware virtualization (PVM)");

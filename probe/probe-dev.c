@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hvcore/hv-mod.h"
 #include "hvcore/hv-report.h"
 
 struct dev_spec {
@@ -64,7 +65,7 @@ static int check_dev(struct hv_check_ctx *ctx, const struct dev_spec *s, struct 
 {
 	const char *id = ctx->check->id;
 	struct probe_devnode d;
-	enum probe_mod_state ms;
+	enum hv_mod_state ms;
 	struct hv_finding *f;
 	struct utsname u;
 	char modes[16] = "", rel[80];
@@ -118,15 +119,15 @@ static int check_dev(struct hv_check_ctx *ctx, const struct dev_spec *s, struct 
 	if (s->kvm_only && probe_platform_skip_dom0(ctx, "a KVM device, unused in a Xen dom0 (Xen "
 							 "guests use netback and xen-pciback)"))
 		return 0;
-	ms = probe_module_state(ctx->root, s->module);
-	if (ms == PROBE_MOD_LOADED || ms == PROBE_MOD_BUILTIN ||
+	ms = hv_mod_state(ctx->root, s->module);
+	if (ms == HV_MOD_LOADED || ms == HV_MOD_BUILTIN ||
 	    misc_registered(ctx->root, s->misc)) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
 				  "%s is missing although the %s driver is %s: %s", s->path,
-				  s->module, ms == PROBE_MOD_LOADED ? "loaded" : "in the kernel", s->what);
+				  s->module, ms == HV_MOD_LOADED ? "loaded" : "in the kernel", s->what);
 		hv_finding_hint(f, "udev did not create the node: mknod %s c 10 %u", s->path,
 				s->minor);
-	} else if (ms == PROBE_MOD_ON_DISK) {
+	} else if (ms == HV_MOD_ON_DISK) {
 		f = hv_report_add(ctx->rep, id, s->missing_sev == HV_SEV_INFO ? HV_SEV_INFO
 									   : HV_SEV_WARN,
 				  "%s is missing; the %s module is available but not loaded",
@@ -135,18 +136,18 @@ static int check_dev(struct hv_check_ctx *ctx, const struct dev_spec *s, struct 
 	} else {
 		f = hv_report_add(ctx->rep, id, s->missing_sev, "%s is not available: %s", s->path,
 				  s->what);
-		if (ms == PROBE_MOD_UNKNOWN && hv_root_uname(ctx->root, &u) == 0)
+		if (ms == HV_MOD_UNKNOWN && hv_root_uname(ctx->root, &u) == 0)
 			hv_finding_hint(f, "there is no /lib/modules/%s for the running kernel to "
 					   "load it from; use a kernel with %s",
 					probe_clean(u.release, rel, sizeof(rel)), s->kconfig);
-		else if (ms == PROBE_MOD_UNKNOWN)
+		else if (ms == HV_MOD_UNKNOWN)
 			hv_finding_hint(f, "use a kernel with %s", s->kconfig);
 		else
 			hv_finding_hint(f, "use a kernel with %s (module %s)", s->kconfig, s->module);
 	}
 	hv_finding_str(f, "path", s->path);
 	hv_finding_str(f, "module", s->module);
-	hv_finding_str(f, "module_state", probe_mod_state_name(ms));
+	hv_finding_str(f, "module_state", hv_mod_state_name(ms));
 	*out = f;
 	return 0;
 }
@@ -175,7 +176,7 @@ int probe_chk_dev_tun(struct hv_check_ctx *ctx)
 int probe_chk_dev_vfio(struct hv_check_ctx *ctx)
 {
 	struct hv_finding *f;
-	enum probe_mod_state pci;
+	enum hv_mod_state pci;
 	struct dirent *de;
 	DIR *d;
 	int groups = 0, rc;
@@ -194,10 +195,10 @@ int probe_chk_dev_vfio(struct hv_check_ctx *ctx)
 		}
 		closedir(d);
 	}
-	pci = probe_module_state(ctx->root, "vfio_pci");
+	pci = hv_mod_state(ctx->root, "vfio_pci");
 	hv_finding_int(f, "groups_bound", groups);
-	hv_finding_str(f, "vfio_pci", probe_mod_state_name(pci));
-	if (pci == PROBE_MOD_ABSENT) {
+	hv_finding_str(f, "vfio_pci", hv_mod_state_name(pci));
+	if (pci == HV_MOD_ABSENT) {
 		f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_WARN,
 				  "VFIO is present but the vfio-pci driver is not available");
 		hv_finding_hint(f, "use a kernel with CONFIG_VFIO_PCI");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * probe-kvm: the KVM side of the host: the modules (loaded, built in, or
- * installed for the kernel, found with libkmod), whether their files were
+ * installed for the kernel, found through hvcore/hv-mod), whether their files were
  * built for the running kernel, the parameters that change what guests get,
  * the backend (VMX, SVM, PVM), /dev/kvm, and the functional probe of
  * hv_root_kvm_probe(): a guest really runs to its first HLT exit.
@@ -11,7 +11,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <libkmod.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "hvcore/hv-log.h"
+#include "hvcore/hv-mod.h"
 #include "hvcore/hv-report.h"
 #include "hvcore/hv-root.h"
 #include "probe/probe-core.h"
@@ -78,71 +78,6 @@ static struct probe_kvm *kvm_state(struct probe_state *st)
 	return st->kvm;
 }
 
-enum probe_mod_live probe_mod_live(const struct hv_root *root, const char *name)
-{
-	_cleanup_free_ char *mods = NULL;
-
-	/* Loadable modules have initstate; a built-in one's directory exists for its parameters. */
-	if (hv_root_existsf(root, "/sys/module/%s/initstate", name) == 0)
-		return PROBE_MOD_LOADED;
-	if (hv_root_existsf(root, "/sys/module/%s", name) == 0)
-		return PROBE_MOD_BUILTIN;
-	if (hv_root_read_strf(root, &mods, "/proc/modules") >= 0) {
-		size_t n = strlen(name);
-
-		for (char *l = mods; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-			if (strncmp(l, name, n) == 0 && l[n] == ' ')
-				return PROBE_MOD_LOADED;
-	}
-	return PROBE_MOD_ABSENT;
-}
-
-/* "kvm-intel.ko.xz" names module "kvm_intel": compare with - and _ equal. */
-static bool modname_eq(const char *file, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n && name[i]; i++) {
-		char a = file[i] == '-' ? '_' : file[i];
-
-		if (a != name[i])
-			return false;
-	}
-	return i == n && !name[i];
-}
-
-/* Basename of a modules.* path without ".ko[.xz|.zst|.gz]", as (ptr, len). */
-static const char *mod_base(const char *path, size_t len, size_t *n)
-{
-	const char *b = path, *dot;
-
-	for (size_t i = 0; i < len; i++)
-		if (path[i] == '/')
-			b = path + i + 1;
-	dot = memmem(b, (size_t)(path + len - b), ".ko", 3);
-	*n = dot ? (size_t)(dot - b) : (size_t)(path + len - b);
-	return b;
-}
-
-/* Find @name in a modules.builtin or modules.dep text; the matching path into @out. */
-static bool modlist_find(const char *text, const char *name, char *out, size_t outlen)
-{
-	for (const char *l = text; l && *l;) {
-		const char *nl = strchr(l, '\n');
-		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		const char *colon = memchr(l, ':', len);
-		size_t plen = colon ? (size_t)(colon - l) : len, bn;
-		const char *b = mod_base(l, plen, &bn);
-
-		if (modname_eq(b, bn, name)) {
-			snprintf(out, outlen, "%.*s", (int)plen, l);
-			return true;
-		}
-		l = nl ? nl + 1 : NULL;
-	}
-	return false;
-}
-
 static int release_newest(const struct hv_root *root, char *out, size_t len)
 {
 	DIR *d = hv_root_opendirf(root, "/lib/modules");
@@ -161,43 +96,9 @@ static int release_newest(const struct hv_root *root, char *out, size_t len)
 	return out[0] ? 0 : -ENOENT;
 }
 
-HV_PRINTF(6, 0) static void kmod_log_fn(void *data, int prio, const char *file, int line, const char *fn,
-			const char *fmt, va_list args)
-{
-	char buf[512];
-
-	vsnprintf(buf, sizeof(buf), fmt, args);
-	hv_dbg("libkmod: %s", hv_strstrip(buf));
-}
-
-/* vermagic of the module file at @abs (a path outside the root's view, as libkmod wants). */
-static void read_vermagic(struct kmod_ctx *ctx, const char *abs, char *out, size_t len)
-{
-	struct kmod_module *mod = NULL;
-	struct kmod_list *info = NULL, *it;
-
-	if (kmod_module_new_from_path(ctx, abs, &mod) < 0)
-		return;
-	if (kmod_module_get_info(mod, &info) >= 0) {
-		kmod_list_foreach(it, info) {
-			const char *k = kmod_module_info_get_key(it);
-
-			if (k && strcmp(k, "vermagic") == 0) {
-				snprintf(out, len, "%s", kmod_module_info_get_value(it));
-				break;
-			}
-		}
-		kmod_module_info_free_list(info);
-	}
-	kmod_module_unref(mod);
-}
-
 static int mods_scan(const struct hv_root *root, struct probe_kvm *k)
 {
-	_cleanup_free_ char *builtin = NULL, *dep = NULL, *dir = NULL;
-	const char *prefix = hv_root_prefix(root);
-	const char *no_config[] = { NULL };
-	struct kmod_ctx *ctx = NULL;
+	struct hv_moddir *md = NULL;
 	struct utsname u;
 	int rc;
 
@@ -212,68 +113,41 @@ static int mods_scan(const struct hv_root *root, struct probe_kvm *k)
 	} else {
 		return rc;
 	}
-	k->moddir = hv_root_existsf(root, "/lib/modules/%s", k->release) == 0;
-	if (k->moddir) {
-		hv_root_read_strf(root, &builtin, "/lib/modules/%s/modules.builtin", k->release);
-		hv_root_read_strf(root, &dep, "/lib/modules/%s/modules.dep", k->release);
-		/* libkmod reads the module indexes itself: give it the root's module dir. */
-		dir = hv_asprintf("%s/lib/modules/%s", strcmp(prefix, "/") ? prefix : "",
-				  k->release);
-		if (!dir)
-			return -ENOMEM;
-		ctx = kmod_new(dir, no_config);
-		if (ctx) {
-			kmod_set_log_fn(ctx, kmod_log_fn, NULL);
-			kmod_set_log_priority(ctx, 7);
-		}
-	}
+	rc = hv_moddir_new(root, k->release, &md);
+	if (rc == -ENOMEM)
+		return rc;
+	k->moddir = rc == 0;
 	for (int i = 0; i < N_KMODS; i++) {
 		struct kmod_info *m = &k->mods[i];
-		char rel[256] = "";
-		enum probe_mod_live live = hv_root_kind(root) == HV_ROOT_OFFLINE ?
-			PROBE_MOD_ABSENT : probe_mod_live(root, kmod_names[i]);
+		enum hv_mod_state live = hv_root_kind(root) == HV_ROOT_OFFLINE ?
+			HV_MOD_ABSENT : hv_mod_live(root, kmod_names[i]);
+		enum hv_mod_state disk = md ? hv_moddir_find(md, kmod_names[i], m->path,
+							     sizeof(m->path)) : HV_MOD_UNKNOWN;
+		_cleanup_free_ uint8_t *img = NULL;
+		size_t len;
 
-		if (builtin && modlist_find(builtin, kmod_names[i], rel, sizeof(rel)))
+		if (disk == HV_MOD_BUILTIN || live == HV_MOD_BUILTIN) {
 			m->where = MOD_BUILTIN;
-		else if (live == PROBE_MOD_BUILTIN)
-			m->where = MOD_BUILTIN;
-		else if (live == PROBE_MOD_LOADED)
-			m->where = MOD_LOADED;
-		if (m->where == MOD_BUILTIN || !ctx)
+			m->path[0] = '\0';
 			continue;
-		/* The file: libkmod's modules.dep.bin lookup, else the text modules.dep. */
-		{
-			struct kmod_module *mod = NULL;
-			const char *p = NULL;
-
-			if (kmod_module_new_from_name(ctx, kmod_names[i], &mod) == 0) {
-				p = kmod_module_get_path(mod);
-				if (p) {
-					/* libkmod answers with the real path: keep the part inside the root */
-					const char *in = strstr(p, "/lib/modules/");
-
-					snprintf(m->path, sizeof(m->path), "%s", in ? in : p);
-					read_vermagic(ctx, p, m->vermagic, sizeof(m->vermagic));
-				}
-				kmod_module_unref(mod);
-			}
-			if (!p && dep && modlist_find(dep, kmod_names[i], rel, sizeof(rel))) {
-				_cleanup_free_ char *abs = hv_asprintf("%s/%s", dir, rel);
-
-				if (!abs)
-					break;
-				snprintf(m->path, sizeof(m->path), "/lib/modules/%s/%s", k->release,
-					 rel);
-				if (hv_root_existsf(root, "%s", m->path) == 0)
-					read_vermagic(ctx, abs, m->vermagic, sizeof(m->vermagic));
-				else
-					m->path[0] = '\0';
-			}
 		}
-		if (m->where == MOD_MISSING && m->path[0])
+		if (live == HV_MOD_LOADED)
+			m->where = MOD_LOADED;
+		if (disk != HV_MOD_ON_DISK) {
+			m->path[0] = '\0';
+			continue;
+		}
+		/* The file, read through the root: its links and ".." stay inside it. */
+		if (hv_root_existsf(root, "%s", m->path) < 0) {
+			m->path[0] = '\0';
+			continue;
+		}
+		if (hv_mod_read(root, m->path, &img, &len) == 0)
+			hv_mod_vermagic(img, len, m->vermagic, sizeof(m->vermagic));
+		if (m->where == MOD_MISSING)
 			m->where = MOD_ONDISK;
 	}
-	kmod_unref(ctx);
+	hv_moddir_free(md);
 	return 0;
 }
 
@@ -499,7 +373,7 @@ int probe_chk_kvm_params(struct hv_check_ctx *ctx)
 		struct hv_finding *f;
 		int n = 0;
 
-		if (probe_mod_live(ctx->root, name) == PROBE_MOD_ABSENT)
+		if (hv_mod_live(ctx->root, name) == HV_MOD_ABSENT)
 			continue;
 		line[0] = '\0';
 		for (int j = 0; tabs[i][j] && j < 16; j++) {
@@ -568,14 +442,14 @@ static void backends(struct hv_check_ctx *ctx, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (int i = 1; i < N_KMODS; i++) {
-		if (probe_mod_live(ctx->root, kmod_names[i]) == PROBE_MOD_ABSENT)
+		if (hv_mod_live(ctx->root, kmod_names[i]) == HV_MOD_ABSENT)
 			continue;
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "+" : "", names[i]);
 		if (o >= len)
 			return;
 	}
 	if (!buf[0] && probe_cpu_get(state(ctx), &c) == 0 && c->arch == PROBE_ARCH_ARM64 &&
-	    probe_mod_live(ctx->root, "kvm") != PROBE_MOD_ABSENT)
+	    hv_mod_live(ctx->root, "kvm") != HV_MOD_ABSENT)
 		snprintf(buf, len, "arm64");
 }
 
@@ -652,7 +526,7 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
 	if (rc < 0) {
 		bool no_hw = c && c->arch == PROBE_ARCH_X86 && !probe_cpu_has(c, "vmx") &&
 			     !probe_cpu_has(c, "svm") &&
-			     probe_mod_live(ctx->root, "kvm_pvm") == PROBE_MOD_ABSENT;
+			     hv_mod_live(ctx->root, "kvm_pvm") == HV_MOD_ABSENT;
 
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL, "/dev/kvm is missing (%s)%s",
 				  strerror(-rc), misc ? ", though the kernel registered it" : "");
@@ -893,7 +767,7 @@ struct modopt {
 static int mod_index(const char *name, size_t n)
 {
 	for (int i = 0; i < N_KMODS; i++)
-		if (modname_eq(name, n, kmod_names[i]))
+		if (hv_mod_name_eq(name, n, kmod_names[i]))
 			return i;
 	return -1;
 }

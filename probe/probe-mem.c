@@ -187,7 +187,7 @@ int probe_chk_mem_hugepages(struct hv_check_ctx *ctx)
 			f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
 					  "%s hugepages: cannot read %s/%s/%s: %s", sz, base,
 					  sizes[i].dir, names[k],
-					  rc == -EINVAL ? "not a number" : strerror(-rc));
+					  rc == -EINVAL ? "not a number" : hv_strerror(-rc));
 			hv_finding_hint(f, "the value should be a decimal count; is this root "
 					   "captured intact?");
 			any_bad = true;

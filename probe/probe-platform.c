@@ -405,61 +405,7 @@ int probe_devnode_get(const struct hv_root *r, const char *path, struct probe_de
 	return 0;   /* exists, but is no device node */
 }
 
-/* ---- kernel modules ---- */
-
-const char *probe_mod_state_name(enum probe_mod_state s)
-{
-	switch (s) {
-	case PROBE_MOD_ABSENT:
-		return "not available";
-	case PROBE_MOD_ON_DISK:
-		return "available, not loaded";
-	case PROBE_MOD_LOADED:
-		return "loaded";
-	case PROBE_MOD_BUILTIN:
-		return "built in";
-	default:
-		return "unknown";
-	}
-}
-
-static bool modname_eq(const char *a, size_t alen, const char *b)
-{
-	size_t i;
-
-	for (i = 0; i < alen && b[i]; i++) {
-		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
-
-		if (x != y)
-			return false;
-	}
-	return i == alen && !b[i];
-}
-
-bool probe_modlist_has(const char *buf, const char *name)
-{
-	const char *p = buf;
-
-	while (p && *p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		const char *end = p, *base = p, *ko;
-
-		/* the first path on the line ends at ':' (modules.dep) or the line end */
-		while (end < p + len && *end != ':' && *end != ' ')
-			end++;
-		for (const char *q = p; q < end; q++)
-			if (*q == '/')
-				base = q + 1;
-		ko = base;
-		while (ko + 3 <= end && strncmp(ko, ".ko", 3) != 0)
-			ko++;
-		if (ko + 3 <= end && modname_eq(base, (size_t)(ko - base), name))
-			return true;
-		p = nl ? nl + 1 : NULL;
-	}
-	return false;
-}
+/* ---- /proc/misc ---- */
 
 bool probe_misc_has(const char *buf, const char *name)
 {
@@ -478,36 +424,6 @@ bool probe_misc_has(const char *buf, const char *name)
 		p = nl ? nl + 1 : NULL;
 	}
 	return false;
-}
-
-enum probe_mod_state probe_module_state(const struct hv_root *r, const char *name)
-{
-	char norm[64];
-	struct utsname u;
-	struct stat st;
-	size_t i;
-
-	for (i = 0; name[i] && i + 1 < sizeof(norm); i++)
-		norm[i] = name[i] == '-' ? '_' : name[i];
-	norm[i] = '\0';
-	if (hv_root_statf(r, &st, "/sys/module/%s", norm) == 0 && S_ISDIR(st.st_mode)) {
-		if (hv_root_existsf(r, "/sys/module/%s/initstate", norm) == 0)
-			return PROBE_MOD_LOADED;
-		return PROBE_MOD_BUILTIN;
-	}
-	if (hv_root_uname(r, &u) < 0)
-		return PROBE_MOD_UNKNOWN;
-	{
-		_cleanup_free_ char *builtin = NULL, *dep = NULL;
-
-		if (hv_root_read_maxf(r, 16u << 20, &builtin, "/lib/modules/%s/modules.builtin",
-				      u.release) >= 0 && probe_modlist_has(builtin, norm))
-			return PROBE_MOD_BUILTIN;
-		if (hv_root_read_maxf(r, 16u << 20, &dep, "/lib/modules/%s/modules.dep",
-				      u.release) < 0)
-			return PROBE_MOD_UNKNOWN;
-		return probe_modlist_has(dep, norm) ? PROBE_MOD_ON_DISK : PROBE_MOD_ABSENT;
-	}
 }
 
 /* ---- sysfs / procfs parsers ---- */

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "hvcore/hv-check.h"
+#include "hvcore/hv-mod.h"
 #include "hvcore/hv-root.h"
 
 /* ---- mounts: /proc/self/mountinfo, or /proc/mounts as a fallback ---- */
@@ -80,30 +81,8 @@ int probe_devnode_parse(const char *text, struct probe_devnode *out);
  */
 int probe_devnode_get(const struct hv_root *r, const char *path, struct probe_devnode *out);
 
-/* ---- kernel modules ---- */
+/* ---- kernel modules: hvcore/hv-mod.h ---- */
 
-enum probe_mod_state {
-	PROBE_MOD_UNKNOWN,   /* no /lib/modules for the running kernel: cannot say */
-	PROBE_MOD_ABSENT,    /* neither loaded, built in, nor on disk */
-	PROBE_MOD_ON_DISK,   /* in modules.dep: modprobe can load it */
-	PROBE_MOD_LOADED,    /* /sys/module/NAME/initstate */
-	PROBE_MOD_BUILTIN,   /* /sys/module/NAME without initstate, or modules.builtin */
-};
-
-/* "loaded", "built in", ... for messages. */
-const char *probe_mod_state_name(enum probe_mod_state s);
-/*
- * Where module @name ("vhost_net"; '-' and '_' are the same) stands: through
- * /sys/module and /lib/modules/RELEASE/modules.{builtin,dep} of the root's
- * running kernel (hv_root_uname). Never fails: unknown is PROBE_MOD_UNKNOWN.
- */
-enum probe_mod_state probe_module_state(const struct hv_root *r, const char *name);
-/*
- * Does modules.dep / modules.builtin text @buf list module @name? Compares the
- * file name of each line's first path ("kernel/drivers/vhost/vhost_net.ko.xz:")
- * with '-' and '_' folded. Returns true or false.
- */
-bool probe_modlist_has(const char *buf, const char *name);
 /* Does /proc/misc text ("200 tun") list the misc device @name? */
 bool probe_misc_has(const char *buf, const char *name);
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hvcore/hv-mod.h"
 #include "hvcore/hv-report.h"
 #include "hvcore/hv-xen.h"
 
@@ -149,7 +150,7 @@ int probe_chk_xen_version(struct hv_check_ctx *ctx)
 	if (rc < 0) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
 				  "cannot read the Xen version from /sys/hypervisor/version: %s",
-				  strerror(-rc));
+				  hv_strerror(-rc));
 		hv_finding_hint(f, "load xen_sys_hypervisor support (CONFIG_XEN_SYS_HYPERVISOR), "
 				   "or ask `xl info`");
 		return 0;
@@ -367,18 +368,18 @@ int probe_chk_xen_modules(struct hv_check_ctx *ctx)
 	if (need_dom0(ctx, NULL))
 		return 0;
 	for (size_t i = 0; i < HV_ARRAY_SIZE(xen_mods); i++) {
-		enum probe_mod_state s = probe_module_state(ctx->root, xen_mods[i].name);
+		enum hv_mod_state s = hv_mod_state(ctx->root, xen_mods[i].name);
 		char *dst;
 		size_t dl = sizeof(loaded);
 
 		switch (s) {
-		case PROBE_MOD_LOADED:
+		case HV_MOD_LOADED:
 			dst = loaded;
 			break;
-		case PROBE_MOD_BUILTIN:
+		case HV_MOD_BUILTIN:
 			dst = builtin;
 			break;
-		case PROBE_MOD_ON_DISK:
+		case HV_MOD_ON_DISK:
 			dst = xen_mods[i].required ? avail : opt;
 			break;
 		default:

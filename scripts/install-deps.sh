@@ -9,10 +9,12 @@
 set -eu
 
 build_pkgs="make gcc pkg-config libxen-dev libncurses-dev libelf-dev libbpf-dev libxml2-dev libsqlite3-dev
-libjansson-dev libkmod-dev libsmartcols-dev libblkid-dev zlib1g-dev libzstd-dev liblzma-dev
+libjansson-dev libsmartcols-dev libblkid-dev zlib1g-dev libzstd-dev liblzma-dev
 liblz4-dev libbz2-dev libcap-ng-dev clang llvm bpftool scdoc"
 # busybox-static and xen-utils-4.17: the emulated KVM and Xen hosts (tests/hosts); their
 # kernel and Xen come from .deb files unpacked into the build dir, never installed.
+# strace: the containment test (tests/ts/check/contained.sh) and the unit sandbox test
+# (tests/ts/check/systemd.sh, with systemd-analyze).
 check_pkgs="libcmocka-dev mandoc qemu-utils qemu-system-x86 tmux sqlite3 cpio xz-utils zstd lz4
 kmod procps libclang-rt-14-dev python3 grub-common busybox-static xen-utils-4.17 strace systemd"
 bench_pkgs="libvirt-clients cpu-checker bpftrace linux-perf hyperfine htop time"

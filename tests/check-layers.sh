@@ -46,6 +46,11 @@ home 'libxml/' '^hvcore/hv-libvirt' libxml2
 home 'sqlite3' '^hvcore/hv-store' sqlite3
 home 'libsmartcols' '^hvcore/' libsmartcols
 
+# libkmod opens module files with plain open(2), following links out of a
+# --sysroot, and reads the host's /proc/cmdline: modules are hvcore/hv-mod's.
+hits=$(grep -rlE '^#include <libkmod\.h>' cli probe bootcheck qcow2 top bpf hvcore --include='*.[ch]' || true)
+[ -z "$hits" ] || fail "libkmod used (modules go through hvcore/hv-mod): $(echo "$hits" | tr '\n' ' ')"
+
 # Host paths only through hvcore's sysroot.
 for f in cli probe bootcheck qcow2 top bpf; do
 	[ -d "$f" ] || continue

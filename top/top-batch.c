@@ -68,6 +68,24 @@ void top_batch_print(FILE *fp, const struct top_view *v, const struct top_snap *
 	free(rows);
 }
 
+/*
+ * A JSON string; text that is not valid UTF-8 (jansson refuses it, and the
+ * key went missing) is given hv_esc'd, its bad bytes as "\\xHH".
+ */
+static json_t *json_text(const char *s)
+{
+	json_t *j = json_string(s);
+	char *e;
+
+	if (j)
+		return j;
+	e = hv_esc(s, "\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12"
+		   "\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f");
+	j = e ? json_string(e) : NULL;
+	free(e);
+	return j;
+}
+
 static json_t *cell_json(enum top_col_id id, const struct top_row *r, bool tree)
 {
 	char scratch[256];
@@ -76,14 +94,14 @@ static json_t *cell_json(enum top_col_id id, const struct top_row *r, bool tree)
 	/* JSON names are flat: the tree decoration is layout, not data. */
 	top_col_value(id, r, false, scratch, sizeof(scratch), &v);
 	if (id == TOP_COL_NAME)
-		return json_string(r->vm->name);
+		return json_text(r->vm->name);
 	switch (v.kind) {
 	case TOP_VAL_NUM:
 		if (v.integer)
 			return json_integer((json_int_t)v.num);
 		return json_real(round(v.num * 100.0) / 100.0);
 	case TOP_VAL_STR:
-		return json_string(v.str);
+		return json_text(v.str);
 	default:
 		return json_null();
 	}

@@ -565,10 +565,8 @@ const char *top_col_format(enum top_col_id id, const struct top_row *r, bool tre
 		snprintf(buf, len, "-");
 		return buf;
 	}
-	if (v.kind == TOP_VAL_STR) {
-		snprintf(buf, len, "%s", v.str);
-		return buf;
-	}
+	if (v.kind == TOP_VAL_STR)   /* names come from whoever started the VM */
+		return hv_esc_buf(v.str, buf, len);
 	switch (cols[id].fmt) {
 	case TOP_FMT_PCT:
 		snprintf(buf, len, "%.1f", v.num);

@@ -100,11 +100,13 @@ struct tui {
 static void set_status(struct tui *t, const char *fmt, ...) HV_PRINTF(2, 3);
 static void set_status(struct tui *t, const char *fmt, ...)
 {
+	char raw[sizeof(t->status)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(t->status, sizeof(t->status), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	hv_esc_buf(raw, t->status, sizeof(t->status));   /* it may quote a VM's name */
 	t->status_until = hv_now_ns() + 5000000000ull;
 }
 
@@ -241,10 +243,13 @@ static void draw(struct tui *t)
 }
 
 /* Read a line at the bottom. true with @out filled on Enter, false on Esc. */
-static bool prompt(const char *question, char *out, size_t len)
+static bool prompt(const char *qraw, char *out, size_t len)
 {
+	char question[512];
 	int h, w, ch;
 	size_t n = 0;
+
+	hv_esc_buf(qraw, question, sizeof(question));   /* it may quote a VM's name */
 
 	getmaxyx(stdscr, h, w);
 	out[0] = '\0';

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bootcheck/boot-image.h"
+#include "hvcore/hv-mod.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char buf[128];
 	uint8_t *out = NULL;
 	ssize_t n;
-	enum boot_comp c = boot_comp_detect(data, size);
+	enum hv_comp c = hv_comp_detect(data, size);
 
 	boot_multiboot_scan(data, size, &mb);
 	if (boot_bzimage_parse(data, size, &bz) == 0 && strlen(bz.version) >= sizeof(bz.version))
@@ -31,12 +32,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	boot_is_pe(data, size);
 	boot_elf_info(data, size, &elf);
 	boot_find_xen_version(data, size, buf, sizeof(buf));
-	boot_module_vermagic(data, size, buf, sizeof(buf));
+	hv_mod_vermagic(data, size, buf, sizeof(buf));
 	boot_initrd_scan(data, size, &ird);
 	if (ird.nreleases > BOOT_MAX_RELEASES)
 		__builtin_trap();
-	if (c != BOOT_COMP_NONE) {
-		n = boot_decompress_all(c, data, size, 1u << 20, &out);
+	if (c != HV_COMP_NONE) {
+		n = hv_decompress_all(c, data, size, 1u << 20, &out);
 		if (n > (ssize_t)(1u << 20))
 			__builtin_trap();
 		if (n > 0) {

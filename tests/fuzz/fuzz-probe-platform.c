@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (probe_devnode_parse(buf, &d) == 0 && d.known && (d.mode > 07777 || d.major > 4095))
 		__builtin_trap();
-	(void)probe_modlist_has(buf, "vhost_net");
+	(void)hv_modlist_find(buf, "vhost_net", NULL, 0);
 	(void)probe_misc_has(buf, "tun");
 	if (probe_sysfs_choice(buf, word, sizeof(word)) == 0 && strlen(word) >= sizeof(word))
 		__builtin_trap();

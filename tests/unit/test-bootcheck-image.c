@@ -18,6 +18,7 @@
 #include <zstd.h>
 
 #include "bootcheck/boot-image.h"
+#include "hvcore/hv-mod.h"
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -145,7 +146,7 @@ static void test_initrd(void **state)
 	assert_string_equal(ird.releases[0], "6.1.0-13-amd64");
 	assert_true(ird.has_init);
 	assert_false(ird.early_ucode);
-	assert_int_equal(ird.comp, BOOT_COMP_NONE);
+	assert_int_equal(ird.comp, HV_COMP_NONE);
 
 	/* early microcode (plain) + zstd main archive */
 	u = cpio_add(img, "kernel", NULL);
@@ -155,7 +156,7 @@ static void test_initrd(void **state)
 	assert_false(ZSTD_isError(zl));
 	assert_int_equal(boot_initrd_scan(img, u + zl, &ird), 0);
 	assert_true(ird.early_ucode);
-	assert_int_equal(ird.comp, BOOT_COMP_ZSTD);
+	assert_int_equal(ird.comp, HV_COMP_ZSTD);
 	assert_int_equal(ird.nreleases, 1);
 	assert_string_equal(ird.error, "");
 
@@ -170,7 +171,7 @@ static void test_initrd(void **state)
 	zl = z.total_out;
 	deflateEnd(&z);
 	assert_int_equal(boot_initrd_scan(img, zl, &ird), 0);
-	assert_int_equal(ird.comp, BOOT_COMP_GZIP);
+	assert_int_equal(ird.comp, HV_COMP_GZIP);
 	assert_int_equal(ird.nreleases, 1);
 	assert_int_equal(boot_initrd_scan(img, zl / 2, &ird), 0);
 	assert_string_not_equal(ird.error, "");
@@ -202,7 +203,7 @@ static void test_bomb(void **state)
 	assert_non_null(out);
 	zl = ZSTD_compress(out, big / 100, zeros, big, 19);
 	assert_false(ZSTD_isError(zl));
-	rc = boot_decompress(BOOT_COMP_ZSTD, out, zl, 1u << 20, count_sink, &got, &used);
+	rc = hv_decompress(HV_COMP_ZSTD, out, zl, 1u << 20, count_sink, &got, &used);
 	assert_int_equal(rc, -EFBIG);
 	assert_int_equal(got, 1u << 20);
 	free(zeros);
@@ -211,7 +212,7 @@ static void test_bomb(void **state)
 
 static void test_vermagic(void **state)
 {
-	assert_int_equal(boot_module_vermagic((const uint8_t *)"not elf", 7, (char[8]){ 0 }, 8),
+	assert_int_equal(hv_mod_vermagic((const uint8_t *)"not elf", 7, (char[8]){ 0 }, 8),
 			 -EINVAL);
 }
 

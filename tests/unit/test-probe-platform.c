@@ -119,16 +119,16 @@ static void test_modlist(void **state)
 			  ": leading colon\n";
 	const char *builtin = "kernel/drivers/net/tun.ko\nkernel/fs/xenfs/xenfs.ko\n";
 
-	assert_true(probe_modlist_has(dep, "vhost_net"));
-	assert_true(probe_modlist_has(dep, "vhost-net"));
-	assert_true(probe_modlist_has(dep, "xen_privcmd"));
-	assert_true(probe_modlist_has(dep, "vfio_pci"));
-	assert_false(probe_modlist_has(dep, "vhost"));     /* only a dependency on that line */
-	assert_false(probe_modlist_has(dep, "tap"));
-	assert_false(probe_modlist_has(dep, "vfio"));
-	assert_true(probe_modlist_has(builtin, "tun"));
-	assert_true(probe_modlist_has(builtin, "xenfs"));
-	assert_false(probe_modlist_has("", "tun"));
+	assert_true(hv_modlist_find(dep, "vhost_net", NULL, 0));
+	assert_true(hv_modlist_find(dep, "vhost-net", NULL, 0));
+	assert_true(hv_modlist_find(dep, "xen_privcmd", NULL, 0));
+	assert_true(hv_modlist_find(dep, "vfio_pci", NULL, 0));
+	assert_false(hv_modlist_find(dep, "vhost", NULL, 0));     /* only a dependency on that line */
+	assert_false(hv_modlist_find(dep, "tap", NULL, 0));
+	assert_false(hv_modlist_find(dep, "vfio", NULL, 0));
+	assert_true(hv_modlist_find(builtin, "tun", NULL, 0));
+	assert_true(hv_modlist_find(builtin, "xenfs", NULL, 0));
+	assert_false(hv_modlist_find("", "tun", NULL, 0));
 }
 
 static void test_misc(void **state)
@@ -300,11 +300,11 @@ static void test_lookups(void **state)
 	assert_false(d.is_chr);
 	assert_int_equal(probe_devnode_get(r, "/dev/vhost-vsock", &d), -ENOENT);
 
-	assert_int_equal(probe_module_state(r, "tun"), PROBE_MOD_BUILTIN);
-	assert_int_equal(probe_module_state(r, "vhost-net"), PROBE_MOD_LOADED);
-	assert_int_equal(probe_module_state(r, "vfio_pci"), PROBE_MOD_ON_DISK);
-	assert_int_equal(probe_module_state(r, "xenfs"), PROBE_MOD_BUILTIN);
-	assert_int_equal(probe_module_state(r, "xen_privcmd"), PROBE_MOD_ABSENT);
+	assert_int_equal(hv_mod_state(r, "tun"), HV_MOD_BUILTIN);
+	assert_int_equal(hv_mod_state(r, "vhost-net"), HV_MOD_LOADED);
+	assert_int_equal(hv_mod_state(r, "vfio_pci"), HV_MOD_ON_DISK);
+	assert_int_equal(hv_mod_state(r, "xenfs"), HV_MOD_BUILTIN);
+	assert_int_equal(hv_mod_state(r, "xen_privcmd"), HV_MOD_ABSENT);
 	hv_root_free(r);
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
