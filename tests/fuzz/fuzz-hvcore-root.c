@@ -14,6 +14,7 @@
 #include "hvcore/hv-mod.h"
 #include "hvcore/hv-proc.h"
 #include "hvcore/hv-root.h"
+#include "hvcore/hv-vmmem.h"
 #include "hvcore/hv-xen.h"
 #include "fuzz-root.h"
 
@@ -52,7 +53,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)hv_root_clock(r, CLOCK_MONOTONIC, &v);
 	if (hv_root_dmesg(r, &s) == 0)
 		free(s);
-	(void)hv_read_thp_kb(r, 100, &v);
+	{
+		struct hv_smaps_rollup sr;
+
+		(void)hv_read_smaps_rollup(r, 100, &sr);
+	}
 	(void)hv_xen_is_dom0(r);
 	for (size_t i = 0; i < HV_ARRAY_SIZE(mods); i++) {
 		(void)hv_mod_live(r, mods[i]);
