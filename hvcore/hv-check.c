@@ -20,9 +20,18 @@ int hv_check_selected(const char *id, const char *const *only)
 	return 0;
 }
 
+/* Append @id to the comma-separated list @buf. */
+static void unknowable(char *buf, size_t len, const char *id)
+{
+	size_t o = strlen(buf);
+
+	snprintf(buf + o, len - o, "%s%s", o ? ", " : "", id);
+}
+
 int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *root,
 		  struct hv_report *rep, const char *const *only, void *data)
 {
+	char unk[1024] = "";
 	int ran = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -35,9 +44,7 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 			continue;
 		ran++;
 		if ((c->needs & HV_NEED_LIVE) && hv_root_kind(root) == HV_ROOT_OFFLINE) {
-			f = hv_report_add(rep, c->id, HV_SEV_SKIP, "%s: needs the running kernel",
-					  c->title);
-			hv_finding_hint(f, "run on the live host, or give a fixture root with .vhv/");
+			unknowable(unk, sizeof(unk), c->id);
 			continue;
 		}
 		rc = c->run(&ctx);
@@ -45,7 +52,10 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 			continue;
 		if (rc == -ENOMEM || hv_report_error(rep))
 			return -ENOMEM;
-		if (rc == -EOPNOTSUPP || rc == -ENOENT || rc == -ENODEV) {
+		if (rc == -EOPNOTSUPP && !hv_root_is_live(root) &&
+		    hv_root_kind(root) != HV_ROOT_FIXTURE) {
+			unknowable(unk, sizeof(unk), c->id);
+		} else if (rc == -EOPNOTSUPP || rc == -ENOENT || rc == -ENODEV) {
 			hv_report_add(rep, c->id, HV_SEV_SKIP, "%s: not available here (%s)", c->title,
 				      strerror(-rc));
 		} else {
@@ -54,6 +64,17 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 			if (rc == -EACCES || rc == -EPERM)
 				hv_finding_hint(f, "run as root for this check");
 		}
+	}
+	if (unk[0]) {
+		/* said once for the table, not once per check */
+		bool cap = hv_root_kind(root) == HV_ROOT_CAPTURED;
+		struct hv_finding *f = hv_report_add(rep, "sysroot", HV_SEV_SKIP,
+			"%s: not knowable from its files: %s", cap ? "a captured host" :
+			"an offline root (a disk, no running kernel)", unk);
+
+		hv_finding_hint(f, "%s", cap ? "CPUID, MSRs, /dev nodes and the /dev/kvm test guest "
+				   "need the running host: run vhv-check there" :
+				   "run on the live host (or capture /proc and /sys there)");
 	}
 	return hv_report_error(rep) ? -ENOMEM : ran;
 }

@@ -170,6 +170,37 @@ void hv_finding_hint(struct hv_finding *f, const char *fmt, ...)
 	f->hint = s;
 }
 
+const char *hv_layer_name(enum hv_layer l)
+{
+	static const char *const names[HV_LAYER_COUNT] = {
+		[HV_LAYER_HARDWARE] = "hardware", [HV_LAYER_FIRMWARE] = "firmware",
+		[HV_LAYER_BOOT] = "boot", [HV_LAYER_MODPARAM] = "module-parameter",
+		[HV_LAYER_RUNTIME] = "runtime", [HV_LAYER_HOST] = "host-hypervisor",
+	};
+
+	return (unsigned)l < HV_LAYER_COUNT ? names[l] : NULL;
+}
+
+static struct hv_field *field_slot(struct hv_finding *f, const char *key);
+
+void hv_finding_evidence(struct hv_finding *f, enum hv_layer layer, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (s)
+		hv_finding_str(f, "evidence", s);
+	free(s);
+	if (hv_layer_name(layer))
+		hv_finding_str(f, "layer", hv_layer_name(layer));
+}
+
 static struct hv_field *field_slot(struct hv_finding *f, const char *key)
 {
 	struct hv_field *nf;
@@ -412,6 +443,19 @@ int hv_report_print_human(const struct hv_report *rep, FILE *out, unsigned flags
 		}
 		col = 6 + idw + 2;
 		print_wrapped(out, f->message, col, width);
+		if (f->sev == HV_SEV_WARN || f->sev == HV_SEV_FAIL) {
+			const char *ev = hv_finding_get_str(f, "evidence");
+			const char *layer = hv_finding_get_str(f, "layer");
+
+			if (layer) {
+				fprintf(out, "%*sat fault: ", col, "");
+				print_wrapped(out, layer, col + 10, width);
+			}
+			if (ev) {
+				fprintf(out, "%*sevidence: ", col, "");
+				print_wrapped(out, ev, col + 10, width);
+			}
+		}
 		if (f->hint && f->sev != HV_SEV_PASS) {
 			fprintf(out, "%*shint: ", col, "");
 			print_wrapped(out, f->hint, col + 6, width);
@@ -537,22 +581,32 @@ int hv_report_write_prometheus(const struct hv_report *rep, const char *path, co
 	if (!m)
 		return -ENOMEM;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	fprintf(m, "# HELP %s_finding One series per finding of the last run: 1.\n", prefix);
-	fprintf(m, "# TYPE %s_finding gauge\n", prefix);
+	/*
+	 * One series per (check, severity), every severity of every check that ran:
+	 * a stable, low-cardinality set (no message, path or version labels, which
+	 * change with each kernel upgrade), and unique even when a check adds
+	 * several findings (node_exporter rejects repeated label sets).
+	 */
+	fprintf(m, "# HELP %s_check_findings Findings of the last run per check and severity.\n",
+		prefix);
+	fprintf(m, "# TYPE %s_check_findings gauge\n", prefix);
 	for (size_t i = 0; i < rep->n; i++) {
-		const struct hv_finding *f = &rep->items[i];
+		const char *check = rep->items[i].check;
+		size_t cnt[HV_SEV_COUNT] = { 0 };
+		bool seen = false;
 
-		fprintf(m, "%s_finding{check=\"", prefix);
-		hv_prom_escape(m, f->check);
-		fprintf(m, "\",severity=\"%s\"", sev_names[f->sev]);
-		for (size_t k = 0; k < f->nfields; k++) {
-			if (f->fields[k].type != F_STR || !f->fields[k].s)
-				continue;
-			fprintf(m, ",%s=\"", f->fields[k].key);
-			hv_prom_escape(m, f->fields[k].s);
-			fputc('"', m);
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(rep->items[j].check, check) == 0;
+		if (seen)
+			continue;
+		for (size_t j = i; j < rep->n; j++)
+			if (strcmp(rep->items[j].check, check) == 0)
+				cnt[rep->items[j].sev]++;
+		for (int s = 0; s < HV_SEV_COUNT; s++) {
+			fprintf(m, "%s_check_findings{check=\"", prefix);
+			hv_prom_escape(m, check);
+			fprintf(m, "\",severity=\"%s\"} %zu\n", sev_names[s], cnt[s]);
 		}
-		fputs("} 1\n", m);
 	}
 	fprintf(m, "# HELP %s_findings Findings of the last run by severity.\n", prefix);
 	fprintf(m, "# TYPE %s_findings gauge\n", prefix);

@@ -28,6 +28,9 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx);
 int probe_chk_kvm_backend(struct hv_check_ctx *ctx);
 int probe_chk_kvm_probe(struct hv_check_ctx *ctx);
 int probe_chk_kvm_caps(struct hv_check_ctx *ctx);
+int probe_chk_kernel_log(struct hv_check_ctx *ctx);
+int probe_chk_verdict_kvm(struct hv_check_ctx *ctx);
+int probe_chk_verdict_xen(struct hv_check_ctx *ctx);
 
 /* How a kernel module is present in the running kernel (/sys/module, /proc/modules). */
 enum probe_mod_live {
@@ -42,5 +45,3 @@ enum probe_mod_live probe_mod_live(const struct hv_root *root, const char *name)
 struct probe_kvm;
 void probe_kvm_free(struct probe_kvm *k);
 
-/* The first dmesg line matching @needle (case-insensitive), timestamp cut; NULL if none (caller frees). */
-char *probe_dmesg_grep(const struct hv_root *root, const char *const *needles);

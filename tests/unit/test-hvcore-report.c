@@ -121,7 +121,10 @@ static void test_prometheus(void **state)
 	n = fread(buf, 1, sizeof(buf) - 1, fp);
 	buf[n] = '\0';
 	fclose(fp);
-	assert_non_null(strstr(buf, "vhv_check_finding{check=\"kvm.dev\",severity=\"fail\",module=\"kvm\\\"x\"} 1\n"));
+	/* one series per (check, severity); subject fields are never labels */
+	assert_non_null(strstr(buf, "vhv_check_check_findings{check=\"kvm.dev\",severity=\"fail\"} 1\n"));
+	assert_non_null(strstr(buf, "vhv_check_check_findings{check=\"kvm.dev\",severity=\"pass\"} 0\n"));
+	assert_null(strstr(buf, "module="));
 	assert_non_null(strstr(buf, "vhv_check_exit_code 2\n"));
 	assert_non_null(strstr(buf, "vhv_check_findings{severity=\"fail\"} 1\n"));
 	/* the write is a rename: no temp file is left */
