@@ -1586,6 +1586,122 @@ static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Kernel options that change what guests get: configured but not in effect,
+ * they are a reboot (or an update-grub) away.
+ */
+static const char *const virt_opts[] = {
+	"intel_iommu=", "amd_iommu=", "iommu=", "iommu.passthrough=", "intremap=", "kvm.",
+	"kvm_intel.", "kvm-intel.", "kvm_amd.", "kvm-amd.", "kvm_pvm.", "hugepages=",
+	"hugepagesz=", "default_hugepagesz=", "transparent_hugepage=", "vfio-pci.",
+	"vfio_pci.", "vfio_iommu_type1.", "systemd.unified_cgroup_hierarchy=", "isolcpus=",
+	"nohz_full=", "l1tf=", "mitigations=",
+};
+
+static bool virt_opt(const char *w)
+{
+	for (size_t i = 0; i < HV_ARRAY_SIZE(virt_opts); i++)
+		if (strncmp(w, virt_opts[i], strlen(virt_opts[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The words of @line before a "--" (the rest goes to init), in @out (NUL-separated). */
+static size_t cmdline_words(const char *line, char *buf, size_t len, const char **w, size_t max)
+{
+	char *save = NULL, *tok;
+	size_t n = 0;
+
+	snprintf(buf, len, "%s", line ? line : "");
+	for (tok = strtok_r(buf, " \t\n", &save); tok && n < max; tok = strtok_r(NULL, " \t\n", &save)) {
+		if (strcmp(tok, "--") == 0)
+			break;
+		w[n++] = tok;
+	}
+	return n;
+}
+
+/* GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT of /etc/default/grub, quotes removed. */
+static void default_grub_cmdline(const struct hv_root *r, char *out, size_t len)
+{
+	_cleanup_free_ char *txt = NULL;
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (hv_root_read_maxf(r, 1u << 20, &txt, "/etc/default/grub") < 0)
+		return;
+	for (char *l = strtok(txt, "\n"); l; l = strtok(NULL, "\n")) {
+		const char *v = hv_startswith(l, "GRUB_CMDLINE_LINUX=");
+		size_t n;
+
+		if (!v)
+			v = hv_startswith(l, "GRUB_CMDLINE_LINUX_DEFAULT=");
+		if (!v)
+			continue;
+		if (*v == '"' || *v == '\'')
+			v++;
+		n = strcspn(v, "\"'");
+		o += (size_t)snprintf(out + o, len - o, "%s%.*s", o ? " " : "", (int)n, v);
+		if (o >= len)
+			return;
+	}
+}
+
+/*
+ * Configured against effective: each virtualization option of the default
+ * entry and of /etc/default/grub that /proc/cmdline does not have.
+ */
+static void cmdline_effective(struct hv_check_ctx *ctx, struct boot_state *st, const char *cl)
+{
+	char cbuf[4096], ebuf[4096], gbuf[2048];
+	const char *cw[256], *ew[256];
+	size_t nc = 0, ne;
+	const char *entry = NULL;
+
+	ne = cmdline_words(cl, ebuf, sizeof(ebuf), ew, HV_ARRAY_SIZE(ew));
+	if (st->cfg && st->deflt >= 0 && checkable(st, (size_t)st->deflt)) {
+		struct entry_info *ei = analyse(st, (size_t)st->deflt);
+
+		entry = ei->xen_kargs ? ei->xen_kargs : ei->kargs;
+	}
+	default_grub_cmdline(st->root, gbuf, sizeof(gbuf));
+	for (int src = 0; src < 2; src++) {
+		const char *text = src ? gbuf : entry;
+
+		nc = cmdline_words(text, cbuf, sizeof(cbuf), cw, HV_ARRAY_SIZE(cw));
+		for (size_t i = 0; i < nc; i++) {
+			bool in_effect = false, in_entry = false;
+			struct hv_finding *f;
+
+			if (!virt_opt(cw[i]))
+				continue;
+			for (size_t j = 0; j < ne && !in_effect; j++)
+				in_effect = strcmp(cw[i], ew[j]) == 0;
+			if (in_effect)
+				continue;
+			if (src && entry) {
+				char tbuf[4096];
+				const char *tw[256];
+				size_t nt = cmdline_words(entry, tbuf, sizeof(tbuf), tw, HV_ARRAY_SIZE(tw));
+
+				for (size_t j = 0; j < nt && !in_entry; j++)
+					in_entry = strcmp(cw[i], tw[j]) == 0;
+				if (in_entry)
+					continue;  /* said once, for the entry */
+			}
+			f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_WARN,
+					  "%s is configured (%s) but not in effect: the running "
+					  "kernel was booted without it", cw[i], src ? "/etc/default/grub" :
+					  "the default boot entry");
+			hv_finding_evidence(f, HV_LAYER_BOOT, "%s; /proc/cmdline lacks it",
+					    src ? "/etc/default/grub" : st->cfg_path);
+			hv_finding_hint(f, "%s", src ? "run update-grub (or grub2-mkconfig -o "
+					"/boot/grub2/grub.cfg), then reboot" : "reboot into the default entry");
+			hv_finding_str(f, "option", cw[i]);
+		}
+	}
+}
+
 static int chk_running(struct hv_check_ctx *ctx)
 {
 	struct boot_state *st = ctx->data;
@@ -1600,6 +1716,7 @@ static int chk_running(struct hv_check_ctx *ctx)
 	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "running kernel command line: %s",
 			  cl);
 	hv_finding_str(f, "path", "/proc/cmdline");
+	cmdline_effective(ctx, st, cl);
 	if (hv_root_read_linef(st->root, &xen, "/sys/hypervisor/type") == 0 && !strcmp(xen, "xen"))
 		hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "running as a Xen domain now");
 	/* is the running kernel one the menu boots? (context for a reboot) */

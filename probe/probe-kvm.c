@@ -1128,10 +1128,21 @@ int probe_chk_kvm_options(struct hv_check_ctx *ctx)
 			continue;
 		nwarn++;
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
-				  "%s %s=%s is configured (%s) but the loaded module has %s=%s", mod,
-				  opts[i].key, opts[i].val, opts[i].src, opts[i].key, cur);
-		hv_finding_hint(f, "reload it with no VM running: modprobe -r %s && modprobe %s (or "
-				   "reboot)", mod, mod);
+				  "%s %s=%s is configured (%s) but the %s module has %s=%s", mod,
+				  opts[i].key, opts[i].val, opts[i].src,
+				  probe_mod_live(ctx->root, mod) == PROBE_MOD_BUILTIN ? "built-in" :
+				  "loaded", opts[i].key, cur);
+		if (probe_mod_live(ctx->root, mod) == PROBE_MOD_BUILTIN && strcmp(opts[i].src,
+		    "the kernel command line") != 0)
+			/* modprobe never loads a built-in module: its options come from the cmdline */
+			hv_finding_hint(f, "%s is built in: modprobe.d does not apply to it; put %s.%s=%s "
+					"in %s, then reboot", mod, mod, opts[i].key, opts[i].val,
+					probe_cmdline_where(ctx->root, false));
+		else
+			hv_finding_hint(f, "reload it with no VM running: modprobe -r %s && modprobe %s "
+					"(or reboot)", mod, mod);
+		hv_finding_evidence(f, HV_LAYER_MODPARAM, "%s; /sys/module/%s/parameters/%s = %s",
+				    opts[i].src, mod, opts[i].key, cur);
 		hv_finding_str(f, "module", mod);
 		hv_finding_str(f, "path", opts[i].src);
 	}
