@@ -43,6 +43,8 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 		if (!hv_check_selected(c->id, only))
 			continue;
 		ran++;
+		if (hv_report_ran(rep, c->id) < 0)
+			return -ENOMEM;
 		if ((c->needs & HV_NEED_LIVE) && hv_root_kind(root) == HV_ROOT_OFFLINE) {
 			unknowable(unk, sizeof(unk), c->id);
 			continue;

@@ -44,6 +44,8 @@ struct hv_report {
 	struct hv_finding *items;
 	size_t n, cap;
 	int error;
+	char **ran;      /* ids of the checks that ran, in order (hv_report_ran) */
+	size_t nran;
 };
 
 static const char *const sev_names[HV_SEV_COUNT] = { "pass", "info", "warn", "fail", "skip" };
@@ -102,6 +104,9 @@ void hv_report_free(struct hv_report *rep)
 	for (size_t i = 0; i < rep->n; i++)
 		finding_clear(&rep->items[i]);
 	free(rep->items);
+	for (size_t i = 0; i < rep->nran; i++)
+		free(rep->ran[i]);
+	free(rep->ran);
 	free(rep->tool);
 	free(rep->version);
 	free(rep->sysroot);
@@ -168,6 +173,25 @@ void hv_finding_hint(struct hv_finding *f, const char *fmt, ...)
 	va_end(ap);
 	free(f->hint);
 	f->hint = s;
+}
+
+int hv_report_ran(struct hv_report *rep, const char *id)
+{
+	char **nr, *dup;
+
+	for (size_t i = 0; i < rep->nran; i++)
+		if (strcmp(rep->ran[i], id) == 0)
+			return 0;
+	dup = strdup(id);
+	nr = dup ? realloc(rep->ran, (rep->nran + 1) * sizeof(*nr)) : NULL;
+	if (!nr) {
+		free(dup);
+		rep->error = -ENOMEM;
+		return -ENOMEM;
+	}
+	rep->ran = nr;
+	rep->ran[rep->nran++] = dup;
+	return 0;
 }
 
 const char *hv_layer_name(enum hv_layer l)
@@ -590,16 +614,19 @@ int hv_report_write_prometheus(const struct hv_report *rep, const char *path, co
 	fprintf(m, "# HELP %s_check_findings Findings of the last run per check and severity.\n",
 		prefix);
 	fprintf(m, "# TYPE %s_check_findings gauge\n", prefix);
-	for (size_t i = 0; i < rep->n; i++) {
-		const char *check = rep->items[i].check;
+	/* the checks that ran, then ids only findings name ("sysroot") */
+	for (size_t i = 0; i < rep->nran + rep->n; i++) {
+		const char *check = i < rep->nran ? rep->ran[i] : rep->items[i - rep->nran].check;
 		size_t cnt[HV_SEV_COUNT] = { 0 };
 		bool seen = false;
 
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(rep->items[j].check, check) == 0;
+		for (size_t j = 0; j < rep->nran && !seen && i >= rep->nran; j++)
+			seen = strcmp(rep->ran[j], check) == 0;
+		for (size_t j = rep->nran; j < i && !seen; j++)
+			seen = strcmp(rep->items[j - rep->nran].check, check) == 0;
 		if (seen)
 			continue;
-		for (size_t j = i; j < rep->n; j++)
+		for (size_t j = 0; j < rep->n; j++)
 			if (strcmp(rep->items[j].check, check) == 0)
 				cnt[rep->items[j].sev]++;
 		for (int s = 0; s < HV_SEV_COUNT; s++) {

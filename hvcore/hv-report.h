@@ -80,6 +80,13 @@ void hv_finding_str(struct hv_finding *f, const char *key, const char *val);
 void hv_finding_int(struct hv_finding *f, const char *key, int64_t val);
 void hv_finding_bool(struct hv_finding *f, const char *key, bool val);
 
+/*
+ * Record that check @id ran (hv_checks_run does), findings or not: the
+ * Prometheus series cover every check that ran, so the set stays the same
+ * from run to run. 0 or -ENOMEM.
+ */
+int hv_report_ran(struct hv_report *rep, const char *id);
+
 /* Accessors (tests, Prometheus, callers that post-process). Borrowed pointers. */
 size_t hv_report_count(const struct hv_report *rep);
 const struct hv_finding *hv_report_get(const struct hv_report *rep, size_t i);
