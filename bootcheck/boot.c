@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bootcheck/boot-cfg.h"
 #include "bootcheck/boot-image.h"
@@ -1434,6 +1435,13 @@ static int dev_exists(struct boot_state *st, const char *spec, bool *verified)
 	const char *v;
 
 	*verified = true;
+	if (hv_root_is_live(st->root) && hv_startswith(spec, "/dev/")) {
+		struct stat sb;
+
+		/* blkid_evaluate_tag returns a path as given, unlooked-up: stat it */
+		return hv_root_statf(st->root, &sb, "%s", spec) == 0 && S_ISBLK(sb.st_mode) ? 0 :
+		       -ENOENT;
+	}
 	if (hv_root_is_live(st->root)) {
 		blkid_cache cache = live_blkid(st);
 		char *dev;
@@ -1497,11 +1505,29 @@ static int chk_rootdev(struct hv_check_ctx *ctx)
 		if (rc == 0) {
 			pass_or_count(ctx, st, i, &ps, &f, "root=%s exists", rootarg);
 		} else if (!verified) {
+			const char *groot = st->cfg->entries[i].root;
+			const char *guuid = groot ? hv_startswith(groot, "uuid:") : NULL;
+			const char *ruuid = hv_startswith(rootarg, "UUID=");
+			bool fs_same_kind = fsroot && ruuid && hv_startswith(fsroot, "UUID=");
+
 			if (fsroot && !strcmp(fsroot, rootarg))
 				pass_or_count(ctx, st, i, &ps, &f,
 					      "root=%s is / in /etc/fstab (device not verified: "
 					      "offline root)", rootarg);
-			else
+			else if (ruuid && guuid && !strcasecmp(ruuid, guuid))
+				pass_or_count(ctx, st, i, &ps, &f,
+					      "root=%s is the filesystem GRUB loads the kernel from "
+					      "(search --fs-uuid)", rootarg);
+			else if (ruuid && (fs_same_kind || (!fsroot && guuid))) {
+				/* the same kind of name, another value: the kernel will not find it */
+				f = efind(ctx, st, i, HV_SEV_FAIL,
+					  "root=%s matches neither / in /etc/fstab (%s) nor GRUB's "
+					  "search --fs-uuid (%s): the kernel will not find its root",
+					  rootarg, fsroot ? fsroot : "none", guuid ? guuid : "none");
+				hv_finding_evidence(f, HV_LAYER_BOOT, "%s; /etc/fstab", st->cfg_path);
+				hv_finding_hint(f, "set root= to the UUID of the root filesystem (blkid), "
+						   "then update-grub");
+			} else
 				efind(ctx, st, i, HV_SEV_WARN,
 				      "root=%s cannot be verified here and is not / in /etc/fstab",
 				      rootarg);
