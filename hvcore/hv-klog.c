@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hvcore/hv-supportconfig.h"
 #include "hvcore/hv-util.h"
 
 /* The biggest log file read (a kern.log of a busy host is rotated long before). */
@@ -314,12 +315,19 @@ static const char *const klog_files[] = {
 
 static int scan_file(const struct hv_root *r, const char *path, struct hv_klog *out)
 {
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *text = NULL, *dmesg = NULL;
 	ssize_t n = hv_root_read_maxf(r, KLOG_FILE_MAX, &text, "%s", path);
 
 	if (n < 0)
 		return (int)n;
 	snprintf(out->source, sizeof(out->source), "%s", path);
+	/* a supportconfig's boot.txt: its dmesg section (line numbers then count in it) */
+	if (strcmp(path, "/boot.txt") == 0 &&
+	    (hv_supportconfig_section(text, (size_t)n, "/bin/dmesg", &dmesg) >= 0 ||
+	     hv_supportconfig_section(text, (size_t)n, "/usr/bin/dmesg", &dmesg) >= 0)) {
+		snprintf(out->source, sizeof(out->source), "%s", "/boot.txt (dmesg section)");
+		return hv_klog_scan(dmesg, strlen(dmesg), out);
+	}
 	return hv_klog_scan(text, (size_t)n, out);
 }
 

@@ -18,6 +18,7 @@
 
 #include "hvcore/hv-log.h"
 #include "hvcore/hv-root-ops.h"
+#include "hvcore/hv-supportconfig.h"
 
 #define HV_ROOT_READ_MAX (64u << 20)
 #define HV_MAX_SYMLINKS 40
@@ -577,6 +578,8 @@ static int captured_uname(const struct hv_root *r, struct utsname *u)
 	else if (hv_root_read_linef(r, &buf, "/proc/version") == 0)
 		sscanf(buf, "Linux version %64s", rel);
 	else if (hv_root_read_linef(r, &buf, "/sos_commands/kernel/uname_-a") == 0)
+		sscanf(buf, "Linux %*s %64s", rel);
+	else if (hv_root_supportconfig(r, "basic-environment.txt", "/bin/uname -a", &buf) >= 0)
 		sscanf(buf, "Linux %*s %64s", rel);
 	if (!rel[0] || strchr(rel, '/'))
 		return -EOPNOTSUPP;

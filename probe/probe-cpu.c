@@ -18,6 +18,7 @@
 #include "hvcore/hv-log.h"
 #include "hvcore/hv-report.h"
 #include "hvcore/hv-root.h"
+#include "hvcore/hv-supportconfig.h"
 #include "probe/probe-core.h"
 
 /* Intel SDM vol. 3 23.7: IA32_FEATURE_CONTROL. */
@@ -106,6 +107,10 @@ int probe_cpu_get(struct probe_state *st, const struct probe_cpu **out)
 		return st->cpu_err;
 	/* 4 MiB holds thousands of CPUs' entries; a bigger file is not a cpuinfo. */
 	n = hv_root_read_maxf(st->root, 4u << 20, &buf, "/proc/cpuinfo");
+	if (n == -ENOENT && hv_root_kind(st->root) == HV_ROOT_CAPTURED) {
+		/* a supportconfig keeps it as a section of hardware.txt */
+		n = hv_root_supportconfig(st->root, "hardware.txt", "/proc/cpuinfo", &buf);
+	}
 	if (n < 0) {
 		st->cpu_err = (int)n;
 		return st->cpu_err;

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "hvcore/hv-klog.h"
+#include "hvcore/hv-supportconfig.h"
 #include "hvcore/hv-util.h"
 
 /*
@@ -180,6 +181,36 @@ static void test_kern_log(void **state)
 	assert_string_equal(k.hits[0].msg, "kvm: disabled by bios??");
 }
 
+/* supportconfig sections: the one named, up to the next header; prefixes of names match. */
+static void test_supportconfig(void **state)
+{
+	static const char sc[] =
+		"#==[ Command ]======================================#\n"
+		"# /bin/uname -a\n"
+		"Linux node 4.4.121-92.85-default #1 SMP x86_64 GNU/Linux\n"
+		"\n"
+		"#==[ Command ]======================================#\n"
+		"# /bin/dmesg -T\n"
+		"[x] kvm: disabled by bios\n"
+		"#==[ Log File ]=====================================#\n"
+		"# /var/log/boot.msg\n";
+	char *s = NULL;
+
+	(void)state;
+	assert_int_equal(hv_supportconfig_section(sc, strlen(sc), "/bin/dmesg", &s), 26);
+	assert_string_equal(s, "[x] kvm: disabled by bios\n");
+	free(s);
+	assert_true(hv_supportconfig_section(sc, strlen(sc), "/bin/uname -a", &s) > 0);
+	assert_non_null(strstr(s, "4.4.121-92.85-default"));
+	free(s);
+	/* the last section is empty; an absent one, or a header cut short, is -ENOENT */
+	assert_int_equal(hv_supportconfig_section(sc, strlen(sc), "/var/log/boot.msg", &s), 0);
+	free(s);
+	assert_int_equal(hv_supportconfig_section(sc, strlen(sc), "/proc/cpuinfo", &s), -ENOENT);
+	assert_null(s);
+	assert_int_equal(hv_supportconfig_section("#==[", 4, "/bin", &s), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_no_match),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_kern_log),
+		cmocka_unit_test(test_supportconfig),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,27 @@ ts_assert_grep '"layer": "firmware"' "$TS_OUT" "the verdict blames the firmware"
 ts_assert_grep '"evidence": "/sos_commands/kernel/dmesg:1: kvm: disabled by bios"' "$TS_OUT" \
 	"the verdict cites the kernel log line"
 
+# the same host as a supportconfig: sections of hardware.txt, boot.txt and
+# basic-environment.txt (format and the uname line: the public sample of
+# bhdn/go-supportconfig's tests); the verdict is the sosreport's
+sc=$TS_TMP/supportconfig
+mkdir "$sc"
+hdr() { printf '#==[ %s ]%s#\n# %s\n' "$1" "======================================" "$2"; }
+{ hdr Command "/bin/uname -a"
+  echo "Linux node 4.4.121-92.85-default #1 SMP Tue Jun 19 07:41:16 UTC 2018 (1fb8a51) x86_64 x86_64 x86_64 GNU/Linux"
+  echo; } >"$sc/basic-environment.txt"
+{ hdr "Configuration File" /proc/meminfo; echo "MemTotal: 1 kB"; echo
+  hdr "Configuration File" /proc/cpuinfo; cat "$TS_ROOTS/captured-sos-fwoff/proc/cpuinfo"; } \
+	>"$sc/hardware.txt"
+{ hdr "Configuration File" /proc/cmdline; echo "root=/dev/sda2"; echo
+  hdr Command "/bin/dmesg -T"; cat "$TS_ROOTS/captured-sos-fwoff/sos_commands/kernel/dmesg"; echo
+  hdr "Log File" "/var/log/boot.msg"; echo "unrelated"; } >"$sc/boot.txt"
+ts_golden supportconfig vhv-check host --checks verdict.kvm,cpu,kernel --sysroot "$sc"
+ts_assert_grep '^FAIL  verdict.kvm +KVM: not usable: VT-x/AMD-V is disabled in the firmware$' "$TS_OUT" \
+	"the supportconfig verdict"
+ts_assert_grep 'evidence: /boot.txt \(dmesg section\):1: kvm: disabled' "$TS_OUT" \
+	"the supportconfig's dmesg section as evidence"
+
 # a cloud guest's /proc and /sys: the hypervisor flag alone says "guest"
 r=$TS_TMP/cloud
 cp -a "$TS_ROOTS/host-cloud-guest" "$r"
