@@ -160,19 +160,24 @@ struct hv_finding *hv_report_add(struct hv_report *rep, const char *check, enum 
 	return f;
 }
 
+/* vasprintf, NULL when out of memory. */
+HV_PRINTF(1, 0) static char *vstr(const char *fmt, va_list ap)
+{
+	char *s;
+
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
 void hv_finding_hint(struct hv_finding *f, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	if (!f)
 		return;
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
 	free(f->hint);
-	f->hint = s;
+	va_start(ap, fmt);
+	f->hint = vstr(fmt, ap);
+	va_end(ap);
 }
 
 int hv_report_ran(struct hv_report *rep, const char *id)
@@ -215,8 +220,7 @@ void hv_finding_evidence(struct hv_finding *f, enum hv_layer layer, const char *
 	if (!f)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = vstr(fmt, ap);
 	va_end(ap);
 	if (s)
 		hv_finding_str(f, "evidence", s);

@@ -580,12 +580,11 @@ static void backends(struct hv_check_ctx *ctx, char *buf, size_t len)
 		snprintf(buf, len, "arm64");
 }
 
-/* The kernel log's reason a backend refused to load or bind, as @f's evidence and hint. */
-static bool backend_refused(struct hv_check_ctx *ctx, struct hv_finding *f)
+/* The first KVM failure cause in the kernel log, NULL if none. */
+static const struct hv_klog_hit *kvm_refusal(struct hv_check_ctx *ctx)
 {
 	const struct hv_klog *k = probe_klog_get(state(ctx));
 	const struct hv_klog_hit *h = NULL;
-	char hint[512];
 
 	for (int cz = 0; cz < HV_KLOG_CAUSE_COUNT && !h; cz++) {
 		const struct hv_klog_cause_info *ci = hv_klog_cause_info(cz);
@@ -593,6 +592,16 @@ static bool backend_refused(struct hv_check_ctx *ctx, struct hv_finding *f)
 		if (ci->sev == HV_SEV_FAIL && strcmp(ci->subject, "KVM") == 0)
 			h = hv_klog_find(k, cz);
 	}
+	return h;
+}
+
+/* The kernel log's reason a backend refused to load or bind, as @f's evidence and hint. */
+static bool backend_refused(struct hv_check_ctx *ctx, struct hv_finding *f)
+{
+	const struct hv_klog *k = probe_klog_get(state(ctx));
+	const struct hv_klog_hit *h = kvm_refusal(ctx);
+	char hint[512];
+
 	if (!h)
 		return false;
 	hv_finding_evidence(f, hv_klog_cause_info(h->cause)->layer, "%s:%u: %s", k->source,
@@ -644,15 +653,8 @@ int probe_chk_kvm_backend(struct hv_check_ctx *ctx)
 	if (hv_root_existsf(ctx->root, "/sys/class/misc/kvm") < 0 &&
 	    hv_root_existsf(ctx->root, "/sys/class/misc") == 0) {
 		/* present, yet KVM registered no device: the backend refused to bind */
-		const struct hv_klog *k = probe_klog_get(state(ctx));
-		const struct hv_klog_hit *h = NULL;
+		const struct hv_klog_hit *h = kvm_refusal(ctx);
 
-		for (int cz = 0; cz < HV_KLOG_CAUSE_COUNT && !h; cz++) {
-			const struct hv_klog_cause_info *ci = hv_klog_cause_info(cz);
-
-			if (ci->sev == HV_SEV_FAIL && strcmp(ci->subject, "KVM") == 0)
-				h = hv_klog_find(k, cz);
-		}
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
 				  "KVM backend: %s is present but did not bind (no /sys/class/misc/kvm)%s%s",
 				  be, h ? ": " : "", h ? hv_klog_cause_info(h->cause)->meaning : "");
