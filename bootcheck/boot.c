@@ -73,6 +73,7 @@ struct boot_state {
 	int cfg_err;               /* why nothing was parsed */
 	struct boot_cfg *cfg;
 	struct boot_env env;
+	struct boot_xencfg xc;     /* BOOT_CFG_XENCFG: the file --config named */
 	char *env_path;
 	bool have_env;
 	int deflt;                 /* entry index of the entry booted by default, or -errno */
@@ -639,6 +640,67 @@ static void file_fields(struct hv_finding *f, const struct file_info *fi)
 
 /* ---------------------------------------------------------------- checks */
 
+/*
+ * --config named a xen.efi configuration (xen.cfg): no menu to walk, so the
+ * file is checked alone: a default section, and the kernel, ramdisk and XSM
+ * policy files it names, which xen.efi loads from its own directory.
+ */
+static int check_xencfg(struct hv_check_ctx *ctx, struct boot_state *st)
+{
+	const char *id = ctx->check->id;
+	const struct boot_xencfg *x = &st->xc;
+	const char *files[] = { x->kernel, x->ramdisk, x->xsm };
+	const char *what[] = { "kernel", "ramdisk", "xsm" };
+	_cleanup_free_ char *dir = strdup(st->cfg_path);
+	struct hv_finding *f;
+	char *slash;
+	int bad = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (!x->section[0]) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "%s is a xen.efi configuration whose [global] section has no "
+				  "default=: xen.efi has nothing to boot", st->cfg_path);
+		hv_finding_evidence(f, HV_LAYER_BOOT, "%s", st->cfg_path);
+		return 0;
+	}
+	for (size_t i = 0; i < HV_ARRAY_SIZE(files); i++) {
+		size_t wl;
+
+		if (!files[i])
+			continue;
+		wl = strcspn(files[i], " \t");
+		if (hv_root_existsf(st->root, "%s/%.*s", dir, (int)wl, files[i]) == 0)
+			continue;
+		bad++;
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "[%s] %s=%.*s: no such file in %s (xen.efi loads it from its own "
+				  "directory)", x->section, what[i], (int)wl, files[i], dir);
+		hv_finding_evidence(f, HV_LAYER_BOOT, "%s", st->cfg_path);
+	}
+	if (!x->kernel) {
+		bad++;
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL, "[%s] has no kernel=: no dom0 to start",
+				  x->section);
+		hv_finding_evidence(f, HV_LAYER_BOOT, "%s", st->cfg_path);
+	}
+	if (!bad) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+				  "%s: xen.efi configuration, section [%s]: Xen options '%s', kernel "
+				  "and%s files present", st->cfg_path, x->section,
+				  x->options ? x->options : "", x->ramdisk ? " ramdisk" : " no ramdisk;");
+	}
+	f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+			  "a xen.efi configuration is checked alone: the other boot checks need the "
+			  "menu that chainloads xen.efi");
+	hv_finding_hint(f, "run without --config (or give the grub.cfg) to check the whole chain");
+	return 0;
+}
+
 static int chk_config(struct hv_check_ctx *ctx)
 {
 	struct boot_state *st = ctx->data;
@@ -653,6 +715,8 @@ static int chk_config(struct hv_check_ctx *ctx)
 		hv_finding_str(f, "path", st->cfg_path);
 		return 0;
 	}
+	if (st->kind == BOOT_CFG_XENCFG && !st->cfg_err)
+		return check_xencfg(ctx, st);
 	if (!st->cfg) {
 		if (st->cfg_err == -ENOENT && !(st->opts && st->opts->config)) {
 			f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP,
@@ -1875,6 +1939,9 @@ static enum boot_cfg_kind guess_kind(const char *path, const char *buf)
 	base = base ? base + 1 : path;
 	if (strstr(buf, "menuentry") || strstr(buf, "submenu"))
 		return BOOT_CFG_GRUB2;
+	/* xen.efi's own file: "[global]" and sections of options=, kernel=, ramdisk= */
+	if (!strncmp(buf, "[global]", 8) || strstr(buf, "\n[global]"))
+		return BOOT_CFG_XENCFG;
 	if (!strcmp(base, "menu.lst") || !strcmp(base, "grub.conf"))
 		return BOOT_CFG_LEGACY;
 	if (strstr(base, "linux.c"))
@@ -1982,6 +2049,7 @@ static void state_free(struct boot_state *st)
 {
 	size_t i, k;
 
+	boot_xencfg_clear(&st->xc);
 	if (st->ei && st->cfg)
 		for (i = 0; i < st->cfg->nentries; i++)
 			for (k = 0; k < BOOT_MAX_LOADS; k++) {
@@ -2023,6 +2091,8 @@ int boot_run(const struct hv_root *root, struct hv_report *rep, const char *cons
 		load_grubenv(&st);
 		rc = boot_grub2_parse(buf, strlen(buf), st.have_env ? &st.env : NULL, grub_exists,
 				      &st, &st.cfg);
+	} else if (buf && st.kind == BOOT_CFG_XENCFG) {
+		rc = boot_xencfg_parse(buf, strlen(buf), &st.xc);
 	} else if (buf && st.kind == BOOT_CFG_LEGACY) {
 		rc = boot_legacy_parse(buf, strlen(buf), &st.cfg);
 		if (rc >= 0)
