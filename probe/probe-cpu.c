@@ -271,6 +271,8 @@ int probe_chk_cpu_virt(struct hv_check_ctx *ctx)
 		hv_finding_hint(f, "enable nested virtualization for this VM on its host (KVM: "
 				   "nested=1 and a host-passthrough CPU; clouds: an instance type "
 				   "with nested virtualization), or use kvm_pvm");
+		hv_finding_evidence(f, HV_LAYER_HOST, "/proc/cpuinfo: hypervisor flag, no vmx or "
+				    "svm flag");
 		return 0;
 	}
 	if (is_intel_like(c) || is_amd_like(c)) {
@@ -292,6 +294,7 @@ int probe_chk_cpu_virt(struct hv_check_ctx *ctx)
 			  "the CPU (%s) shows neither vmx nor svm: no hardware virtualization",
 			  c->vendor_id[0] ? c->vendor_id : "unknown vendor");
 	hv_finding_hint(f, "KVM needs Intel VT-x or AMD-V (or a PVM-enabled host kernel)");
+	hv_finding_evidence(f, HV_LAYER_HARDWARE, "/proc/cpuinfo: no vmx or svm flag");
 	return 0;
 }
 

@@ -51,6 +51,16 @@ static void pick_backend(const struct hv_root *r, const struct probe_cpu *c, str
 		b->name = "SVM";
 		b->module = "kvm_amd";
 	}
+	if (!c) {
+		/* no cpuinfo in a capture: the loaded vendor module says which it is */
+		if (probe_mod_live(r, "kvm_intel") != PROBE_MOD_ABSENT) {
+			b->name = "VMX";
+			b->module = "kvm_intel";
+		} else if (probe_mod_live(r, "kvm_amd") != PROBE_MOD_ABSENT) {
+			b->name = "SVM";
+			b->module = "kvm_amd";
+		}
+	}
 	if (b->module)
 		b->state = probe_mod_live(r, b->module);
 	if (b->state == PROBE_MOD_ABSENT && probe_mod_live(r, "kvm_pvm") != PROBE_MOD_ABSENT) {
@@ -157,7 +167,7 @@ static void not_bound(struct hv_check_ctx *ctx, const struct probe_cpu *c, const
 
 			snprintf(g, sizeof(g), "%s", probe_hv_name(c->hv_signature) ?
 				 probe_hv_name(c->hv_signature) : k && k->hypervisor[0] ?
-				 k->hypervisor : "an unknown hypervisor");
+				 k->hypervisor : "hypervisor unknown");
 			f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
 					  "KVM: not usable: this VM (%s) is not offered VT-x/AMD-V",
 					  g);

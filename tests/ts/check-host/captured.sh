@@ -32,6 +32,11 @@ ts_assert_grep '^FAIL  verdict.kvm +KVM: not usable: VT-x/AMD-V is disabled in t
 ts_assert_grep 'evidence: /boot.txt \(dmesg section\):1: kvm: disabled' "$TS_OUT" \
 	"the supportconfig's dmesg section as evidence"
 
+# KubeVirt VM given host-model without svm: cpuinfo alone says "guest"
+ts_golden kubevirt vhv-check host --checks verdict.kvm,cpu --sysroot "$TS_ROOTS/captured-kubevirt-guest"
+ts_assert_grep '^FAIL  verdict.kvm +KVM: not usable: this VM' "$TS_OUT" "the KubeVirt guest verdict"
+grep -q "in the firmware" "$TS_OUT" && ts_fail "a VM guest told about its firmware"
+
 # a cloud guest's /proc and /sys: the hypervisor flag alone says "guest"
 r=$TS_TMP/cloud
 cp -a "$TS_ROOTS/host-cloud-guest" "$r"
