@@ -13,6 +13,7 @@
 
 #include "bootcheck/boot.h"
 #include "cli/cli-common.h"
+#include "hvcore/hv-check.h"
 #include "hvcore/hv-report.h"
 #include "probe/probe.h"
 
@@ -201,6 +202,8 @@ int main(int argc, char **argv)
 		rc = probe_run(root, rep, (const char *const *)only);
 	if (rc >= 0 && do_boot)
 		rc = boot_run(root, rep, (const char *const *)only, &bopts);
+	if (rc >= 0)
+		rc = hv_checks_add_unknowable(root, rep);
 	if (rc < 0) {
 		cli_error("checks could not run: %s", strerror(-rc));
 		ec = CLI_EXIT_ERROR;

@@ -20,18 +20,9 @@ int hv_check_selected(const char *id, const char *const *only)
 	return 0;
 }
 
-/* Append @id to the comma-separated list @buf. */
-static void unknowable(char *buf, size_t len, const char *id)
-{
-	size_t o = strlen(buf);
-
-	snprintf(buf + o, len - o, "%s%s", o ? ", " : "", id);
-}
-
 int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *root,
 		  struct hv_report *rep, const char *const *only, void *data)
 {
-	char unk[1024] = "";
 	int ran = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -46,7 +37,8 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 		if (hv_report_ran(rep, c->id) < 0)
 			return -ENOMEM;
 		if ((c->needs & HV_NEED_LIVE) && hv_root_kind(root) == HV_ROOT_OFFLINE) {
-			unknowable(unk, sizeof(unk), c->id);
+			if (hv_report_unknowable(rep, c->id, "the running kernel") < 0)
+				return -ENOMEM;
 			continue;
 		}
 		rc = c->run(&ctx);
@@ -56,7 +48,8 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 			return -ENOMEM;
 		if (rc == -EOPNOTSUPP && !hv_root_is_live(root) &&
 		    hv_root_kind(root) != HV_ROOT_FIXTURE) {
-			unknowable(unk, sizeof(unk), c->id);
+			if (hv_report_unknowable(rep, c->id, "the running kernel") < 0)
+				return -ENOMEM;
 		} else if (rc == -EOPNOTSUPP || rc == -ENOENT || rc == -ENODEV) {
 			hv_report_add(rep, c->id, HV_SEV_SKIP, "%s: not available here (%s)", c->title,
 				      strerror(-rc));
@@ -67,18 +60,19 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 				hv_finding_hint(f, "run as root for this check");
 		}
 	}
-	if (unk[0]) {
-		/* said once for the table, not once per check */
-		bool cap = hv_root_kind(root) == HV_ROOT_CAPTURED;
-		struct hv_finding *f = hv_report_add(rep, "sysroot", HV_SEV_SKIP,
-			"%s: not knowable from its files: %s", cap ? "a captured host" :
-			"an offline root (a disk, no running kernel)", unk);
-
-		hv_finding_hint(f, "%s", cap ? "CPUID, MSRs, /dev nodes and the /dev/kvm test guest "
-				   "need the running host: run vhv-check there" :
-				   "run on the live host (or capture /proc and /sys there)");
-	}
 	return hv_report_error(rep) ? -ENOMEM : ran;
+}
+
+int hv_checks_add_unknowable(const struct hv_root *root, struct hv_report *rep)
+{
+	bool cap = hv_root_kind(root) == HV_ROOT_CAPTURED;
+
+	return hv_report_add_unknowable(rep, cap ? "a captured host" :
+					"an offline root (a disk, no running kernel)",
+					cap ? "CPUID, MSRs, the test guest and what the capture left "
+					"out need the running host: run vhv-check there, or capture "
+					"more (sos report, tests/tools/mkroot.sh)" :
+					"run on the live host (or capture /proc and /sys there)");
 }
 
 void hv_checks_list(const struct hv_check *tab, size_t n, FILE *out)

@@ -46,6 +46,8 @@ struct hv_report {
 	int error;
 	char **ran;      /* ids of the checks that ran, in order (hv_report_ran) */
 	size_t nran;
+	struct { char *id; const char *what; } *unk;  /* hv_report_unknowable */
+	size_t nunk;
 };
 
 static const char *const sev_names[HV_SEV_COUNT] = { "pass", "info", "warn", "fail", "skip" };
@@ -107,6 +109,9 @@ void hv_report_free(struct hv_report *rep)
 	for (size_t i = 0; i < rep->nran; i++)
 		free(rep->ran[i]);
 	free(rep->ran);
+	for (size_t i = 0; i < rep->nunk; i++)
+		free(rep->unk[i].id);
+	free(rep->unk);
 	free(rep->tool);
 	free(rep->version);
 	free(rep->sysroot);
@@ -197,6 +202,61 @@ int hv_report_ran(struct hv_report *rep, const char *id)
 	rep->ran = nr;
 	rep->ran[rep->nran++] = dup;
 	return 0;
+}
+
+int hv_report_unknowable(struct hv_report *rep, const char *id, const char *what)
+{
+	char *dup = strdup(id);
+	void *nu = dup ? realloc(rep->unk, (rep->nunk + 1) * sizeof(*rep->unk)) : NULL;
+
+	if (!nu) {
+		free(dup);
+		rep->error = -ENOMEM;
+		return -ENOMEM;
+	}
+	rep->unk = nu;
+	rep->unk[rep->nunk].id = dup;
+	rep->unk[rep->nunk++].what = what;
+	return 0;
+}
+
+int hv_report_add_unknowable(struct hv_report *rep, const char *where, const char *hint)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	struct hv_finding *f;
+
+	if (!rep->nunk)
+		return 0;
+	m = open_memstream(&buf, &len);
+	if (!m)
+		return -ENOMEM;
+	fprintf(m, "%s: not knowable from its files", where);
+	/* grouped by what they need, in the order first met */
+	for (size_t i = 0; i < rep->nunk; i++) {
+		bool first = true, seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(rep->unk[j].what, rep->unk[i].what);
+		if (seen)
+			continue;
+		fprintf(m, "; needing %s:", rep->unk[i].what);
+		for (size_t j = i; j < rep->nunk; j++) {
+			if (strcmp(rep->unk[j].what, rep->unk[i].what))
+				continue;
+			fprintf(m, "%s %s", first ? "" : ",", rep->unk[j].id);
+			first = false;
+		}
+	}
+	if (fclose(m) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	f = hv_report_add(rep, "sysroot", HV_SEV_SKIP, "%s", buf);
+	free(buf);
+	hv_finding_hint(f, "%s", hint);
+	return f ? 0 : -ENOMEM;
 }
 
 const char *hv_layer_name(enum hv_layer l)

@@ -87,6 +87,19 @@ void hv_finding_bool(struct hv_finding *f, const char *key, bool val);
  */
 int hv_report_ran(struct hv_report *rep, const char *id);
 
+/*
+ * Check @id could not be judged from this root because it needs @what
+ * ("the running kernel", "/sys", "/dev": a static string). Said once, for
+ * all checks, by hv_report_add_unknowable(). 0 or -ENOMEM.
+ */
+int hv_report_unknowable(struct hv_report *rep, const char *id, const char *what);
+/*
+ * Add the one SKIP finding (check "sysroot") that lists the unknowable checks
+ * grouped by what they need, @where naming the root ("a captured host"),
+ * with @hint. Nothing when there are none. 0 or -ENOMEM.
+ */
+int hv_report_add_unknowable(struct hv_report *rep, const char *where, const char *hint);
+
 /* Accessors (tests, Prometheus, callers that post-process). Borrowed pointers. */
 size_t hv_report_count(const struct hv_report *rep);
 const struct hv_finding *hv_report_get(const struct hv_report *rep, size_t i);

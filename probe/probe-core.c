@@ -68,18 +68,6 @@ void probe_state_init(struct probe_state *st, const struct hv_root *root)
 	st->xen = NULL;
 	st->xen_err = 0;
 	st->klog = NULL;
-	st->absent_dirs[0] = '\0';
-	st->absent_ids[0] = '\0';
-}
-
-void probe_absent_add(struct probe_state *st, const char *dir, const char *id)
-{
-	size_t o = strlen(st->absent_dirs);
-
-	if (!hv_word_in_list(st->absent_dirs, dir))
-		snprintf(st->absent_dirs + o, sizeof(st->absent_dirs) - o, "%s%s", o ? " " : "", dir);
-	o = strlen(st->absent_ids);
-	snprintf(st->absent_ids + o, sizeof(st->absent_ids) - o, "%s%s", o ? ", " : "", id);
 }
 
 void probe_state_clear(struct probe_state *st)

@@ -30,12 +30,7 @@ struct probe_state {
 	struct hv_xen_host *xen;     /* the hypervisor's own view, asked once (probe-xen.c) */
 	int xen_err;
 	struct hv_klog *klog;        /* the kernel log's causes, read once (probe_klog_get) */
-	char absent_dirs[128];       /* "/sys /dev": what a capture or disk lacks */
-	char absent_ids[1024];       /* the checks that needed them */
 };
-
-/* Record that check @id needs @dir, absent from this capture (one finding at the end). */
-void probe_absent_add(struct probe_state *st, const char *dir, const char *id);
 
 void probe_state_init(struct probe_state *st, const struct hv_root *root);
 void probe_state_clear(struct probe_state *st);

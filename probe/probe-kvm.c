@@ -693,7 +693,7 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
 	rc = hv_root_statf(ctx->root, &stt, "/dev/kvm");
 	if (rc < 0 && hv_root_kind(ctx->root) == HV_ROOT_CAPTURED &&
 	    hv_root_existsf(ctx->root, "/dev") < 0)
-		return -EOPNOTSUPP;   /* a capture without /dev: said once by the runner */
+		return hv_report_unknowable(ctx->rep, id, "/dev");  /* said once for the run */
 	if (rc < 0 && probe_cpu_under_xen(c)) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
 				  "no /dev/kvm: on Xen, VMs run on Xen, not KVM");
