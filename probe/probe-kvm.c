@@ -718,11 +718,19 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
 					"verdict.kvm and kernel.log for why" :
 				probe_loads_modules(ctx->root) ? "load the KVM modules (see kvm.modules)" :
 				"this kernel loads no modules: boot one with KVM built in");
-		hv_finding_evidence(f, !no_hw ? HV_LAYER_RUNTIME : c->hypervisor ? HV_LAYER_HOST :
-				    c->vendor == PROBE_VENDOR_OTHER ? HV_LAYER_HARDWARE :
-				    HV_LAYER_FIRMWARE, "/sys/class/misc/kvm %s%s",
-				    misc ? "present" : "absent", no_hw ? "; /proc/cpuinfo: no vmx or "
-				    "svm flag" : "");
+		if (!misc && !no_hw && be[0] && kvm_refusal(ctx)) {
+			/* the backend refused to bind: the kernel's reason is the evidence */
+			const struct hv_klog_hit *h = kvm_refusal(ctx);
+
+			hv_finding_evidence(f, hv_klog_cause_info(h->cause)->layer, "%s:%u: %s",
+					    probe_klog_get(state(ctx))->source, h->line, h->msg);
+		} else {
+			hv_finding_evidence(f, !no_hw ? HV_LAYER_RUNTIME : c->hypervisor ?
+					    HV_LAYER_HOST : c->vendor == PROBE_VENDOR_OTHER ?
+					    HV_LAYER_HARDWARE : HV_LAYER_FIRMWARE,
+					    "/sys/class/misc/kvm %s%s", misc ? "present" : "absent",
+					    no_hw ? "; /proc/cpuinfo: no vmx or svm flag" : "");
+		}
 		hv_finding_str(f, "path", "/dev/kvm");
 		return 0;
 	}
