@@ -25,6 +25,7 @@ enum boot_cfg_kind {
 	BOOT_CFG_LEGACY,
 	BOOT_CFG_SYSLINUX,  /* recognised, not checked */
 	BOOT_CFG_BLS,       /* recognised, not checked */
+	BOOT_CFG_XENCFG,    /* a xen.efi configuration given with --config: checked alone */
 };
 
 /* What a load command loads. */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bootcheck/boot-cfg.h"
 #include "bootcheck/boot-image.h"
@@ -73,6 +74,7 @@ struct boot_state {
 	int cfg_err;               /* why nothing was parsed */
 	struct boot_cfg *cfg;
 	struct boot_env env;
+	struct boot_xencfg xc;     /* BOOT_CFG_XENCFG: the file --config named */
 	char *env_path;
 	bool have_env;
 	int deflt;                 /* entry index of the entry booted by default, or -errno */
@@ -639,6 +641,67 @@ static void file_fields(struct hv_finding *f, const struct file_info *fi)
 
 /* ---------------------------------------------------------------- checks */
 
+/*
+ * --config named a xen.efi configuration (xen.cfg): no menu to walk, so the
+ * file is checked alone: a default section, and the kernel, ramdisk and XSM
+ * policy files it names, which xen.efi loads from its own directory.
+ */
+static int check_xencfg(struct hv_check_ctx *ctx, struct boot_state *st)
+{
+	const char *id = ctx->check->id;
+	const struct boot_xencfg *x = &st->xc;
+	const char *files[] = { x->kernel, x->ramdisk, x->xsm };
+	const char *what[] = { "kernel", "ramdisk", "xsm" };
+	_cleanup_free_ char *dir = strdup(st->cfg_path);
+	struct hv_finding *f;
+	char *slash;
+	int bad = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (!x->section[0]) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "%s is a xen.efi configuration whose [global] section has no "
+				  "default=: xen.efi has nothing to boot", st->cfg_path);
+		hv_finding_evidence(f, HV_LAYER_BOOT, "%s", st->cfg_path);
+		return 0;
+	}
+	for (size_t i = 0; i < HV_ARRAY_SIZE(files); i++) {
+		size_t wl;
+
+		if (!files[i])
+			continue;
+		wl = strcspn(files[i], " \t");
+		if (hv_root_existsf(st->root, "%s/%.*s", dir, (int)wl, files[i]) == 0)
+			continue;
+		bad++;
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "[%s] %s=%.*s: no such file in %s (xen.efi loads it from its own "
+				  "directory)", x->section, what[i], (int)wl, files[i], dir);
+		hv_finding_evidence(f, HV_LAYER_BOOT, "%s", st->cfg_path);
+	}
+	if (!x->kernel) {
+		bad++;
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL, "[%s] has no kernel=: no dom0 to start",
+				  x->section);
+		hv_finding_evidence(f, HV_LAYER_BOOT, "%s", st->cfg_path);
+	}
+	if (!bad) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
+				  "%s: xen.efi configuration, section [%s]: Xen options '%s', kernel "
+				  "and%s files present", st->cfg_path, x->section,
+				  x->options ? x->options : "", x->ramdisk ? " ramdisk" : " no ramdisk;");
+	}
+	f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+			  "a xen.efi configuration is checked alone: the other boot checks need the "
+			  "menu that chainloads xen.efi");
+	hv_finding_hint(f, "run without --config (or give the grub.cfg) to check the whole chain");
+	return 0;
+}
+
 static int chk_config(struct hv_check_ctx *ctx)
 {
 	struct boot_state *st = ctx->data;
@@ -653,6 +716,8 @@ static int chk_config(struct hv_check_ctx *ctx)
 		hv_finding_str(f, "path", st->cfg_path);
 		return 0;
 	}
+	if (st->kind == BOOT_CFG_XENCFG && !st->cfg_err)
+		return check_xencfg(ctx, st);
 	if (!st->cfg) {
 		if (st->cfg_err == -ENOENT && !(st->opts && st->opts->config)) {
 			f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP,
@@ -1382,6 +1447,13 @@ static int dev_exists(struct boot_state *st, const char *spec, bool *verified)
 	const char *v;
 
 	*verified = true;
+	if (hv_root_is_live(st->root) && hv_startswith(spec, "/dev/")) {
+		struct stat sb;
+
+		/* blkid_evaluate_tag returns a path as given, unlooked-up: stat it */
+		return hv_root_statf(st->root, &sb, "%s", spec) == 0 && S_ISBLK(sb.st_mode) ? 0 :
+		       -ENOENT;
+	}
 	if (hv_root_is_live(st->root)) {
 		blkid_cache cache = live_blkid(st);
 		char *dev;
@@ -1445,11 +1517,29 @@ static int chk_rootdev(struct hv_check_ctx *ctx)
 		if (rc == 0) {
 			pass_or_count(ctx, st, i, &ps, &f, "root=%s exists", rootarg);
 		} else if (!verified) {
+			const char *groot = st->cfg->entries[i].root;
+			const char *guuid = groot ? hv_startswith(groot, "uuid:") : NULL;
+			const char *ruuid = hv_startswith(rootarg, "UUID=");
+			bool fs_same_kind = fsroot && ruuid && hv_startswith(fsroot, "UUID=");
+
 			if (fsroot && !strcmp(fsroot, rootarg))
 				pass_or_count(ctx, st, i, &ps, &f,
 					      "root=%s is / in /etc/fstab (device not verified: "
 					      "offline root)", rootarg);
-			else
+			else if (ruuid && guuid && !strcasecmp(ruuid, guuid))
+				pass_or_count(ctx, st, i, &ps, &f,
+					      "root=%s is the filesystem GRUB loads the kernel from "
+					      "(search --fs-uuid)", rootarg);
+			else if (ruuid && (fs_same_kind || (!fsroot && guuid))) {
+				/* the same kind of name, another value: the kernel will not find it */
+				f = efind(ctx, st, i, HV_SEV_FAIL,
+					  "root=%s matches neither / in /etc/fstab (%s) nor GRUB's "
+					  "search --fs-uuid (%s): the kernel will not find its root",
+					  rootarg, fsroot ? fsroot : "none", guuid ? guuid : "none");
+				hv_finding_evidence(f, HV_LAYER_BOOT, "%s; /etc/fstab", st->cfg_path);
+				hv_finding_hint(f, "set root= to the UUID of the root filesystem (blkid), "
+						   "then update-grub");
+			} else
 				efind(ctx, st, i, HV_SEV_WARN,
 				      "root=%s cannot be verified here and is not / in /etc/fstab",
 				      rootarg);
@@ -1534,6 +1624,122 @@ static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Kernel options that change what guests get: configured but not in effect,
+ * they are a reboot (or an update-grub) away.
+ */
+static const char *const virt_opts[] = {
+	"intel_iommu=", "amd_iommu=", "iommu=", "iommu.passthrough=", "intremap=", "kvm.",
+	"kvm_intel.", "kvm-intel.", "kvm_amd.", "kvm-amd.", "kvm_pvm.", "hugepages=",
+	"hugepagesz=", "default_hugepagesz=", "transparent_hugepage=", "vfio-pci.",
+	"vfio_pci.", "vfio_iommu_type1.", "systemd.unified_cgroup_hierarchy=", "isolcpus=",
+	"nohz_full=", "l1tf=", "mitigations=",
+};
+
+static bool virt_opt(const char *w)
+{
+	for (size_t i = 0; i < HV_ARRAY_SIZE(virt_opts); i++)
+		if (strncmp(w, virt_opts[i], strlen(virt_opts[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The words of @line before a "--" (the rest goes to init), in @out (NUL-separated). */
+static size_t cmdline_words(const char *line, char *buf, size_t len, const char **w, size_t max)
+{
+	char *save = NULL, *tok;
+	size_t n = 0;
+
+	snprintf(buf, len, "%s", line ? line : "");
+	for (tok = strtok_r(buf, " \t\n", &save); tok && n < max; tok = strtok_r(NULL, " \t\n", &save)) {
+		if (strcmp(tok, "--") == 0)
+			break;
+		w[n++] = tok;
+	}
+	return n;
+}
+
+/* GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT of /etc/default/grub, quotes removed. */
+static void default_grub_cmdline(const struct hv_root *r, char *out, size_t len)
+{
+	_cleanup_free_ char *txt = NULL;
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (hv_root_read_maxf(r, 1u << 20, &txt, "/etc/default/grub") < 0)
+		return;
+	for (char *l = strtok(txt, "\n"); l; l = strtok(NULL, "\n")) {
+		const char *v = hv_startswith(l, "GRUB_CMDLINE_LINUX=");
+		size_t n;
+
+		if (!v)
+			v = hv_startswith(l, "GRUB_CMDLINE_LINUX_DEFAULT=");
+		if (!v)
+			continue;
+		if (*v == '"' || *v == '\'')
+			v++;
+		n = strcspn(v, "\"'");
+		o += (size_t)snprintf(out + o, len - o, "%s%.*s", o ? " " : "", (int)n, v);
+		if (o >= len)
+			return;
+	}
+}
+
+/*
+ * Configured against effective: each virtualization option of the default
+ * entry and of /etc/default/grub that /proc/cmdline does not have.
+ */
+static void cmdline_effective(struct hv_check_ctx *ctx, struct boot_state *st, const char *cl)
+{
+	char cbuf[4096], ebuf[4096], gbuf[2048];
+	const char *cw[256], *ew[256];
+	size_t nc = 0, ne;
+	const char *entry = NULL;
+
+	ne = cmdline_words(cl, ebuf, sizeof(ebuf), ew, HV_ARRAY_SIZE(ew));
+	if (st->cfg && st->deflt >= 0 && checkable(st, (size_t)st->deflt)) {
+		struct entry_info *ei = analyse(st, (size_t)st->deflt);
+
+		entry = ei->xen_kargs ? ei->xen_kargs : ei->kargs;
+	}
+	default_grub_cmdline(st->root, gbuf, sizeof(gbuf));
+	for (int src = 0; src < 2; src++) {
+		const char *text = src ? gbuf : entry;
+
+		nc = cmdline_words(text, cbuf, sizeof(cbuf), cw, HV_ARRAY_SIZE(cw));
+		for (size_t i = 0; i < nc; i++) {
+			bool in_effect = false, in_entry = false;
+			struct hv_finding *f;
+
+			if (!virt_opt(cw[i]))
+				continue;
+			for (size_t j = 0; j < ne && !in_effect; j++)
+				in_effect = strcmp(cw[i], ew[j]) == 0;
+			if (in_effect)
+				continue;
+			if (src && entry) {
+				char tbuf[4096];
+				const char *tw[256];
+				size_t nt = cmdline_words(entry, tbuf, sizeof(tbuf), tw, HV_ARRAY_SIZE(tw));
+
+				for (size_t j = 0; j < nt && !in_entry; j++)
+					in_entry = strcmp(cw[i], tw[j]) == 0;
+				if (in_entry)
+					continue;  /* said once, for the entry */
+			}
+			f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_WARN,
+					  "%s is configured (%s) but not in effect: the running "
+					  "kernel was booted without it", cw[i], src ? "/etc/default/grub" :
+					  "the default boot entry");
+			hv_finding_evidence(f, HV_LAYER_BOOT, "%s; /proc/cmdline lacks it",
+					    src ? "/etc/default/grub" : st->cfg_path);
+			hv_finding_hint(f, "%s", src ? "run update-grub (or grub2-mkconfig -o "
+					"/boot/grub2/grub.cfg), then reboot" : "reboot into the default entry");
+			hv_finding_str(f, "option", cw[i]);
+		}
+	}
+}
+
 static int chk_running(struct hv_check_ctx *ctx)
 {
 	struct boot_state *st = ctx->data;
@@ -1548,6 +1754,7 @@ static int chk_running(struct hv_check_ctx *ctx)
 	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "running kernel command line: %s",
 			  cl);
 	hv_finding_str(f, "path", "/proc/cmdline");
+	cmdline_effective(ctx, st, cl);
 	if (hv_root_read_linef(st->root, &xen, "/sys/hypervisor/type") == 0 && !strcmp(xen, "xen"))
 		hv_report_add(ctx->rep, ctx->check->id, HV_SEV_INFO, "running as a Xen domain now");
 	/* is the running kernel one the menu boots? (context for a reboot) */
@@ -1680,6 +1887,9 @@ static enum boot_cfg_kind guess_kind(const char *path, const char *buf)
 	base = base ? base + 1 : path;
 	if (strstr(buf, "menuentry") || strstr(buf, "submenu"))
 		return BOOT_CFG_GRUB2;
+	/* xen.efi's own file: "[global]" and sections of options=, kernel=, ramdisk= */
+	if (!strncmp(buf, "[global]", 8) || strstr(buf, "\n[global]"))
+		return BOOT_CFG_XENCFG;
 	if (!strcmp(base, "menu.lst") || !strcmp(base, "grub.conf"))
 		return BOOT_CFG_LEGACY;
 	if (strstr(base, "linux.c"))
@@ -1787,6 +1997,7 @@ static void state_free(struct boot_state *st)
 {
 	size_t i, k;
 
+	boot_xencfg_clear(&st->xc);
 	if (st->ei && st->cfg)
 		for (i = 0; i < st->cfg->nentries; i++)
 			for (k = 0; k < BOOT_MAX_LOADS; k++) {
@@ -1828,6 +2039,8 @@ int boot_run(const struct hv_root *root, struct hv_report *rep, const char *cons
 		load_grubenv(&st);
 		rc = boot_grub2_parse(buf, strlen(buf), st.have_env ? &st.env : NULL, grub_exists,
 				      &st, &st.cfg);
+	} else if (buf && st.kind == BOOT_CFG_XENCFG) {
+		rc = boot_xencfg_parse(buf, strlen(buf), &st.xc);
 	} else if (buf && st.kind == BOOT_CFG_LEGACY) {
 		rc = boot_legacy_parse(buf, strlen(buf), &st.cfg);
 		if (rc >= 0)

@@ -6,12 +6,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bootcheck/boot.h"
 #include "cli/cli-common.h"
+#include "hvcore/hv-check.h"
 #include "hvcore/hv-report.h"
 #include "probe/probe.h"
 
@@ -29,9 +31,11 @@ static void usage(void)
 	       " -o, --output <fmt>      output format: human (default) or json\n"
 	       " -J, --json              same as --output=json\n"
 	       " -q, --quiet             show only problems (warn and fail)\n"
-	       " -c, --checks <list>     run only these checks (ids or prefixes, comma-separated)\n"
+	       " -c, --checks <list>     run only these checks (ids or prefixes, comma-separated;\n"
+	       "                           each must match a check)\n"
 	       " -l, --list-checks       list the check ids and exit\n"
-	       "     --sysroot <dir>     check an offline root (a mounted disk) instead of this host\n"
+	       "     --sysroot <dir>     check another root: a mounted disk, a sosreport, a copy\n"
+	       "                           of /proc and /sys\n"
 	       "     --config <file>     boot: the grub.cfg or menu.lst to check (inside the root)\n"
 	       "     --prometheus <file> also write a node_exporter textfile (atomic rename)\n"
 	       "     --color <when>      colour: auto (default), always or never\n"
@@ -42,6 +46,30 @@ static void usage(void)
 	       "Exit status: 0 clean, 1 could not run, 2 a check failed, 3 only warnings.\n"
 	       "See vhv-check(8).\n",
 	       cli_prog());
+}
+
+/* Every --checks item must name a check (or a prefix) of the selected tables. */
+static void check_only(char **only, bool host, bool boot)
+{
+	for (char **o = only; *o; o++) {
+		const char *one[] = { *o, NULL };
+		const struct hv_check *t;
+		bool found = false;
+		size_t n;
+
+		if (host) {
+			t = probe_checks(&n);
+			for (size_t i = 0; t && i < n && !found; i++)
+				found = hv_check_selected(t[i].id, one);
+		}
+		if (boot) {
+			t = boot_checks(&n);
+			for (size_t i = 0; t && i < n && !found; i++)
+				found = hv_check_selected(t[i].id, one);
+		}
+		if (!found)
+			cli_usage_error("no check matches '%s' in --checks; see --list-checks", *o);
+	}
 }
 
 int main(int argc, char **argv)
@@ -66,7 +94,7 @@ int main(int argc, char **argv)
 	const char *sysroot = NULL, *prom = NULL, *color = NULL;
 	struct boot_opts bopts = { 0 };
 	bool quiet = false, list = false, do_host = true, do_boot = true;
-	char **only = NULL;
+	char **only = NULL, *config_abs = NULL;
 	struct hv_report *rep;
 	struct hv_root *root;
 	int c, rc, ec;
@@ -144,7 +172,26 @@ int main(int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 
+	if (only)
+		check_only(only, do_host, do_boot);
 	root = cli_open_root(sysroot);
+	if (!hv_root_has_host_data(root)) {
+		hv_root_free(root);
+		cli_free_list(only);
+		cli_usage_error("%s holds no host data (no proc/, sys/, etc/, boot/, lib/modules/, "
+				"var/log/, and no sosreport or supportconfig files)", sysroot);
+	}
+	if (bopts.config && bopts.config[0] != '/') {
+		/* relative: to the working directory on this host, to the root's top otherwise */
+		if (!sysroot) {
+			config_abs = realpath(bopts.config, NULL);
+			if (!config_abs)
+				cli_die("--config %s: %s", bopts.config, strerror(errno));
+		} else {
+			config_abs = xasprintf("/%s", bopts.config);
+		}
+		bopts.config = config_abs;
+	}
 	if (hv_report_new(cli_prog(), VHV_VERSION, &rep) < 0)
 		cli_die("out of memory");
 	if (sysroot)
@@ -155,6 +202,8 @@ int main(int argc, char **argv)
 		rc = probe_run(root, rep, (const char *const *)only);
 	if (rc >= 0 && do_boot)
 		rc = boot_run(root, rep, (const char *const *)only, &bopts);
+	if (rc >= 0)
+		rc = hv_checks_add_unknowable(root, rep);
 	if (rc < 0) {
 		cli_error("checks could not run: %s", strerror(-rc));
 		ec = CLI_EXIT_ERROR;
@@ -191,5 +240,6 @@ out:
 	hv_report_free(rep);
 	hv_root_free(root);
 	cli_free_list(only);
+	free(config_abs);
 	return ec;
 }

@@ -34,10 +34,11 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 		if (!hv_check_selected(c->id, only))
 			continue;
 		ran++;
+		if (hv_report_ran(rep, c->id) < 0)
+			return -ENOMEM;
 		if ((c->needs & HV_NEED_LIVE) && hv_root_kind(root) == HV_ROOT_OFFLINE) {
-			f = hv_report_add(rep, c->id, HV_SEV_SKIP, "%s: needs the running kernel",
-					  c->title);
-			hv_finding_hint(f, "run on the live host, or give a fixture root with .vhv/");
+			if (hv_report_unknowable(rep, c->id, "the running kernel") < 0)
+				return -ENOMEM;
 			continue;
 		}
 		rc = c->run(&ctx);
@@ -45,7 +46,11 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 			continue;
 		if (rc == -ENOMEM || hv_report_error(rep))
 			return -ENOMEM;
-		if (rc == -EOPNOTSUPP || rc == -ENOENT || rc == -ENODEV) {
+		if (rc == -EOPNOTSUPP && !hv_root_is_live(root) &&
+		    hv_root_kind(root) != HV_ROOT_FIXTURE) {
+			if (hv_report_unknowable(rep, c->id, "the running kernel") < 0)
+				return -ENOMEM;
+		} else if (rc == -EOPNOTSUPP || rc == -ENOENT || rc == -ENODEV) {
 			hv_report_add(rep, c->id, HV_SEV_SKIP, "%s: not available here (%s)", c->title,
 				      hv_strerror(-rc));
 		} else {
@@ -63,6 +68,18 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 		hv_finding_hint(f, "the checks that needed it say why they could not run");
 	}
 	return hv_report_error(rep) ? -ENOMEM : ran;
+}
+
+int hv_checks_add_unknowable(const struct hv_root *root, struct hv_report *rep)
+{
+	bool cap = hv_root_kind(root) == HV_ROOT_CAPTURED;
+
+	return hv_report_add_unknowable(rep, cap ? "a captured host" :
+					"an offline root (a disk, no running kernel)",
+					cap ? "CPUID, MSRs, the test guest and what the capture left "
+					"out need the running host: run vhv-check there, or capture "
+					"more (sos report, tests/tools/mkroot.sh)" :
+					"run on the live host (or capture /proc and /sys there)");
 }
 
 void hv_checks_list(const struct hv_check *tab, size_t n, FILE *out)

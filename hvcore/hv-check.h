@@ -38,12 +38,20 @@ struct hv_check {
 };
 
 /*
- * Run the rows of @tab whose id matches @only (NULL: all; else a NULL-terminated
+ * Run the rows of @tab whose id matches @only. A check that needs what this
+ * root cannot hold (HV_NEED_LIVE on an offline disk, -EOPNOTSUPP on a
+ * capture) is recorded with hv_report_unknowable(), to be said once by the
+ * caller (hv_checks_add_unknowable). (NULL: all; else a NULL-terminated
  * list of ids or id prefixes ending in '.', e.g. "kvm."). Returns the number of
  * checks run, or -ENOMEM.
  */
 int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *root,
 		  struct hv_report *rep, const char *const *only, void *data);
+/*
+ * The one "sysroot" SKIP for everything this root could not tell (after all
+ * the tables ran), worded for its kind. 0 or -ENOMEM.
+ */
+int hv_checks_add_unknowable(const struct hv_root *root, struct hv_report *rep);
 /* Does @id match the selection @only (same rules as above)? */
 int hv_check_selected(const char *id, const char *const *only);
 /* Print "ID  TITLE" rows (for --list-checks). */

@@ -44,6 +44,10 @@ struct hv_report {
 	struct hv_finding *items;
 	size_t n, cap;
 	int error;
+	char **ran;      /* ids of the checks that ran, in order (hv_report_ran) */
+	size_t nran;
+	struct { char *id; const char *what; } *unk;  /* hv_report_unknowable */
+	size_t nunk;
 };
 
 static const char *const sev_names[HV_SEV_COUNT] = { "pass", "info", "warn", "fail", "skip" };
@@ -102,6 +106,12 @@ void hv_report_free(struct hv_report *rep)
 	for (size_t i = 0; i < rep->n; i++)
 		finding_clear(&rep->items[i]);
 	free(rep->items);
+	for (size_t i = 0; i < rep->nran; i++)
+		free(rep->ran[i]);
+	free(rep->ran);
+	for (size_t i = 0; i < rep->nunk; i++)
+		free(rep->unk[i].id);
+	free(rep->unk);
 	free(rep->tool);
 	free(rep->version);
 	free(rep->sysroot);
@@ -155,7 +165,114 @@ struct hv_finding *hv_report_add(struct hv_report *rep, const char *check, enum 
 	return f;
 }
 
+/* vasprintf, NULL when out of memory. */
+HV_PRINTF(1, 0) static char *vstr(const char *fmt, va_list ap)
+{
+	char *s;
+
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
 void hv_finding_hint(struct hv_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!f)
+		return;
+	free(f->hint);
+	va_start(ap, fmt);
+	f->hint = vstr(fmt, ap);
+	va_end(ap);
+}
+
+int hv_report_ran(struct hv_report *rep, const char *id)
+{
+	char **nr, *dup;
+
+	for (size_t i = 0; i < rep->nran; i++)
+		if (strcmp(rep->ran[i], id) == 0)
+			return 0;
+	dup = strdup(id);
+	nr = dup ? realloc(rep->ran, (rep->nran + 1) * sizeof(*nr)) : NULL;
+	if (!nr) {
+		free(dup);
+		rep->error = -ENOMEM;
+		return -ENOMEM;
+	}
+	rep->ran = nr;
+	rep->ran[rep->nran++] = dup;
+	return 0;
+}
+
+int hv_report_unknowable(struct hv_report *rep, const char *id, const char *what)
+{
+	char *dup = strdup(id);
+	void *nu = dup ? realloc(rep->unk, (rep->nunk + 1) * sizeof(*rep->unk)) : NULL;
+
+	if (!nu) {
+		free(dup);
+		rep->error = -ENOMEM;
+		return -ENOMEM;
+	}
+	rep->unk = nu;
+	rep->unk[rep->nunk].id = dup;
+	rep->unk[rep->nunk++].what = what;
+	return 0;
+}
+
+int hv_report_add_unknowable(struct hv_report *rep, const char *where, const char *hint)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	struct hv_finding *f;
+
+	if (!rep->nunk)
+		return 0;
+	m = open_memstream(&buf, &len);
+	if (!m)
+		return -ENOMEM;
+	fprintf(m, "%s: not knowable from its files", where);
+	/* grouped by what they need, in the order first met */
+	for (size_t i = 0; i < rep->nunk; i++) {
+		bool first = true, seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(rep->unk[j].what, rep->unk[i].what);
+		if (seen)
+			continue;
+		fprintf(m, "; needing %s:", rep->unk[i].what);
+		for (size_t j = i; j < rep->nunk; j++) {
+			if (strcmp(rep->unk[j].what, rep->unk[i].what))
+				continue;
+			fprintf(m, "%s %s", first ? "" : ",", rep->unk[j].id);
+			first = false;
+		}
+	}
+	if (fclose(m) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	f = hv_report_add(rep, "sysroot", HV_SEV_SKIP, "%s", buf);
+	free(buf);
+	hv_finding_hint(f, "%s", hint);
+	return f ? 0 : -ENOMEM;
+}
+
+const char *hv_layer_name(enum hv_layer l)
+{
+	static const char *const names[HV_LAYER_COUNT] = {
+		[HV_LAYER_HARDWARE] = "hardware", [HV_LAYER_FIRMWARE] = "firmware",
+		[HV_LAYER_BOOT] = "boot", [HV_LAYER_MODPARAM] = "module-parameter",
+		[HV_LAYER_RUNTIME] = "runtime", [HV_LAYER_HOST] = "host-hypervisor",
+	};
+
+	return (unsigned)l < HV_LAYER_COUNT ? names[l] : NULL;
+}
+
+static struct hv_field *field_slot(struct hv_finding *f, const char *key);
+
+void hv_finding_evidence(struct hv_finding *f, enum hv_layer layer, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -163,11 +280,13 @@ void hv_finding_hint(struct hv_finding *f, const char *fmt, ...)
 	if (!f)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = vstr(fmt, ap);
 	va_end(ap);
-	free(f->hint);
-	f->hint = s;
+	if (s)
+		hv_finding_str(f, "evidence", s);
+	free(s);
+	if (hv_layer_name(layer))
+		hv_finding_str(f, "layer", hv_layer_name(layer));
 }
 
 static struct hv_field *field_slot(struct hv_finding *f, const char *key)
@@ -421,6 +540,19 @@ int hv_report_print_human(const struct hv_report *rep, FILE *out, unsigned flags
 		col = 6 + idw + 2;
 		/* messages quote names and file contents of the host: no raw controls */
 		print_wrapped_esc(out, f->message, col, width);
+		if (f->sev == HV_SEV_WARN || f->sev == HV_SEV_FAIL) {
+			const char *ev = hv_finding_get_str(f, "evidence");
+			const char *layer = hv_finding_get_str(f, "layer");
+
+			if (layer) {
+				fprintf(out, "%*sat fault: ", col, "");
+				print_wrapped_esc(out, layer, col + 10, width);
+			}
+			if (ev) {
+				fprintf(out, "%*sevidence: ", col, "");
+				print_wrapped_esc(out, ev, col + 10, width);
+			}
+		}
 		if (f->hint && f->sev != HV_SEV_PASS) {
 			fprintf(out, "%*shint: ", col, "");
 			print_wrapped_esc(out, f->hint, col + 6, width);
@@ -546,22 +678,35 @@ int hv_report_write_prometheus(const struct hv_report *rep, const char *path, co
 	if (!m)
 		return -ENOMEM;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	fprintf(m, "# HELP %s_finding One series per finding of the last run: 1.\n", prefix);
-	fprintf(m, "# TYPE %s_finding gauge\n", prefix);
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct hv_finding *f = &rep->items[i];
+	/*
+	 * One series per (check, severity), every severity of every check that ran:
+	 * a stable, low-cardinality set (no message, path or version labels, which
+	 * change with each kernel upgrade), and unique even when a check adds
+	 * several findings (node_exporter rejects repeated label sets).
+	 */
+	fprintf(m, "# HELP %s_check_findings Findings of the last run per check and severity.\n",
+		prefix);
+	fprintf(m, "# TYPE %s_check_findings gauge\n", prefix);
+	/* the checks that ran, then ids only findings name ("sysroot") */
+	for (size_t i = 0; i < rep->nran + rep->n; i++) {
+		const char *check = i < rep->nran ? rep->ran[i] : rep->items[i - rep->nran].check;
+		size_t cnt[HV_SEV_COUNT] = { 0 };
+		bool seen = false;
 
-		fprintf(m, "%s_finding{check=\"", prefix);
-		hv_prom_escape(m, f->check);
-		fprintf(m, "\",severity=\"%s\"", sev_names[f->sev]);
-		for (size_t k = 0; k < f->nfields; k++) {
-			if (f->fields[k].type != F_STR || !f->fields[k].s)
-				continue;
-			fprintf(m, ",%s=\"", f->fields[k].key);
-			hv_prom_escape(m, f->fields[k].s);
-			fputc('"', m);
+		for (size_t j = 0; j < rep->nran && !seen && i >= rep->nran; j++)
+			seen = strcmp(rep->ran[j], check) == 0;
+		for (size_t j = rep->nran; j < i && !seen; j++)
+			seen = strcmp(rep->items[j - rep->nran].check, check) == 0;
+		if (seen)
+			continue;
+		for (size_t j = 0; j < rep->n; j++)
+			if (strcmp(rep->items[j].check, check) == 0)
+				cnt[rep->items[j].sev]++;
+		for (int s = 0; s < HV_SEV_COUNT; s++) {
+			fprintf(m, "%s_check_findings{check=\"", prefix);
+			hv_prom_escape(m, check);
+			fprintf(m, "\",severity=\"%s\"} %zu\n", sev_names[s], cnt[s]);
 		}
-		fputs("} 1\n", m);
 	}
 	fprintf(m, "# HELP %s_findings Findings of the last run by severity.\n", prefix);
 	fprintf(m, "# TYPE %s_findings gauge\n", prefix);

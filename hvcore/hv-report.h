@@ -32,6 +32,25 @@ struct hv_report;
 struct hv_finding;
 
 /*
+ * The layer a finding blames, from the metal up: what has to change for it to
+ * go away (the CPU, a firmware setting, the boot loader and kernel command
+ * line, a module parameter, the running system's state, or the hypervisor this
+ * host itself runs under).
+ */
+enum hv_layer {
+	HV_LAYER_NONE,
+	HV_LAYER_HARDWARE,
+	HV_LAYER_FIRMWARE,
+	HV_LAYER_BOOT,
+	HV_LAYER_MODPARAM,
+	HV_LAYER_RUNTIME,
+	HV_LAYER_HOST,
+	HV_LAYER_COUNT,
+};
+/* "hardware", "firmware", "boot", "module-parameter", "runtime", "host-hypervisor"; NULL for NONE. */
+const char *hv_layer_name(enum hv_layer l);
+
+/*
  * A new empty report for @tool ("vhv-check") at @version. 0 and *out (free with
  * hv_report_free), or -ENOMEM.
  */
@@ -48,10 +67,38 @@ int hv_report_set_sysroot(struct hv_report *rep, const char *sysroot);
 struct hv_finding *hv_report_add(struct hv_report *rep, const char *check, enum hv_sev sev,
 				 const char *fmt, ...) HV_PRINTF(4, 5);
 void hv_finding_hint(struct hv_finding *f, const char *fmt, ...) HV_PRINTF(2, 3);
+/*
+ * What a finding rests on and the layer at fault: sets the "evidence" field
+ * (e.g. "/var/log/kern.log:812: kvm: disabled by bios", "/proc/cpuinfo: no vmx
+ * flag") and, unless HV_LAYER_NONE, the "layer" field. Human output shows both
+ * below the message.
+ */
+void hv_finding_evidence(struct hv_finding *f, enum hv_layer layer, const char *fmt, ...)
+	HV_PRINTF(3, 4);
 /* Subject fields; a key set twice keeps the last value. Keys are JSON keys. */
 void hv_finding_str(struct hv_finding *f, const char *key, const char *val);
 void hv_finding_int(struct hv_finding *f, const char *key, int64_t val);
 void hv_finding_bool(struct hv_finding *f, const char *key, bool val);
+
+/*
+ * Record that check @id ran (hv_checks_run does), findings or not: the
+ * Prometheus series cover every check that ran, so the set stays the same
+ * from run to run. 0 or -ENOMEM.
+ */
+int hv_report_ran(struct hv_report *rep, const char *id);
+
+/*
+ * Check @id could not be judged from this root because it needs @what
+ * ("the running kernel", "/sys", "/dev": a static string). Said once, for
+ * all checks, by hv_report_add_unknowable(). 0 or -ENOMEM.
+ */
+int hv_report_unknowable(struct hv_report *rep, const char *id, const char *what);
+/*
+ * Add the one SKIP finding (check "sysroot") that lists the unknowable checks
+ * grouped by what they need, @where naming the root ("a captured host"),
+ * with @hint. Nothing when there are none. 0 or -ENOMEM.
+ */
+int hv_report_add_unknowable(struct hv_report *rep, const char *where, const char *hint);
 
 /* Accessors (tests, Prometheus, callers that post-process). Borrowed pointers. */
 size_t hv_report_count(const struct hv_report *rep);

@@ -18,6 +18,7 @@
 
 #include "hvcore/hv-log.h"
 #include "hvcore/hv-root-ops.h"
+#include "hvcore/hv-supportconfig.h"
 
 #define HV_ROOT_READ_MAX (64u << 20)
 #define HV_MAX_SYMLINKS 40
@@ -36,6 +37,36 @@ struct hv_root {
 	enum hv_root_kind kind;
 	struct refused *refused;
 };
+
+/*
+ * Runtime state a capture holds and a disk does not: /proc/cpuinfo (a copy of
+ * /proc, a sosreport), a sosreport's sos_commands/, a supportconfig's files.
+ */
+static bool captured(int dirfd)
+{
+	static const char *const marks[] = { "proc/cpuinfo", "proc/modules", "sos_commands",
+					     "hardware.txt", "basic-environment.txt" };
+	struct stat st;
+
+	for (size_t i = 0; i < HV_ARRAY_SIZE(marks); i++)
+		if (fstatat(dirfd, marks[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+			return true;
+	return false;
+}
+
+bool hv_root_has_host_data(const struct hv_root *r)
+{
+	static const char *const dirs[] = { "proc", "sys", "etc", "boot", "lib/modules",
+					    "usr/lib/modules", "var/log", "dev" };
+	struct stat st;
+
+	if (r->kind != HV_ROOT_OFFLINE)
+		return true;
+	for (size_t i = 0; i < HV_ARRAY_SIZE(dirs); i++)
+		if (fstatat(r->dirfd, dirs[i], &st, 0) == 0 && S_ISDIR(st.st_mode))
+			return true;
+	return false;
+}
 
 int hv_root_new(const char *prefix, struct hv_root **out)
 {
@@ -75,6 +106,8 @@ int hv_root_new(const char *prefix, struct hv_root **out)
 		r->kind = HV_ROOT_LIVE;
 	else if (fstatat(r->dirfd, ".vhv", &st, 0) == 0 && S_ISDIR(st.st_mode))
 		r->kind = HV_ROOT_FIXTURE;
+	else if (captured(r->dirfd))
+		r->kind = HV_ROOT_CAPTURED;
 	else
 		r->kind = HV_ROOT_OFFLINE;
 	*out = r;
@@ -617,6 +650,32 @@ int hv_root_fixture_read(const struct hv_root *r, const char *name, char **out)
 	return n < 0 ? (int)n : 0;
 }
 
+/*
+ * A capture's kernel release: proc/sys/kernel/osrelease, "Linux version R" of
+ * proc/version, or a sosreport's `uname -a` ("Linux HOST R ..."). -EOPNOTSUPP
+ * when it holds none of them.
+ */
+static int captured_uname(const struct hv_root *r, struct utsname *u)
+{
+	_cleanup_free_ char *buf = NULL;
+	char rel[65] = "";
+
+	memset(u, 0, sizeof(*u));
+	if (hv_root_read_linef(r, &buf, "/proc/sys/kernel/osrelease") == 0)
+		snprintf(rel, sizeof(rel), "%s", buf);
+	else if (hv_root_read_linef(r, &buf, "/proc/version") == 0)
+		sscanf(buf, "Linux version %64s", rel);
+	else if (hv_root_read_linef(r, &buf, "/sos_commands/kernel/uname_-a") == 0)
+		sscanf(buf, "Linux %*s %64s", rel);
+	else if (hv_root_supportconfig(r, "basic-environment.txt", "/bin/uname -a", &buf) >= 0)
+		sscanf(buf, "Linux %*s %64s", rel);
+	if (!rel[0] || strchr(rel, '/'))
+		return -EOPNOTSUPP;
+	snprintf(u->sysname, sizeof(u->sysname), "Linux");
+	snprintf(u->release, sizeof(u->release), "%s", rel);
+	return 0;
+}
+
 int hv_root_uname(const struct hv_root *r, struct utsname *u)
 {
 	_cleanup_free_ char *buf = NULL;
@@ -625,6 +684,8 @@ int hv_root_uname(const struct hv_root *r, struct utsname *u)
 
 	if (r->kind == HV_ROOT_LIVE)
 		return uname(u) < 0 ? -errno : 0;
+	if (r->kind == HV_ROOT_CAPTURED)
+		return captured_uname(r, u);
 	if (r->kind == HV_ROOT_OFFLINE)
 		return -EOPNOTSUPP;
 	rc = hv_root_fixture_read(r, "uname", &buf);
@@ -661,7 +722,7 @@ int hv_root_cpuid(const struct hv_root *r, uint32_t leaf, uint32_t subleaf, uint
 
 	if (r->kind == HV_ROOT_LIVE)
 		return hv_live_cpuid(leaf, subleaf, out);
-	if (r->kind == HV_ROOT_OFFLINE)
+	if (r->kind == HV_ROOT_OFFLINE || r->kind == HV_ROOT_CAPTURED)
 		return -EOPNOTSUPP;
 	rc = hv_root_fixture_read(r, "cpuid", &buf);
 	if (rc < 0)
@@ -698,7 +759,7 @@ int hv_root_rdmsr(const struct hv_root *r, int cpu, uint32_t msr, uint64_t *val)
 		close(fd);
 		return rc == -ENODATA ? -EIO : rc;
 	}
-	if (r->kind == HV_ROOT_OFFLINE)
+	if (r->kind == HV_ROOT_OFFLINE || r->kind == HV_ROOT_CAPTURED)
 		return -EOPNOTSUPP;
 	rc = hv_root_fixture_read(r, "msr", &buf);
 	if (rc < 0)
@@ -770,7 +831,7 @@ int hv_root_kvm_probe(const struct hv_root *r, struct hv_kvm_probe *out)
 	kvm_probe_init(out);
 	if (r->kind == HV_ROOT_LIVE)
 		return hv_live_kvm_probe(r, out);
-	if (r->kind == HV_ROOT_OFFLINE)
+	if (r->kind == HV_ROOT_OFFLINE || r->kind == HV_ROOT_CAPTURED)
 		return -EOPNOTSUPP;
 	return kvm_probe_fixture(r, out);
 }
@@ -790,7 +851,7 @@ int hv_root_dmesg(const struct hv_root *r, char **out)
 {
 	if (r->kind == HV_ROOT_LIVE)
 		return hv_live_dmesg(out);
-	if (r->kind == HV_ROOT_OFFLINE)
+	if (r->kind == HV_ROOT_OFFLINE || r->kind == HV_ROOT_CAPTURED)
 		return -EOPNOTSUPP;
 	return hv_root_fixture_read(r, "dmesg", out);
 }

@@ -10,6 +10,11 @@
  *   HV_ROOT_LIVE     "/" : the running host; non-file sources make syscalls.
  *   HV_ROOT_FIXTURE  DIR with a DIR/.vhv/ folder: non-file sources read
  *                    DIR/.vhv/{uname,cpuid,msr,kvm,dmesg,clock} (format below).
+ *   HV_ROOT_CAPTURED DIR without .vhv/ holding a running host's state: a copy of
+ *                    /proc and /sys, a sosreport (sos_commands/), a supportconfig.
+ *                    Checks judge it from the files; non-file sources return
+ *                    -EOPNOTSUPP except uname's release (proc/sys/kernel/osrelease,
+ *                    proc/version, sos_commands/kernel/uname_-a).
  *   HV_ROOT_OFFLINE  DIR without .vhv/ (a broken host's disk): non-file sources
  *                    return -EOPNOTSUPP, so checks needing a running kernel SKIP.
  *
@@ -45,6 +50,7 @@ enum hv_root_kind {
 	HV_ROOT_LIVE,
 	HV_ROOT_FIXTURE,
 	HV_ROOT_OFFLINE,
+	HV_ROOT_CAPTURED,
 };
 
 struct hv_root;
@@ -61,6 +67,12 @@ static inline bool hv_root_is_live(const struct hv_root *r)
 {
 	return hv_root_kind(r) == HV_ROOT_LIVE;
 }
+/*
+ * Does the root hold anything a host check can read (proc/, sys/, etc/, boot/,
+ * lib/modules/, var/log/, dev/, or a capture's files)? false for an empty or
+ * unrelated directory given as --sysroot.
+ */
+bool hv_root_has_host_data(const struct hv_root *r);
 /* The prefix as given ("/" for live); borrowed, valid while @r lives. */
 const char *hv_root_prefix(const struct hv_root *r);
 /* A directory fd of the root itself (borrowed; O_PATH). */

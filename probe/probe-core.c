@@ -7,7 +7,9 @@
  */
 #include "probe/probe-internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "probe/probe-core.h"
 
@@ -41,7 +43,17 @@ const struct hv_check probe_core_checks[] = {
 	  HV_NEED_LIVE },
 	{ "kvm.caps", "KVM capabilities (NR_VCPUS, MAX_VCPUS, NR_MEMSLOTS, IRQCHIP, ...)",
 	  probe_chk_kvm_caps, HV_NEED_LIVE },
+	{ "kernel.log", "what KVM, kvm_pvm, the IOMMU drivers and Xen wrote in the kernel log",
+	  probe_chk_kernel_log, 0 },
 };
+
+/* The verdicts come first: one line per hypervisor, resting on the checks below. */
+const struct hv_check probe_verdict_checks[] = {
+	{ "verdict.kvm", "KVM: usable or not, and why (the evidence of the checks below)",
+	  probe_chk_verdict_kvm, 0 },
+	{ "verdict.xen", "Xen: running, and what guests it runs", probe_chk_verdict_xen, 0 },
+};
+const size_t probe_n_verdict_checks = HV_ARRAY_SIZE(probe_verdict_checks);
 const size_t probe_n_core_checks = HV_ARRAY_SIZE(probe_core_checks);
 
 void probe_state_init(struct probe_state *st, const struct hv_root *root)
@@ -55,6 +67,7 @@ void probe_state_init(struct probe_state *st, const struct hv_root *root)
 	st->mounts_err = 0;
 	st->xen = NULL;
 	st->xen_err = 0;
+	st->klog = NULL;
 }
 
 void probe_state_clear(struct probe_state *st)
@@ -70,4 +83,6 @@ void probe_state_clear(struct probe_state *st)
 	st->mounts = NULL;
 	free(st->xen);
 	st->xen = NULL;
+	free(st->klog);
+	st->klog = NULL;
 }

@@ -28,10 +28,11 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx);
 int probe_chk_kvm_backend(struct hv_check_ctx *ctx);
 int probe_chk_kvm_probe(struct hv_check_ctx *ctx);
 int probe_chk_kvm_caps(struct hv_check_ctx *ctx);
+int probe_chk_kernel_log(struct hv_check_ctx *ctx);
+int probe_chk_verdict_kvm(struct hv_check_ctx *ctx);
+int probe_chk_verdict_xen(struct hv_check_ctx *ctx);
 
 /* Free the KVM state of probe_state (probe-kvm.c). */
 struct probe_kvm;
 void probe_kvm_free(struct probe_kvm *k);
 
-/* The first dmesg line matching @needle (case-insensitive), timestamp cut; NULL if none (caller frees). */
-char *probe_dmesg_grep(const struct hv_root *root, const char *const *needles);

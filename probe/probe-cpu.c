@@ -12,11 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "hvcore/hv-klog.h"
 #include "hvcore/hv-log.h"
 #include "hvcore/hv-mod.h"
 #include "hvcore/hv-report.h"
 #include "hvcore/hv-root.h"
+#include "hvcore/hv-supportconfig.h"
 #include "probe/probe-core.h"
 
 /* Intel SDM vol. 3 23.7: IA32_FEATURE_CONTROL. */
@@ -34,6 +37,9 @@ static void cpu_read_cpuid(const struct hv_root *root, struct probe_cpu *c)
 {
 	uint32_t r[4];
 
+	/* cpuinfo's "hypervisor" flag is CPUID.1:ECX[31] as the kernel saw it: a capture keeps it */
+	if (hv_word_in_list(c->flags, "hypervisor"))
+		c->hypervisor = true;
 	if (c->arch != PROBE_ARCH_X86 || hv_root_cpuid(root, 0, 0, r) < 0)
 		return;
 	c->have_cpuid = true;
@@ -102,6 +108,10 @@ int probe_cpu_get(struct probe_state *st, const struct probe_cpu **out)
 		return st->cpu_err;
 	/* 4 MiB holds thousands of CPUs' entries; a bigger file is not a cpuinfo. */
 	n = hv_root_read_maxf(st->root, 4u << 20, &buf, "/proc/cpuinfo");
+	if (n == -ENOENT && hv_root_kind(st->root) == HV_ROOT_CAPTURED) {
+		/* a supportconfig keeps it as a section of hardware.txt */
+		n = hv_root_supportconfig(st->root, "hardware.txt", "/proc/cpuinfo", &buf);
+	}
 	if (n < 0) {
 		st->cpu_err = (int)n;
 		return st->cpu_err;
@@ -136,31 +146,6 @@ bool probe_cpu_under_xen(const struct probe_cpu *c)
 static struct probe_state *state(struct hv_check_ctx *ctx)
 {
 	return ctx->data;
-}
-
-char *probe_dmesg_grep(const struct hv_root *root, const char *const *needles)
-{
-	_cleanup_free_ char *log = NULL;
-	char *line, *save = NULL;
-
-	if (hv_root_dmesg(root, &log) < 0)
-		return NULL;
-	for (line = strtok_r(log, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		for (const char *const *nd = needles; *nd; nd++) {
-			if (!strcasestr(line, *nd))
-				continue;
-			/* "<3>[    1.234567] x" or "[    1.234567] x": keep the message */
-			if (line[0] == '<' && strchr(line, '>'))
-				line = strchr(line, '>') + 1;
-			if (line[0] == '[' && strchr(line, ']')) {
-				line = strchr(line, ']') + 1;
-				while (*line == ' ')
-					line++;
-			}
-			return strdup(hv_strstrip(line));
-		}
-	}
-	return NULL;
 }
 
 int probe_chk_cpu_model(struct hv_check_ctx *ctx)
@@ -201,8 +186,16 @@ static bool is_amd_like(const struct probe_cpu *c)
 	return c->vendor == PROBE_VENDOR_AMD || c->vendor == PROBE_VENDOR_HYGON;
 }
 
-/* Messages of kernels that find VT-x/AMD-V switched off by firmware (feat_ctl.c, vmx.c, svm.c). */
-static const char *const bios_needles[] = { "by bios", "VMX not enabled", "SVM disabled", NULL };
+/*
+ * The kernel's word that firmware switched VT-x/AMD-V off (hv-klog's table:
+ * feat_ctl.c, x86.c, vmx.c, svm.c), as evidence "SOURCE:LINE: MESSAGE"; NULL if none.
+ */
+static const char *fw_off_evidence(struct hv_check_ctx *ctx, char *buf, size_t len)
+{
+	if (probe_klog_evidence(ctx->data, HV_KLOG_VT_FW_OFF, buf, len))
+		return buf;
+	return probe_klog_evidence(ctx->data, HV_KLOG_VT_NOT_FULL, buf, len);
+}
 
 int probe_chk_cpu_virt(struct hv_check_ctx *ctx)
 {
@@ -214,24 +207,23 @@ int probe_chk_cpu_virt(struct hv_check_ctx *ctx)
 	if (rc < 0)
 		return rc;
 	if (c->arch == PROBE_ARCH_ARM64) {
-		static const char *const el2[] = { "started at EL2", NULL };
-		static const char *const el1[] = { "started at EL1", NULL };
-		_cleanup_free_ char *line = probe_dmesg_grep(ctx->root, el2);
+		char ev[320];
 
-		if (line) {
+		if (probe_klog_evidence(state(ctx), HV_KLOG_ARM_EL2, ev, sizeof(ev))) {
 			f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
-					  "arm64: the kernel owns EL2, virtualization is available ('%s')",
-					  line);
+					  "arm64: the kernel owns EL2, virtualization is available");
+			hv_finding_evidence(f, HV_LAYER_NONE, "%s", ev);
 			return 0;
 		}
-		free(line);
-		line = probe_dmesg_grep(ctx->root, el1);
-		if (line) {
+		if (probe_klog_evidence(state(ctx), HV_KLOG_ARM_EL1, ev, sizeof(ev))) {
+			char hint[512];
+
 			f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
-					  "arm64: the kernel was started at EL1, KVM cannot use EL2 ('%s')",
-					  line);
-			hv_finding_hint(f, "boot the kernel at EL2 (firmware or boot loader setting; "
-					   "inside a VM, the host must offer nested virtualization)");
+					  "arm64: the kernel was started at EL1, KVM cannot use EL2");
+			hv_finding_evidence(f, c->hypervisor ? HV_LAYER_HOST : HV_LAYER_FIRMWARE,
+					    "%s", ev);
+			if (probe_klog_hint(state(ctx), HV_KLOG_ARM_EL1, hint, sizeof(hint)))
+				hv_finding_hint(f, "%s", hint);
 			return 0;
 		}
 		hv_report_add(ctx->rep, id, HV_SEV_INFO,
@@ -249,10 +241,17 @@ int probe_chk_cpu_virt(struct hv_check_ctx *ctx)
 		return 0;
 	}
 	if (hv_mod_live(ctx->root, "kvm_pvm") != HV_MOD_ABSENT) {
-		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
-				  "no vmx/svm flag, but kvm_pvm is present: KVM runs without "
-				  "hardware virtualization (PVM)");
-		hv_finding_hint(f, "PVM guests need PVM-enabled kernels; see kvm.backend and kvm.probe");
+		if (hv_root_existsf(ctx->root, "/sys/class/misc/kvm") == 0) {
+			f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+					  "no vmx/svm flag, but kvm_pvm is present: KVM runs without "
+					  "hardware virtualization (PVM)");
+			hv_finding_hint(f, "PVM guests need PVM-enabled kernels; see kvm.backend and "
+					   "kvm.probe");
+		} else {
+			f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+					  "no vmx/svm flag; kvm_pvm is present but did not bind (see "
+					  "verdict.kvm)");
+		}
 		hv_finding_str(f, "virt", "pvm");
 		return 0;
 	}
@@ -273,28 +272,30 @@ int probe_chk_cpu_virt(struct hv_check_ctx *ctx)
 		hv_finding_hint(f, "enable nested virtualization for this VM on its host (KVM: "
 				   "nested=1 and a host-passthrough CPU; clouds: an instance type "
 				   "with nested virtualization), or use kvm_pvm");
+		hv_finding_evidence(f, HV_LAYER_HOST, "/proc/cpuinfo: hypervisor flag, no vmx or "
+				    "svm flag");
 		return 0;
 	}
 	if (is_intel_like(c) || is_amd_like(c)) {
 		bool intel = is_intel_like(c);
-		_cleanup_free_ char *ev = probe_dmesg_grep(ctx->root, bios_needles);
+		char evb[320], hint[512];
+		const char *ev = fw_off_evidence(ctx, evb, sizeof(evb));
 
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
-				  "no %s flag on bare-metal %s: %s is probably disabled in firmware%s%s%s",
+				  "no %s flag on bare-metal %s: %s is %s in firmware",
 				  intel ? "vmx" : "svm", probe_vendor_name(c->vendor),
-				  intel ? "VT-x" : "AMD-V", ev ? " (kernel: '" : "", ev ? ev : "",
-				  ev ? "')" : "");
-		hv_finding_hint(f, "enable %s in the firmware (BIOS/UEFI) setup and power-cycle; "
-				   "see cpu.firmware",
-				intel ? "Intel Virtualization Technology (VT-x)" : "SVM Mode (AMD-V)");
-		if (ev)
-			hv_finding_str(f, "evidence", ev);
+				  intel ? "VT-x" : "AMD-V", ev ? "disabled" : "probably disabled");
+		probe_klog_hint(state(ctx), HV_KLOG_VT_FW_OFF, hint, sizeof(hint));
+		hv_finding_hint(f, "%s; see cpu.firmware", hint);
+		hv_finding_evidence(f, HV_LAYER_FIRMWARE, "%s", ev ? ev :
+				    "/proc/cpuinfo: no vmx or svm flag, no hypervisor flag");
 		return 0;
 	}
 	f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
 			  "the CPU (%s) shows neither vmx nor svm: no hardware virtualization",
 			  c->vendor_id[0] ? c->vendor_id : "unknown vendor");
 	hv_finding_hint(f, "KVM needs Intel VT-x or AMD-V (or a PVM-enabled host kernel)");
+	hv_finding_evidence(f, HV_LAYER_HARDWARE, "/proc/cpuinfo: no vmx or svm flag");
 	return 0;
 }
 
@@ -411,6 +412,23 @@ int probe_chk_cpu_guest(struct hv_check_ctx *ctx)
 				  nested ? ", nested virtualization offered" : "");
 	if (hv && strcmp(hv, "Xen") == 0)
 		hv_finding_hint(f, "a Xen dom0 also shows this: see the xen checks");
+	{
+		const struct hv_klog *k = probe_klog_get(state(ctx));
+
+		/* the kernel may name it differently (PVM under a "bhyve" CPUID leaf): show both;
+		 * "Xen PV" is the CPUID's "Xen", said more precisely */
+		if (k && k->hypervisor[0] && (!hv || strncasecmp(k->hypervisor, hv, strlen(hv)) != 0)) {
+			char ev[320];
+
+			f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
+					  "the kernel names the hypervisor \"%s\" (CPUID: %s)",
+					  k->hypervisor, hv ? hv : c->hv_signature[0] ?
+					  c->hv_signature : "no signature");
+			if (probe_klog_evidence(state(ctx), HV_KLOG_HV_DETECTED, ev, sizeof(ev)))
+				hv_finding_evidence(f, HV_LAYER_NONE, "%s", ev);
+			hv_finding_str(f, "kernel_hypervisor", k->hypervisor);
+		}
+	}
 	hv_finding_bool(f, "guest", true);
 	if (hv)
 		hv_finding_str(f, "hypervisor", hv);
@@ -425,16 +443,21 @@ static void firmware_fallback(struct hv_check_ctx *ctx, const struct probe_cpu *
 {
 	const char *id = ctx->check->id;
 	const char *tech = intel ? "VT-x" : "AMD-V";
-	_cleanup_free_ char *ev = probe_dmesg_grep(ctx->root, bios_needles);
+	char evb[320], hint[512];
+	const char *ev = fw_off_evidence(ctx, evb, sizeof(evb));
 	bool shown = probe_cpu_has(c, intel ? "vmx" : "svm");
+	bool live = hv_root_is_live(ctx->root) || hv_root_kind(ctx->root) == HV_ROOT_FIXTURE;
 	struct hv_finding *f;
 
 	if (ev) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
-				  "%s is disabled in firmware, the kernel says: '%s'", tech, ev);
-		hv_finding_hint(f, "enable %s in the firmware (BIOS/UEFI) setup and power-cycle",
-				intel ? "Intel Virtualization Technology (VT-x)" : "SVM Mode (AMD-V)");
-		hv_finding_str(f, "evidence", ev);
+				  "%s is disabled in firmware, the kernel says so", tech);
+		probe_klog_hint(state(ctx), HV_KLOG_VT_FW_OFF, hint, sizeof(hint));
+		hv_finding_hint(f, "%s", hint);
+		hv_finding_evidence(f, HV_LAYER_FIRMWARE, "%s", ev);
+	} else if (shown && !live) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "%s is enabled (%s flag shown)", tech,
+				  intel ? "vmx" : "svm");
 	} else if (shown) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
 				  "%s is enabled (%s flag shown; MSR 0x%x not readable: %s)", tech,
@@ -445,6 +468,13 @@ static void firmware_fallback(struct hv_check_ctx *ctx, const struct probe_cpu *
 				  "in firmware");
 		hv_finding_hint(f, "enable Intel Virtualization Technology (VT-x) in the firmware "
 				   "setup; 'modprobe msr' lets vhv-check read MSR 0x3a to confirm");
+	} else if (!live) {
+		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
+				  "no %s flag, and no word in the kernel log: %s probably disabled in "
+				  "firmware, or absent", intel ? "vmx" : "svm", tech);
+		hv_finding_evidence(f, HV_LAYER_FIRMWARE, "/proc/cpuinfo: no %s flag",
+				    intel ? "vmx" : "svm");
+		hv_finding_hint(f, "check the firmware setup for %s", tech);
 	} else {
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
 				  "no %s flag and MSR 0x%x not readable (%s): %s probably disabled in "
@@ -493,17 +523,16 @@ int probe_chk_cpu_firmware(struct hv_check_ctx *ctx)
 	}
 	if (intel) {
 		if ((v & FEAT_CTL_LOCKED) && !(v & FEAT_CTL_VMX_OUTSIDE_SMX)) {
-			_cleanup_free_ char *ev = probe_dmesg_grep(ctx->root, bios_needles);
+			char evb[320], hint[512];
+			const char *ev = fw_off_evidence(ctx, evb, sizeof(evb));
 
 			f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
 					  "VT-x is disabled in firmware: IA32_FEATURE_CONTROL (MSR "
-					  "0x3a) = %#llx, locked without VMX%s%s%s",
-					  (unsigned long long)v, ev ? "; kernel: '" : "", ev ? ev : "",
-					  ev ? "'" : "");
-			hv_finding_hint(f, "enable Intel Virtualization Technology (VT-x) in the "
-					   "firmware (BIOS/UEFI) setup, then power-cycle");
-			if (ev)
-				hv_finding_str(f, "evidence", ev);
+					  "0x3a) = %#llx, locked without VMX", (unsigned long long)v);
+			probe_klog_hint(state(ctx), HV_KLOG_VT_FW_OFF, hint, sizeof(hint));
+			hv_finding_hint(f, "%s", hint);
+			hv_finding_evidence(f, HV_LAYER_FIRMWARE, "MSR 0x3a = %#llx%s%s",
+					    (unsigned long long)v, ev ? "; " : "", ev ? ev : "");
 		} else if (v & FEAT_CTL_LOCKED) {
 			f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
 					  "VT-x is enabled and locked by firmware (MSR 0x3a = %#llx)",
@@ -521,6 +550,8 @@ int probe_chk_cpu_firmware(struct hv_check_ctx *ctx)
 					  (v & VM_CR_LOCK) ? " and locked" : "");
 			hv_finding_hint(f, "enable SVM Mode in the firmware (BIOS/UEFI) setup, then "
 					   "power-cycle");
+			hv_finding_evidence(f, HV_LAYER_FIRMWARE, "MSR 0xc0010114 = %#llx",
+					    (unsigned long long)v);
 		} else {
 			f = hv_report_add(ctx->rep, id, HV_SEV_PASS,
 					  "AMD-V is not disabled by firmware (VM_CR = 0x%llx)",

@@ -17,6 +17,7 @@
 struct probe_kvm;   /* probe-kvm.c: the functional /dev/kvm probe, run once */
 struct probe_mounts; /* probe-platform.h: the mount table, read once */
 struct hv_xen_host;  /* hvcore/hv-xen.h */
+struct hv_klog;      /* hvcore/hv-klog.h */
 
 struct probe_state {
 	const struct hv_root *root;
@@ -28,6 +29,7 @@ struct probe_state {
 	int mounts_err;
 	struct hv_xen_host *xen;     /* the hypervisor's own view, asked once (probe-xen.c) */
 	int xen_err;
+	struct hv_klog *klog;        /* the kernel log's causes, read once (probe_klog_get) */
 };
 
 void probe_state_init(struct probe_state *st, const struct hv_root *root);
@@ -48,6 +50,36 @@ void probe_mounts_free(struct probe_mounts *m);
  * -ENOENT when the root has no /proc/cpuinfo (an offline disk).
  */
 int probe_cpu_get(struct probe_state *st, const struct probe_cpu **out);
+/*
+ * The kernel log, read and scanned once (hv_klog_read). Never NULL unless out
+ * of memory; a root without a log gives a klog whose err says why.
+ */
+const struct hv_klog *probe_klog_get(struct probe_state *st);
+/*
+ * The hit for @cause as evidence "SOURCE:LINE: MESSAGE" into @buf; NULL (and
+ * @buf empty) when the log does not show it.
+ */
+const char *probe_klog_evidence(struct probe_state *st, int cause, char *buf, size_t len);
+/*
+ * A hint for a kernel-log cause (enum hv_klog_cause) that fits this host (a VM
+ * guest, the CPU vendor, the boot loader). Into @buf; NULL when there is none.
+ */
+const char *probe_klog_hint(struct probe_state *st, int cause, char *buf, size_t len);
+/*
+ * Where a kernel command-line option goes on this root: /etc/default/grub,
+ * /etc/kernel/cmdline, BLS entries, menu.lst, the dom0 line (@xen). Static string.
+ */
+const char *probe_cmdline_where(const struct hv_root *r, bool xen);
+/* Does this kernel load modules ("nomodule" on its command line, no /lib/modules/<release>)? */
+bool probe_loads_modules(const struct hv_root *r);
+/* The functional /dev/kvm probe, run once (probe-kvm.c). 0 and *out, or -errno. */
+struct hv_kvm_probe;
+int probe_kvm_probe_get(struct probe_state *st, const struct hv_kvm_probe **out);
+/*
+ * The hypervisor's own view on a dom0 (hv_root_xen_host), asked once. NULL
+ * when it cannot be asked (not dom0, no libxenctrl, a capture without xl info).
+ */
+const struct hv_xen_host *probe_xen_host_get(struct probe_state *st);
 /* Is @flag in the CPU's flags (x86 "flags", arm64 "Features") line? */
 bool probe_cpu_has(const struct probe_cpu *c, const char *flag);
 /* Does CPUID say we run on Xen (a dom0 or a domU)? */
@@ -56,6 +88,9 @@ bool probe_cpu_under_xen(const struct probe_cpu *c);
 /* CPU and KVM checks: probe-cpu.c, probe-kvm.c (table in probe-core.c). */
 extern const struct hv_check probe_core_checks[];
 extern const size_t probe_n_core_checks;
+/* The verdicts, one per hypervisor (probe-verdict.c), first in the report. */
+extern const struct hv_check probe_verdict_checks[];
+extern const size_t probe_n_verdict_checks;
 /* Xen, IOMMU, hugepages/THP/KSM, devices, cgroups, secure guests (probe-platform.c). */
 extern const struct hv_check probe_platform_checks[];
 extern const size_t probe_n_platform_checks;

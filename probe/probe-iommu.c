@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hvcore/hv-klog.h"
 #include "hvcore/hv-report.h"
 #include "probe/probe-internal.h"
 
@@ -156,6 +157,30 @@ static const char *enable_hint(struct hv_check_ctx *ctx)
 	return "enable the IOMMU in the firmware and the kernel (CONFIG_IOMMU_SUPPORT)";
 }
 
+/*
+ * Why no IOMMU, as evidence and hint: the kernel log's word (disabled on the
+ * command line, a broken DMAR/IVRS table), else the sysfs state, blamed on
+ * the host hypervisor for a VM and on the firmware otherwise.
+ */
+static void iommu_off_evidence(struct hv_check_ctx *ctx, struct hv_finding *f, const char *sysfs)
+{
+	static const int causes[] = { HV_KLOG_IOMMU_OFF, HV_KLOG_IOMMU_FW_BUG };
+	const struct probe_cpu *c = NULL;
+	char ev[320], hint[512];
+
+	for (size_t i = 0; i < HV_ARRAY_SIZE(causes); i++) {
+		if (!probe_klog_evidence(ctx->data, causes[i], ev, sizeof(ev)))
+			continue;
+		hv_finding_evidence(f, hv_klog_cause_info(causes[i])->layer, "%s", ev);
+		probe_klog_hint(ctx->data, causes[i], hint, sizeof(hint));
+		hv_finding_hint(f, "%s", hint);
+		return;
+	}
+	probe_cpu_get(ctx->data, &c);
+	hv_finding_evidence(f, c && c->hypervisor ? HV_LAYER_HOST : HV_LAYER_FIRMWARE, "%s", sysfs);
+	hv_finding_hint(f, "%s", enable_hint(ctx));
+}
+
 int probe_chk_iommu_present(struct hv_check_ctx *ctx)
 {
 	const char *id = ctx->check->id;
@@ -182,7 +207,8 @@ int probe_chk_iommu_present(struct hv_check_ctx *ctx)
 				  "no IOMMU is active%s: PCI device assignment (VFIO) is not possible",
 				  rc == -ENOENT ? " (the kernel has no /sys/class/iommu)"
 						: " (/sys/class/iommu is empty)");
-		hv_finding_hint(f, "%s", enable_hint(ctx));
+		iommu_off_evidence(ctx, f, rc == -ENOENT ? "/sys/class/iommu: absent" :
+				   "/sys/class/iommu: empty");
 		hv_finding_int(f, "units", 0);
 		return 0;
 	}
@@ -354,12 +380,20 @@ int probe_chk_iommu_irq_remap(struct hv_check_ctx *ctx)
 				  unit);
 		hv_finding_hint(f, "only with trusted guests: "
 				   "vfio_iommu_type1.allow_unsafe_interrupts=1");
+		hv_finding_evidence(f, HV_LAYER_HARDWARE, "/sys/class/iommu/%s/intel-iommu/ecap: "
+				    "IR clear", unit);
 	} else {
+		char ev[320];
+
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
 				  "interrupt remapping is not active (no IR- interrupt domains in "
 				  "/proc/interrupts): VFIO refuses to assign devices");
 		hv_finding_hint(f, "do not boot with intremap=off; enable x2APIC and interrupt "
 				   "remapping in the firmware");
+		if (probe_klog_evidence(ctx->data, HV_KLOG_IR_OFF, ev, sizeof(ev)))
+			hv_finding_evidence(f, HV_LAYER_FIRMWARE, "%s", ev);
+		else
+			hv_finding_evidence(f, HV_LAYER_FIRMWARE, "/proc/interrupts: no IR- domains");
 	}
 	hv_finding_bool(f, "active", false);
 	return 0;

@@ -20,6 +20,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "hvcore/hv-klog.h"
 #include "hvcore/hv-log.h"
 #include "hvcore/hv-mod.h"
 #include "hvcore/hv-report.h"
@@ -453,6 +454,37 @@ static void backends(struct hv_check_ctx *ctx, char *buf, size_t len)
 		snprintf(buf, len, "arm64");
 }
 
+/* The first KVM failure cause in the kernel log, NULL if none. */
+static const struct hv_klog_hit *kvm_refusal(struct hv_check_ctx *ctx)
+{
+	const struct hv_klog *k = probe_klog_get(state(ctx));
+	const struct hv_klog_hit *h = NULL;
+
+	for (int cz = 0; cz < HV_KLOG_CAUSE_COUNT && !h; cz++) {
+		const struct hv_klog_cause_info *ci = hv_klog_cause_info(cz);
+
+		if (ci->sev == HV_SEV_FAIL && strcmp(ci->subject, "KVM") == 0)
+			h = hv_klog_find(k, cz);
+	}
+	return h;
+}
+
+/* The kernel log's reason a backend refused to load or bind, as @f's evidence and hint. */
+static bool backend_refused(struct hv_check_ctx *ctx, struct hv_finding *f)
+{
+	const struct hv_klog *k = probe_klog_get(state(ctx));
+	const struct hv_klog_hit *h = kvm_refusal(ctx);
+	char hint[512];
+
+	if (!h)
+		return false;
+	hv_finding_evidence(f, hv_klog_cause_info(h->cause)->layer, "%s:%u: %s", k->source,
+			    h->line, h->msg);
+	if (probe_klog_hint(state(ctx), (int)h->cause, hint, sizeof(hint)))
+		hv_finding_hint(f, "%s", hint);
+	return true;
+}
+
 int probe_chk_kvm_backend(struct hv_check_ctx *ctx)
 {
 	const char *id = ctx->check->id;
@@ -470,6 +502,8 @@ int probe_chk_kvm_backend(struct hv_check_ctx *ctx)
 		}
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
 				  "no KVM backend: none of kvm_intel, kvm_amd, kvm_pvm is loaded");
+		if (backend_refused(ctx, f))
+			return 0;
 		hv_finding_hint(f, "%s",
 				c && probe_cpu_has(c, "vmx") ? "modprobe kvm_intel" :
 				c && probe_cpu_has(c, "svm") ? "modprobe kvm_amd" :
@@ -483,12 +517,26 @@ int probe_chk_kvm_backend(struct hv_check_ctx *ctx)
 		return 0;
 	}
 	if (strcmp(be, "arm64") == 0) {
-		static const char *const vhe[] = { "VHE mode initialized", NULL };
-		_cleanup_free_ char *line = probe_dmesg_grep(ctx->root, vhe);
+		bool vhe = hv_klog_find(probe_klog_get(state(ctx)), HV_KLOG_ARM_VHE) != NULL;
 
 		f = hv_report_add(ctx->rep, id, HV_SEV_PASS, "KVM backend: arm64 %s (kvm built in)",
-				  line ? "VHE" : "EL2");
-		hv_finding_str(f, "backend", line ? "arm64-vhe" : "arm64");
+				  vhe ? "VHE" : "EL2");
+		hv_finding_str(f, "backend", vhe ? "arm64-vhe" : "arm64");
+		return 0;
+	}
+	if (hv_root_existsf(ctx->root, "/sys/class/misc/kvm") < 0 &&
+	    hv_root_existsf(ctx->root, "/sys/class/misc") == 0) {
+		/* present, yet KVM registered no device: the backend refused to bind */
+		const struct hv_klog_hit *h = kvm_refusal(ctx);
+
+		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL,
+				  "KVM backend: %s is present but did not bind (no /sys/class/misc/kvm)%s%s",
+				  be, h ? ": " : "", h ? hv_klog_cause_info(h->cause)->meaning : "");
+		if (!backend_refused(ctx, f)) {
+			hv_finding_evidence(f, HV_LAYER_RUNTIME, "/sys/class/misc/kvm absent");
+			hv_finding_hint(f, "the kernel log says why (see kernel.log, verdict.kvm)");
+		}
+		hv_finding_str(f, "backend", be);
 		return 0;
 	}
 	if (strstr(be, "PVM")) {
@@ -517,6 +565,9 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
 	hv_root_read_linef(ctx->root, &misc, "/sys/class/misc/kvm/dev");
 	probe_cpu_get(state(ctx), &c);
 	rc = hv_root_statf(ctx->root, &stt, "/dev/kvm");
+	if (rc < 0 && hv_root_kind(ctx->root) == HV_ROOT_CAPTURED &&
+	    hv_root_existsf(ctx->root, "/dev") < 0)
+		return hv_report_unknowable(ctx->rep, id, "/dev");  /* said once for the run */
 	if (rc < 0 && probe_cpu_under_xen(c)) {
 		f = hv_report_add(ctx->rep, id, HV_SEV_INFO,
 				  "no /dev/kvm: on Xen, VMs run on Xen, not KVM");
@@ -528,13 +579,32 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
 			     !probe_cpu_has(c, "svm") &&
 			     hv_mod_live(ctx->root, "kvm_pvm") == HV_MOD_ABSENT;
 
+		char be[32];
+
+		backends(ctx, be, sizeof(be));
 		f = hv_report_add(ctx->rep, id, HV_SEV_FAIL, "/dev/kvm is missing (%s)%s",
 				  strerror(-rc), misc ? ", though the kernel registered it" : "");
 		hv_finding_hint(f, "%s", misc ? "create it: mknod /dev/kvm c 10 232 (udev normally "
 						 "does, mode 0660 group kvm)" :
 				no_hw ? "no KVM module can create it until the CPU offers VT-x/AMD-V "
 					"(see cpu.virt)" :
-				"load the KVM modules (see kvm.modules)");
+				be[0] ? "the KVM backend is present but did not register it: see "
+					"verdict.kvm and kernel.log for why" :
+				probe_loads_modules(ctx->root) ? "load the KVM modules (see kvm.modules)" :
+				"this kernel loads no modules: boot one with KVM built in");
+		if (!misc && !no_hw && be[0] && kvm_refusal(ctx)) {
+			/* the backend refused to bind: the kernel's reason is the evidence */
+			const struct hv_klog_hit *h = kvm_refusal(ctx);
+
+			hv_finding_evidence(f, hv_klog_cause_info(h->cause)->layer, "%s:%u: %s",
+					    probe_klog_get(state(ctx))->source, h->line, h->msg);
+		} else {
+			hv_finding_evidence(f, !no_hw ? HV_LAYER_RUNTIME : c->hypervisor ?
+					    HV_LAYER_HOST : c->vendor == PROBE_VENDOR_OTHER ?
+					    HV_LAYER_HARDWARE : HV_LAYER_FIRMWARE,
+					    "/sys/class/misc/kvm %s%s", misc ? "present" : "absent",
+					    no_hw ? "; /proc/cpuinfo: no vmx or svm flag" : "");
+		}
 		hv_finding_str(f, "path", "/dev/kvm");
 		return 0;
 	}
@@ -578,18 +648,23 @@ int probe_chk_kvm_dev(struct hv_check_ctx *ctx)
 	return 0;
 }
 
-static int probe_get(struct hv_check_ctx *ctx, const struct hv_kvm_probe **out)
+int probe_kvm_probe_get(struct probe_state *st, const struct hv_kvm_probe **out)
 {
-	struct probe_kvm *k = kvm_state(state(ctx));
+	struct probe_kvm *k = kvm_state(st);
 
 	if (!k)
 		return -ENOMEM;
 	if (!k->probe_done) {
-		k->probe_rc = hv_root_kvm_probe(ctx->root, &k->probe);
+		k->probe_rc = hv_root_kvm_probe(st->root, &k->probe);
 		k->probe_done = true;
 	}
 	*out = &k->probe;
 	return k->probe_rc;
+}
+
+static int probe_get(struct hv_check_ctx *ctx, const struct hv_kvm_probe **out)
+{
+	return probe_kvm_probe_get(state(ctx), out);
 }
 
 static const char *exit_name(int r)
@@ -937,10 +1012,21 @@ int probe_chk_kvm_options(struct hv_check_ctx *ctx)
 			continue;
 		nwarn++;
 		f = hv_report_add(ctx->rep, id, HV_SEV_WARN,
-				  "%s %s=%s is configured (%s) but the loaded module has %s=%s", mod,
-				  opts[i].key, opts[i].val, opts[i].src, opts[i].key, cur);
-		hv_finding_hint(f, "reload it with no VM running: modprobe -r %s && modprobe %s (or "
-				   "reboot)", mod, mod);
+				  "%s %s=%s is configured (%s) but the %s module has %s=%s", mod,
+				  opts[i].key, opts[i].val, opts[i].src,
+				  hv_mod_live(ctx->root, mod) == HV_MOD_BUILTIN ? "built-in" :
+				  "loaded", opts[i].key, cur);
+		if (hv_mod_live(ctx->root, mod) == HV_MOD_BUILTIN && strcmp(opts[i].src,
+		    "the kernel command line") != 0)
+			/* modprobe never loads a built-in module: its options come from the cmdline */
+			hv_finding_hint(f, "%s is built in: modprobe.d does not apply to it; put %s.%s=%s "
+					"in %s, then reboot", mod, mod, opts[i].key, opts[i].val,
+					probe_cmdline_where(ctx->root, false));
+		else
+			hv_finding_hint(f, "reload it with no VM running: modprobe -r %s && modprobe %s "
+					"(or reboot)", mod, mod);
+		hv_finding_evidence(f, HV_LAYER_MODPARAM, "%s; /sys/module/%s/parameters/%s = %s",
+				    opts[i].src, mod, opts[i].key, cur);
 		hv_finding_str(f, "module", mod);
 		hv_finding_str(f, "path", opts[i].src);
 	}

@@ -103,6 +103,11 @@ bool probe_platform_need_dir(struct hv_check_ctx *ctx, const char *path)
 
 	if (hv_root_statf(ctx->root, &st, "%s", path) == 0 && S_ISDIR(st.st_mode))
 		return false;
+	if (!hv_root_is_live(ctx->root) && hv_root_kind(ctx->root) != HV_ROOT_FIXTURE) {
+		/* a capture or a disk without it: said once for the run */
+		hv_report_unknowable(ctx->rep, ctx->check->id, path);
+		return true;
+	}
 	f = hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP,
 			  "%s: %s is not present in this root", ctx->check->title, path);
 	hv_finding_hint(f, "give a root captured from a running host, with %s", path);

@@ -174,6 +174,19 @@ int probe_chk_xen_version(struct hv_check_ctx *ctx)
 	return 0;
 }
 
+const struct hv_xen_host *probe_xen_host_get(struct probe_state *st)
+{
+	if (!st->xen && !st->xen_err) {
+		st->xen = malloc(sizeof(*st->xen));
+		st->xen_err = st->xen ? hv_root_xen_host(st->root, st->xen) : -ENOMEM;
+		if (st->xen_err < 0) {
+			free(st->xen);
+			st->xen = NULL;
+		}
+	}
+	return st->xen;
+}
+
 /*
  * Ask the hypervisor (hv-xen: libxenctrl on the live host, `xl info` in a
  * captured root), once for all the checks. NULL after reporting a SKIP when it
@@ -187,14 +200,7 @@ static const struct hv_xen_host *xen_host(struct hv_check_ctx *ctx)
 
 	if (need_dom0(ctx, NULL))
 		return NULL;
-	if (!st->xen && !st->xen_err) {
-		st->xen = malloc(sizeof(*st->xen));
-		st->xen_err = st->xen ? hv_root_xen_host(ctx->root, st->xen) : -ENOMEM;
-		if (st->xen_err < 0) {
-			free(st->xen);
-			st->xen = NULL;
-		}
-	}
+	probe_xen_host_get(st);
 	rc = st->xen_err;
 	if (rc == 0)
 		return st->xen;

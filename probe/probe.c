@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hvcore/hv-report.h"
 #include "probe/probe-internal.h"
 
 static struct hv_check *all;
@@ -21,6 +22,7 @@ const struct hv_check *probe_checks(size_t *n)
 		const struct hv_check *tab;
 		size_t n;
 	} parts[] = {
+		{ probe_verdict_checks, probe_n_verdict_checks },
 		{ probe_core_checks, probe_n_core_checks },
 		{ probe_platform_checks, probe_n_platform_checks },
 	};

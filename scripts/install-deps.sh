@@ -14,9 +14,12 @@ liblz4-dev libbz2-dev libcap-ng-dev clang llvm bpftool scdoc"
 # busybox-static and xen-utils-4.17: the emulated KVM and Xen hosts (tests/hosts); their
 # kernel and Xen come from .deb files unpacked into the build dir, never installed.
 # strace: the containment test (tests/ts/check/contained.sh) and the unit sandbox test
-# (tests/ts/check/systemd.sh, with systemd-analyze).
+# (tests/ts/check/systemd.sh, with systemd-analyze). prometheus (promtool) and
+# prometheus-node-exporter: the --prometheus textfile is checked by the real consumers
+# (tests/ts/check/prometheus.sh); no daemon is started.
 check_pkgs="libcmocka-dev mandoc qemu-utils qemu-system-x86 tmux sqlite3 cpio xz-utils zstd lz4
-kmod procps libclang-rt-14-dev python3 grub-common busybox-static xen-utils-4.17 strace systemd"
+kmod procps libclang-rt-14-dev python3 grub-common busybox-static xen-utils-4.17 strace systemd
+prometheus prometheus-node-exporter"
 bench_pkgs="libvirt-clients cpu-checker bpftrace linux-perf hyperfine htop time"
 
 what=${1:-all}

@@ -17,6 +17,14 @@ printf 'install kvm_amd /bin/false\noptions irqbypass x=1\n' >"$r/etc/modprobe.d
 ts_golden live vhv-check host --checks kvm.options --sysroot "$r"
 ts_golden amd vhv-check host --checks kvm.options --sysroot "$TS_ROOTS/host-amd-nested"
 ts_golden defaults vhv-check host --checks kvm.options --sysroot "$TS_ROOTS/host-intel-vmx"
+# built-in modules never see modprobe.d: the hint is the kernel command line
+b=$TS_TMP/builtin
+cp -a "$TS_ROOTS/host-pvm" "$b"
+mkdir -p "$b/etc/modprobe.d" "$b/etc/default"
+echo "options kvm_pvm no_x2apic=1" >"$b/etc/modprobe.d/kvm.conf"
+echo 'GRUB_CMDLINE_LINUX=""' >"$b/etc/default/grub"
+ts_golden builtin vhv-check host --checks kvm.options --sysroot "$b"
+grep -q "modprobe -r" "$TS_OUT" && ts_fail "told to reload a built-in module"
 rm -rf "$r/.vhv" "$r/sys" "$r/proc" "$r/dev"
 ts_golden offline vhv-check host --checks kvm.options --sysroot "$r" -J
 ts_finalize

@@ -1,8 +1,8 @@
 #!/bin/bash
-# Platform checks on roots without a running kernel: an offline root (a disk
-# mounted from rescue media: no .vhv/) says SKIP "needs the running kernel"
-# for every platform check; a fixture root without /sys, /proc and /dev says
-# SKIP with the folder that is missing.
+# Platform checks on roots without a running kernel: a copy of a host's /proc,
+# /sys and /dev without .vhv/ is a captured host, judged from those files (it
+# used to say SKIP "needs the running kernel" for every check); a fixture root
+# without /sys, /proc and /dev says SKIP with the folder that is missing.
 . "$VHV_SRC/tests/lib.sh"
 
 sel=xen,iommu,mem,dev,cgroup,secure

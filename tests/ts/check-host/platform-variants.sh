@@ -62,4 +62,10 @@ sed -i 's/^memory\t\([0-9]*\)\t\([0-9]*\)\t1/memory\t0\t\2\t0/' "$v/proc/cgroups
 ts_golden cg-v1 vhv-check host --checks cgroup --sysroot "$v"
 drop_mount ' - cgroup'
 ts_golden cg-none vhv-check host --checks cgroup --sysroot "$v"
+# no IOMMU because the command line turned it off: the kernel's line is the
+# evidence, the boot loader the layer at fault (not the firmware)
+variant iommu-cmdline-off host-intel-fwoff
+echo "[    0.012345] DMAR: IOMMU disabled" >>"$v/.vhv/dmesg"
+ts_golden iommu-cmdline-off vhv-check host --checks iommu.present --sysroot "$v"
+ts_assert_grep 'at fault: boot' "$TS_OUT" "intel_iommu=off blamed on the boot layer"
 ts_finalize

@@ -30,7 +30,12 @@ for line in prom:
     assert line.startswith("# HELP ") or line.startswith("# TYPE ") or sample.match(line), line
 for s in sevs:
     assert f'vhv_check_findings{{severity="{s}"}} {count[s]}' in prom, s
-assert sum(1 for l in prom if l.startswith("vhv_check_finding{")) == len(doc["findings"])
+# one series per (check, severity): unique label sets, counts matching the JSON
+series = [l.rsplit(" ", 1) for l in prom if l.startswith("vhv_check_check_findings{")]
+assert len(series) == len({k for k, _ in series}), "repeated series"
+assert sum(int(v) for _, v in series) == len(doc["findings"])
+for k, _ in series:
+    assert set(re.findall(r'([a-z_]+)="', k)) == {"check", "severity"}, k
 PY
 ls "$TS_TMP"/vhv.prom.tmp.* 2>/dev/null && ts_fail "a temporary Prometheus file was left behind"
 # an unwritable Prometheus path: exit 1 and a clear message
