@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "hvcore/hv-json.h"
 #include "top/top.h"
 
 static void count(const struct top_snap *snap, size_t *nvcpu)
@@ -153,13 +154,12 @@ int top_json_print(FILE *fp, const struct top_view *v, const struct top_snap *sn
 	struct top_row *rows = NULL;
 	size_t n = 0;
 	json_t *doc, *vms, *jn, *cur = NULL;
-	char *s;
 	int rc = 0;
 
 	tv.tree = true;  /* JSON always nests vCPUs in their VM */
 	if (top_view_rows(&tv, snap, &rows, &n) < 0)
 		return -ENOMEM;
-	doc = json_object();
+	doc = hv_json_doc("vhv-top");
 	vms = json_array();
 	jn = json_array();
 	if (!doc || !vms || !jn) {
@@ -189,16 +189,11 @@ int top_json_print(FILE *fp, const struct top_view *v, const struct top_snap *sn
 	json_object_set_new(doc, "vms", vms);
 	vms = NULL;
 	for (size_t i = 0; notes && notes[i]; i++)
-		json_array_append_new(jn, json_string(notes[i]));
+		json_array_append_new(jn, hv_json_str(notes[i]));
 	json_object_set_new(doc, "notes", jn);
 	jn = NULL;
-	s = json_dumps(doc, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(10));
-	if (!s) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	fprintf(fp, "%s\n", s);
-	free(s);
+	/* one compact document per refresh: a stream of JSON lines */
+	rc = hv_json_print(fp, doc, true);
 out:
 	json_decref(vms);
 	json_decref(jn);
