@@ -292,7 +292,6 @@ int vbpf_render_prometheus(const char *path, const struct vbpf_names *nm,
 	char *buf = NULL, rb[48];
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
-	int rc;
 
 	if (!m)
 		return -ENOMEM;
@@ -324,13 +323,7 @@ int vbpf_render_prometheus(const char *path, const struct vbpf_names *nm,
 	fprintf(m, "# HELP vhv_trace_lost_events_total Events lost because a BPF map was full.\n"
 		"# TYPE vhv_trace_lost_events_total counter\nvhv_trace_lost_events_total %" PRIu64 "\n",
 		snap->drops);
-	if (fclose(m) != 0) {
-		free(buf);
-		return -ENOMEM;
-	}
-	rc = hv_write_file_atomic(path, buf, len);
-	free(buf);
-	return rc;
+	return hv_write_memstream_atomic(path, m, &buf, &len);
 }
 
 /* ---- recordings ------------------------------------------------------------- */

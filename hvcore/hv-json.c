@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hvcore/hv-util.h"
+
 json_t *hv_json_doc(const char *tool)
 {
 	json_t *doc = json_object();
@@ -33,29 +35,9 @@ int hv_json_print(FILE *out, const json_t *doc, bool stream)
 	return 0;
 }
 
-/* The length of the UTF-8 sequence at @s (RFC 3629: no overlongs, no surrogates), or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		unsigned char lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
-
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		unsigned char lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
-
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 ? 4 : 0;
-	}
-	return 0;
-}
-
 json_t *hv_json_str(const char *s)
 {
-	const unsigned char *p;
+	const char *p;
 	size_t n = 0, len;
 	json_t *j;
 	char *buf;
@@ -70,8 +52,9 @@ json_t *hv_json_str(const char *s)
 	buf = malloc(len * 3 + 1);
 	if (!buf)
 		return NULL;
-	for (p = (const unsigned char *)s; *p;) {
-		size_t k = utf8_len(p);
+	for (p = s; *p;) {
+		uint32_t cp;
+		size_t k = hv_utf8_seq(p, &cp);
 
 		if (k) {
 			memcpy(buf + n, p, k);

@@ -641,6 +641,21 @@ void hv_prom_escape(FILE *out, const char *s)
 	}
 }
 
+int hv_write_memstream_atomic(const char *path, FILE *m, char **buf, size_t *len)
+{
+	int rc;
+
+	if (fclose(m) != 0) {
+		free(*buf);
+		*buf = NULL;
+		return -ENOMEM;
+	}
+	rc = hv_write_file_atomic(path, *buf, *len);
+	free(*buf);
+	*buf = NULL;
+	return rc;
+}
+
 int hv_write_file_atomic(const char *path, const void *buf, size_t len)
 {
 	char *tmp = hv_asprintf("%s.tmp.%d", path, (int)getpid());
@@ -673,7 +688,6 @@ int hv_report_write_prometheus(const struct hv_report *rep, const char *path, co
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
 	struct timespec ts;
-	int rc;
 
 	if (!m)
 		return -ENOMEM;
@@ -720,11 +734,5 @@ int hv_report_write_prometheus(const struct hv_report *rep, const char *path, co
 	fprintf(m, "# HELP %s_last_run_timestamp_seconds When the last run finished.\n", prefix);
 	fprintf(m, "# TYPE %s_last_run_timestamp_seconds gauge\n", prefix);
 	fprintf(m, "%s_last_run_timestamp_seconds %lld\n", prefix, (long long)ts.tv_sec);
-	if (fclose(m) != 0) {
-		free(buf);
-		return -ENOMEM;
-	}
-	rc = hv_write_file_atomic(path, buf, len);
-	free(buf);
-	return rc;
+	return hv_write_memstream_atomic(path, m, &buf, &len);
 }

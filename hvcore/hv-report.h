@@ -147,3 +147,8 @@ bool hv_want_color(FILE *fp);
 void hv_prom_escape(FILE *out, const char *s);
 /* Atomic replace of @path with @len bytes (temp + fsync + rename). 0 or -errno. */
 int hv_write_file_atomic(const char *path, const void *buf, size_t len);
+/*
+ * Close @m, an open_memstream(@buf, @len) the caller wrote a file's text to,
+ * then replace @path with that text atomically and free *@buf. 0 or -errno.
+ */
+int hv_write_memstream_atomic(const char *path, FILE *m, char **buf, size_t *len);

@@ -154,8 +154,9 @@ int hv_parse_s64(const char *s, int base, int64_t *out)
  * Length of the valid UTF-8 sequence at @p (RFC 3629: no overlongs, no
  * surrogates, at most U+10FFFF) and its code point, or 0 when it is invalid.
  */
-static size_t utf8_seq(const unsigned char *p, uint32_t *cp)
+size_t hv_utf8_seq(const char *s, uint32_t *cp)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t n, i;
 	uint32_t c;
 
@@ -195,7 +196,7 @@ static size_t esc_one(const char *p, const char *keep, char *e, size_t *elen)
 {
 	const unsigned char *u = (const unsigned char *)p;
 	uint32_t cp;
-	size_t n = utf8_seq(u, &cp);
+	size_t n = hv_utf8_seq(p, &cp);
 
 	*elen = 0;
 	if (n == 0) {

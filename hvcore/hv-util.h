@@ -74,6 +74,11 @@ char *hv_esc(const char *s, const char *keep);
  * The same escaping into @buf of @len bytes (NUL-terminated; a long string is
  * cut at a character boundary, never inside an escape). Returns @buf.
  */
+/*
+ * Length of the valid UTF-8 sequence at @s (RFC 3629: no overlongs, no
+ * surrogates, at most U+10FFFF) and its code point, or 0 when it is invalid.
+ */
+size_t hv_utf8_seq(const char *s, uint32_t *cp);
 const char *hv_esc_buf(const char *s, char *buf, size_t len);
 
 /* Strip white space at both ends in place; returns @s. */
