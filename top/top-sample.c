@@ -14,10 +14,12 @@
  *   %THRP = d(nr_throttled) / d(nr_periods) * 100
  *   %POLL = d(halt_poll_success_ns + halt_poll_fail_ns) / (dt * 1e9) * 100
  *   %HALT = d(halt_wait_ns) / (dt * 1e9) * 100   (KVM statistics, all vCPUs)
+ *           (%POLL and %HALT at most 100 per vCPU: KVM books a halt when it ends)
  * On a Xen dom0 the VMs are domains (hv-xen.h), and for a domain and each vCPU
  *   %CPU  = d(cpu_time ns) / (dt * 1e9) * 100  (the hypervisor's accounting, as xentop)
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -568,6 +570,15 @@ static void rate_vm_extra(struct top_vm *vm, const struct top_vm *pv, double dt)
 		vm->kexits_s = delta(vm->kst_exits, pv->kst_exits) / dt;
 		vm->poll_pct = delta(vm->kst_poll_ns, pv->kst_poll_ns) / (dt * 1e9) * 100.0;
 		vm->halt_pct = delta(vm->kst_wait_ns, pv->kst_wait_ns) / (dt * 1e9) * 100.0;
+		/*
+		 * KVM adds a halt's whole time when it ends, so a halt that
+		 * began before the interval can book more than the interval
+		 * held: no vCPU waits more than all of it.
+		 */
+		if (vm->nvcpu_fds > 0) {
+			vm->poll_pct = fmin(vm->poll_pct, 100.0 * (double)vm->nvcpu_fds);
+			vm->halt_pct = fmin(vm->halt_pct, 100.0 * (double)vm->nvcpu_fds);
+		}
 	}
 }
 

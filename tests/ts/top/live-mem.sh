@@ -118,6 +118,15 @@ for name in sys.argv[2:]:
     snap[name] = {"rss": st["VmRSS"], "anon": st["RssAnon"], "shmem": st["RssShmem"],
                   "file": st["RssFile"], "swap": st["VmSwap"], "hugetlb": st.get("HugetlbPages", 0),
                   "thp": sr.get("AnonHugePages", 0) + sr.get("ShmemPmdMapped", 0)}
+    ksm = 0
+    try:
+        ksm = int(open("/proc/%d/ksm_merging_pages" % pid).read())
+        for l in open("/proc/%d/ksm_stat" % pid):
+            if l.startswith("ksm_zero_pages "):
+                ksm += int(l.split()[1])
+    except OSError:
+        pass
+    snap[name]["ksm"] = ksm * 4096
 json.dump(snap, sys.stdout)
 PY
 vms=$(cd "$TS_TMP" && ls lm-*.pid | sed 's/\.pid$//')
@@ -187,15 +196,10 @@ same("lm-ksm1 backing", vms["lm-ksm1"]["backing"], "anon")
 
 ksm_file = "/proc/%d/ksm_merging_pages" % vms["lm-ksm1"]["pid"]
 if have_ksm and os.path.exists(ksm_file):
+    # KSM keeps merging while vhv-top samples: its value lies between the
+    # kernel's readings before and after
     for name in ("lm-ksm1", "lm-ksm2"):
-        pid = vms[name]["pid"]
-        merging = int(open("/proc/%d/ksm_merging_pages" % pid).read())
-        zero = 0
-        if os.path.exists("/proc/%d/ksm_stat" % pid):
-            for l in open("/proc/%d/ksm_stat" % pid):
-                if l.startswith("ksm_zero_pages "):
-                    zero = int(l.split()[1])
-        near(name + " ksm", vms[name]["ksm"], (merging + zero) * 4096)
+        between(name, "ksm")
         if not vms[name]["ksm"]:
             bad.append(name + ": no KSM-merged pages shown for two identical guests")
 else:
