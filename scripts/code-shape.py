@@ -9,7 +9,7 @@
 #   - functions over 80 lines (Universal Ctags, --fields=+ne gives start and end lines);
 #   - duplicate pairs (the project's `duplicates` finder, when installed);
 #   - include circles, two ways:
-#       include: unit X -> unit Y when X.c or X.h has #include "Y.h" (unit = path without .c/.h);
+#       include: file X -> header Y when X has #include "Y" (headers that include each other);
 #       link:    object X.o -> Y.o when X.o uses a global symbol Y.o defines (nm, needs --build).
 #     A circle is a strongly connected component of two or more units.
 # With --circles-only it prints only the circles and exits 1 if there is any
@@ -66,15 +66,14 @@ def sccs(edges):
     return sorted(out)
 
 def include_graph():
-    inc = re.compile(r'^#\s*include\s+"([^"]+)\.h"')
+    inc = re.compile(r'^#\s*include\s+"([^"]+)"')
     edges = {}
     for f in sources():
-        unit = f[:-2]
         with open(f, errors="replace") as fh:
             for line in fh:
                 m = inc.match(line)
-                if m and m.group(1) != unit:
-                    edges.setdefault(unit, set()).add(m.group(1))
+                if m and m.group(1) != f:
+                    edges.setdefault(f, set()).add(m.group(1))
     return edges
 
 def link_graph(build):
@@ -84,8 +83,8 @@ def link_graph(build):
         if not os.path.isdir(od):
             continue
         for f in sorted(os.listdir(od)):
-            if not f.endswith(".o"):
-                continue
+            if not f.endswith(".o") or not os.path.exists(os.path.join(d, f[:-2] + ".c")):
+                continue  # not an object, or a stale one whose source is gone
             unit = os.path.join(d, f[:-2])
             out = subprocess.run(["nm", os.path.join(od, f)], capture_output=True, text=True).stdout
             for line in out.splitlines():
