@@ -149,8 +149,7 @@ int boot_chk_kernel(struct hv_check_ctx *ctx)
 	struct pass_sum ps = { 0 };
 	size_t i;
 
-	if (!st->cfg)
-		return 0;  /* boot.config said why */
+	/* no config: no entries (boot.config said why) */
 	for (i = 0; (ei = boot_each_entry(st, &i, BOOT_EACH_LINUX)); i++) {
 		const struct file_info *fi;
 		struct hv_finding *f;
@@ -211,8 +210,7 @@ int boot_chk_initrd(struct hv_check_ctx *ctx)
 	size_t i;
 	int k;
 
-	if (!st->cfg)
-		return 0;  /* boot.config said why */
+	/* no config: no entries (boot.config said why) */
 	for (i = 0; (ei = boot_each_entry(st, &i, BOOT_EACH_LINUX)); i++) {
 		const struct boot_entry *e = &st->cfg->entries[i];
 		struct hv_finding *f = NULL;

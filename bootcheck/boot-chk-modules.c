@@ -116,6 +116,63 @@ static void check_one_module(struct hv_check_ctx *ctx, struct boot_state *st, si
 	sbuf_adds(ok, name);
 }
 
+/*
+ * The modules entry @i's role needs in @md: the dom0 modules and a kernel
+ * built with CONFIG_XEN_DOM0, or kvm and one vendor module. Problems are
+ * reported; the modules found are appended to @ok. Returns the problems.
+ */
+static int role_modules(struct hv_check_ctx *ctx, struct boot_state *st, size_t i,
+			const struct entry_info *ei, const char *rel, struct hv_moddir *md,
+			struct sbuf *ok)
+{
+	struct hv_finding *f;
+	const char *vend[2];
+	int bad = 0, nv, nvok = 0;
+	size_t k;
+
+	if (ei->role == ROLE_DOM0) {
+		_cleanup_free_ char *cfgtxt = NULL;
+
+		for (k = 0; k < HV_ARRAY_SIZE(dom0_mods); k++)
+			check_one_module(ctx, st, i, rel, md, dom0_mods[k], false, &bad, ok);
+		if (hv_root_read_maxf(st->root, 4u << 20, &cfgtxt, "/boot/config-%s", rel) < 0) {
+			f = boot_efind(ctx, st, i, HV_SEV_WARN,
+				       "/boot/config-%s is missing: cannot tell whether the kernel "
+				       "can be dom0", rel);
+			hv_finding_str(f, "kernel", rel);
+		} else if (!boot_kconfig_has(cfgtxt, "CONFIG_XEN_DOM0=y")) {
+			f = boot_efind(ctx, st, i, HV_SEV_FAIL,
+				       "%s is built without CONFIG_XEN_DOM0=y: it cannot run as dom0",
+				       rel);
+			boot_field_pathf(f, "/boot/config-%s", rel);
+			hv_finding_str(f, "kernel", rel);
+			bad++;
+		}
+	} else {
+		struct sbuf vok = { 0 };
+		int vbad = 0;
+
+		for (k = 0; k < HV_ARRAY_SIZE(kvm_mods); k++)
+			check_one_module(ctx, st, i, rel, md, kvm_mods[k], false, &bad, ok);
+		nv = kvm_vendor_mods(st, vend);
+		for (k = 0; k < (size_t)nv; k++) {
+			int b0 = vbad;
+
+			check_one_module(ctx, st, i, rel, md, vend[k], nv > 1, &vbad, &vok);
+			if (vbad == b0)
+				nvok++;
+		}
+		if (nvok == 0)
+			bad++;
+		if (vok.len) {
+			sbuf_adds(ok, ok->len ? ", " : "");
+			sbuf_adds(ok, vok.buf);
+		}
+		sbuf_free(&vok);
+	}
+	return bad;
+}
+
 int boot_chk_modules(struct hv_check_ctx *ctx)
 {
 	struct boot_state *st = ctx->data;
@@ -131,16 +188,14 @@ int boot_chk_modules(struct hv_check_ctx *ctx)
 	} memo[32];
 	size_t i, nmemo = 0, m;
 
-	if (!st->cfg)
-		return 0;  /* boot.config said why */
+	/* no config: no entries (boot.config said why) */
 	for (i = 0; (ei = boot_each_entry(st, &i, BOOT_EACH_LINUX)); i++) {
 		struct hv_finding *f;
 		struct hv_moddir *md = NULL;
 		struct sbuf ok = { 0 };
-		const char *rel, *vend[2];
+		const char *rel;
 		struct stat sb;
-		int bad = 0, nv, nvok = 0, rc;
-		size_t k;
+		int bad = 0, rc;
 
 		rel = boot_kernel_release(ei);
 		if (!rel || ei->swapped)
@@ -185,46 +240,7 @@ int boot_chk_modules(struct hv_check_ctx *ctx)
 			hv_finding_hint(f, "run depmod %s", rel);
 			bad++;
 		}
-		if (ei->role == ROLE_DOM0) {
-			_cleanup_free_ char *cfgtxt = NULL;
-
-			for (k = 0; k < HV_ARRAY_SIZE(dom0_mods); k++)
-				check_one_module(ctx, st, i, rel, md, dom0_mods[k], false, &bad, &ok);
-			if (hv_root_read_maxf(st->root, 4u << 20, &cfgtxt, "/boot/config-%s", rel) < 0) {
-				f = boot_efind(ctx, st, i, HV_SEV_WARN,
-					       "/boot/config-%s is missing: cannot tell whether the kernel "
-					       "can be dom0", rel);
-				hv_finding_str(f, "kernel", rel);
-			} else if (!boot_kconfig_has(cfgtxt, "CONFIG_XEN_DOM0=y")) {
-				f = boot_efind(ctx, st, i, HV_SEV_FAIL,
-					       "%s is built without CONFIG_XEN_DOM0=y: it cannot run as dom0",
-					       rel);
-				boot_field_pathf(f, "/boot/config-%s", rel);
-				hv_finding_str(f, "kernel", rel);
-				bad++;
-			}
-		} else {
-			struct sbuf vok = { 0 };
-			int vbad = 0;
-
-			for (k = 0; k < HV_ARRAY_SIZE(kvm_mods); k++)
-				check_one_module(ctx, st, i, rel, md, kvm_mods[k], false, &bad, &ok);
-			nv = kvm_vendor_mods(st, vend);
-			for (k = 0; k < (size_t)nv; k++) {
-				int b0 = vbad;
-
-				check_one_module(ctx, st, i, rel, md, vend[k], nv > 1, &vbad, &vok);
-				if (vbad == b0)
-					nvok++;
-			}
-			if (nvok == 0)
-				bad++;
-			if (vok.len) {
-				sbuf_adds(&ok, ok.len ? ", " : "");
-				sbuf_adds(&ok, vok.buf);
-			}
-			sbuf_free(&vok);
-		}
+		bad += role_modules(ctx, st, i, ei, rel, md, &ok);
 		if (!bad) {
 			boot_pass_or_count(ctx, st, i, &ps, &f, "%s modules for %s: %s",
 				           ei->role == ROLE_DOM0 ? "dom0" : "KVM", rel, ok.buf ? ok.buf : "");

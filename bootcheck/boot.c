@@ -352,8 +352,7 @@ static int chk_rootdev(struct hv_check_ctx *ctx)
 	struct pass_sum ps = { 0 };
 	size_t i;
 
-	if (!st->cfg)
-		return 0;  /* boot.config said why */
+	/* no config: no entries (boot.config said why) */
 	for (i = 0; (ei = boot_each_entry(st, &i, BOOT_EACH_LINUX)); i++) {
 		struct hv_finding *f;
 		char rootarg[256];
@@ -443,8 +442,7 @@ static int chk_xen_cmdline(struct hv_check_ctx *ctx)
 	struct boot_xen_issue is[BOOT_XEN_MAX_ISSUES];
 	size_t i, k;
 
-	if (!st->cfg)
-		return 0;  /* boot.config said why */
+	/* no config: no entries (boot.config said why) */
 	for (i = 0; (ei = boot_each_entry(st, &i, BOOT_EACH_XEN)); i++) {
 		struct hv_finding *f;
 		bool has_policy = false;
