@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * hv-live: non-file sources of the live host: CPUID, the kernel log and the
- * functional /dev/kvm probe. The probe does what a VMM does at start-up --
- * KVM_GET_API_VERSION, KVM_CREATE_VM, a memory slot, KVM_CREATE_VCPU -- and
- * runs a one-instruction 16-bit guest (HLT) to its first exit, so "KVM works"
- * means a guest instruction really ran, whatever the backend (VMX, SVM, PVM).
+ * hv-live: the live host's row of root ops (hv-root-ops.h): uname, CPUID, MSRs
+ * (/dev/cpu/N/msr), the kernel log, the clock and the functional /dev/kvm
+ * probe, all by syscalls on the host's own paths. The probe does what a VMM
+ * does at start-up -- KVM_GET_API_VERSION, KVM_CREATE_VM, a memory slot,
+ * KVM_CREATE_VCPU -- and runs a one-instruction 16-bit guest (HLT) to its first
+ * exit, so "KVM works" means a guest instruction really ran, whatever the
+ * backend (VMX, SVM, PVM).
  */
 #include "hvcore/hv-root-ops.h"
 
@@ -16,14 +18,17 @@
 #include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "hvcore/hv-log.h"
+#include "hvcore/hv-util.h"
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
 
-int hv_live_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+static int live_cpuid(const struct hv_root *r, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
+	(void)r;
 #if defined(__x86_64__) || defined(__i386__)
 	__cpuid_count(leaf, subleaf, out[0], out[1], out[2], out[3]);
 	return 0;
@@ -35,11 +40,13 @@ int hv_live_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 #endif
 }
 
-int hv_live_dmesg(char **out)
+static int live_dmesg(const struct hv_root *r, char **out)
 {
 	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
 	char *buf;
 	int n;
+
+	(void)r;
 
 	if (size < 0)
 		return -errno;
@@ -194,10 +201,14 @@ out:
 	return rc;
 }
 
-int hv_live_kvm_probe(const struct hv_root *r, struct hv_kvm_probe *p)
+static int live_kvm_probe(const struct hv_root *r, struct hv_kvm_probe *p)
 {
-	int kvm = hv_root_openf(r, O_RDWR, "/dev/kvm");
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	int rc;
+
+	(void)r;
+	if (kvm < 0)
+		kvm = -errno;
 
 	p->open = kvm < 0 ? kvm : 0;
 	if (kvm < 0)
@@ -212,3 +223,46 @@ int hv_live_kvm_probe(const struct hv_root *r, struct hv_kvm_probe *p)
 	close(kvm);
 	return rc;
 }
+
+static int live_uname(const struct hv_root *r, struct utsname *u)
+{
+	(void)r;
+	return uname(u) < 0 ? -errno : 0;
+}
+
+static int live_rdmsr(const struct hv_root *r, int cpu, uint32_t msr, uint64_t *val)
+{
+	char path[64];
+	int fd, rc;
+
+	(void)r;
+	snprintf(path, sizeof(path), "/dev/cpu/%d/msr", cpu);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = hv_pread_full(fd, val, sizeof(*val), msr);
+	close(fd);
+	return rc == -ENODATA ? -EIO : rc;
+}
+
+int hv_live_clock(const struct hv_root *r, clockid_t clk, uint64_t *ns)
+{
+	struct timespec ts;
+
+	(void)r;
+	if (clock_gettime(clk, &ts) < 0)
+		return -errno;
+	*ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return 0;
+}
+
+const struct hv_root_ops hv_root_live_ops = {
+	.kind = HV_ROOT_LIVE,
+	.host_paths = true,
+	.uname = live_uname,
+	.cpuid = live_cpuid,
+	.rdmsr = live_rdmsr,
+	.kvm_probe = live_kvm_probe,
+	.dmesg = live_dmesg,
+	.clock = hv_live_clock,
+};

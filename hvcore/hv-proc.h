@@ -87,6 +87,9 @@ int hv_parse_schedstat(const char *buf, struct hv_schedstat *out);
  */
 int hv_parse_syscall(const char *buf, long *nr, uint64_t args[6]);
 
+/* The most vCPUs per VM the parsers and the discovery accept (bounds what /proc makes us hold). */
+#define HV_MAX_VCPUS 4096
+
 /* "CPU 3/KVM" -> 3, accel "KVM"; "CPU 0/TCG". Returns the index or -EINVAL. */
 int hv_parse_vcpu_comm(const char *comm, char *accel, size_t accel_len);
 
@@ -145,6 +148,11 @@ ssize_t hv_task_read(const struct hv_root *r, struct hv_task_fds *t, enum hv_tas
 int hv_task_stat(const struct hv_root *r, struct hv_task_fds *t, struct hv_stat *out);
 int hv_task_status(const struct hv_root *r, struct hv_task_fds *t, struct hv_status *out);
 int hv_task_schedstat(const struct hv_root *r, struct hv_task_fds *t, struct hv_schedstat *out);
+
+/* /proc/PID/task/TID/syscall read and parsed (hv_parse_syscall). 0 or -errno. */
+int hv_read_syscall(const struct hv_root *r, int pid, int tid, long *nr, uint64_t args[6]);
+/* A /proc directory entry name as a pid (1..INT_MAX), or -1 ("self", "1a", "0"). */
+int hv_parse_pid(const char *s);
 
 /*
  * List the thread ids of @pid (/proc/PID/task), ascending. 0 with *tids

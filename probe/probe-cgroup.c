@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hvcore/hv-report.h"
+#include "probe/probe-checks.h"
 
 /* The controllers libvirt's QEMU driver places VMs with (src/util/vircgroup.h). */
 static const struct {

@@ -17,6 +17,8 @@
 
 #include "hvcore/hv-mod.h"
 #include "hvcore/hv-report.h"
+#include "probe/probe-checks.h"
+#include "probe/probe-internal.h"
 
 struct dev_spec {
 	const char *path;

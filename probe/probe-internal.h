@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 /*
- * probe-internal: what the probe areas share. Each area keeps its own table
- * of checks; probe.c concatenates them (core first, then platform).
- * struct probe_state is parsed-once data passed to every check as ctx->data
- * (e.g. /proc/cpuinfo parsed once, used by the CPU, KVM and platform checks).
+ * probe-internal: what the probe files share. struct probe_state is
+ * parsed-once data passed to every check as ctx->data (e.g. /proc/cpuinfo
+ * parsed once, used by the CPU, KVM and platform checks); probe.c owns it.
+ * Each getter says which file defines it. The check functions are in
+ * probe-checks.h, the small parsers of the platform checks in probe-platform.h.
  */
 #include <stddef.h>
 
@@ -32,18 +33,21 @@ struct probe_state {
 	struct hv_klog *klog;        /* the kernel log's causes, read once (probe_klog_get) */
 };
 
+/* probe.c: the runner owns the state (init before the checks, clear after). */
 void probe_state_init(struct probe_state *st, const struct hv_root *root);
 void probe_state_clear(struct probe_state *st);
+/* Free the KVM state of probe_state (probe-kvm.c). */
+void probe_kvm_free(struct probe_kvm *k);
 
 /*
- * The mount table (probe_mounts_read), read once for every check that needs
+ * The mount table (probe_mounts_read, probe-platform.c), read once for every check that needs
  * it. 0 and *out (borrowed, valid until probe_state_clear), or -errno.
  */
 int probe_mounts_get(struct probe_state *st, const struct probe_mounts **out);
 void probe_mounts_free(struct probe_mounts *m);
 
 /*
- * The CPU as the running kernel shows it: /proc/cpuinfo parsed once (see
+ * The CPU as the running kernel shows it (probe-state.c): /proc/cpuinfo parsed once (see
  * probe-cpuinfo.h for the fields: vendor, family/model, "flags", "vmx flags")
  * plus CPUID facts (hypervisor bit, the 0x40000000 vendor signature).
  * Returns 0 and *out (borrowed, valid until probe_state_clear), or -errno:
@@ -51,7 +55,7 @@ void probe_mounts_free(struct probe_mounts *m);
  */
 int probe_cpu_get(struct probe_state *st, const struct probe_cpu **out);
 /*
- * The kernel log, read and scanned once (hv_klog_read). Never NULL unless out
+ * The kernel log, read and scanned once (hv_klog_read; probe-klog.c). Never NULL unless out
  * of memory; a root without a log gives a klog whose err says why.
  */
 const struct hv_klog *probe_klog_get(struct probe_state *st);
@@ -70,30 +74,23 @@ const char *probe_klog_hint(struct probe_state *st, int cause, char *buf, size_t
  * /etc/kernel/cmdline, BLS entries, menu.lst, the dom0 line (@xen). Static string.
  */
 const char *probe_cmdline_where(const struct hv_root *r, bool xen);
-/* Does this kernel load modules ("nomodule" on its command line, no /lib/modules/<release>)? */
+/*
+ * probe-kvm.c: does this kernel load modules ("nomodule" on its command line,
+ * no /lib/modules/<release>)?
+ */
 bool probe_loads_modules(const struct hv_root *r);
 /* The functional /dev/kvm probe, run once (probe-kvm.c). 0 and *out, or -errno. */
 struct hv_kvm_probe;
 int probe_kvm_probe_get(struct probe_state *st, const struct hv_kvm_probe **out);
 /*
- * The hypervisor's own view on a dom0 (hv_root_xen_host), asked once. NULL
+ * The hypervisor's own view on a dom0 (hv_root_xen_host), asked once (probe-xen.c). NULL
  * when it cannot be asked (not dom0, no libxenctrl, a capture without xl info).
  */
 const struct hv_xen_host *probe_xen_host_get(struct probe_state *st);
-/* Is @flag in the CPU's flags (x86 "flags", arm64 "Features") line? */
+/* probe-state.c: is @flag in the CPU's flags (x86 "flags", arm64 "Features") line? */
 bool probe_cpu_has(const struct probe_cpu *c, const char *flag);
-/* Does CPUID say we run on Xen (a dom0 or a domU)? */
+/* probe-state.c: does CPUID say we run on Xen (a dom0 or a domU)? */
 bool probe_cpu_under_xen(const struct probe_cpu *c);
-
-/* CPU and KVM checks: probe-cpu.c, probe-kvm.c (table in probe-core.c). */
-extern const struct hv_check probe_core_checks[];
-extern const size_t probe_n_core_checks;
-/* The verdicts, one per hypervisor (probe-verdict.c), first in the report. */
-extern const struct hv_check probe_verdict_checks[];
-extern const size_t probe_n_verdict_checks;
-/* Xen, IOMMU, hugepages/THP/KSM, devices, cgroups, secure guests (probe-platform.c). */
-extern const struct hv_check probe_platform_checks[];
-extern const size_t probe_n_platform_checks;
 
 struct hv_root;
 
@@ -108,3 +105,8 @@ enum probe_xen_role {
  * static string saying which evidence decided. Returns 0 and *role, or -errno.
  */
 int probe_xen_role(const struct hv_root *r, enum probe_xen_role *role, const char **how);
+/*
+ * probe-xen.c: in a Xen dom0, add a SKIP "%title: @why" for a KVM-only check and return
+ * true (the check then stops); elsewhere return false.
+ */
+bool probe_platform_skip_dom0(struct hv_check_ctx *ctx, const char *why);

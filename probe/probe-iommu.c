@@ -20,6 +20,7 @@
 #include "hvcore/hv-klog.h"
 #include "hvcore/hv-report.h"
 #include "probe/probe-internal.h"
+#include "probe/probe-checks.h"
 
 /* Intel VT-d spec, Extended Capability Register: bit 3 IR (interrupt remapping support) */
 #define VTD_ECAP_IR (1ull << 3)

@@ -17,7 +17,7 @@
 #include "hvcore/hv-klog.h"
 #include "hvcore/hv-report.h"
 #include "hvcore/hv-root.h"
-#include "probe/probe-core.h"
+#include "probe/probe-checks.h"
 
 const struct hv_klog *probe_klog_get(struct probe_state *st)
 {

@@ -25,7 +25,7 @@
 #include "hvcore/hv-mod.h"
 #include "hvcore/hv-report.h"
 #include "hvcore/hv-root.h"
-#include "probe/probe-core.h"
+#include "probe/probe-checks.h"
 
 /* uapi/linux/kvm.h; also in /sys/class/misc/kvm/dev. */
 #define KVM_MISC_MAJOR 10
@@ -65,6 +65,26 @@ struct probe_kvm {
 void probe_kvm_free(struct probe_kvm *k)
 {
 	free(k);
+}
+
+/* Does this kernel load modules at all? ("nomodule", or no /lib/modules/<release>) */
+bool probe_loads_modules(const struct hv_root *r)
+{
+	_cleanup_free_ char *cmd = NULL;
+	struct utsname u;
+
+	if (hv_root_read_linef(r, &cmd, "/proc/cmdline") == 0) {
+		char *dd = strstr(cmd, " -- ");
+
+		if (dd)
+			*dd = '\0';  /* the rest goes to init */
+		if (hv_word_in_list(cmd, "nomodule"))
+			return false;
+	}
+	if (hv_root_uname(r, &u) == 0 && hv_root_existsf(r, "/lib/modules/%s", u.release) < 0 &&
+	    hv_root_existsf(r, "/usr/lib/modules/%s", u.release) < 0)
+		return false;
+	return true;
 }
 
 static struct probe_state *state(struct hv_check_ctx *ctx)

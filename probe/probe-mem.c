@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hvcore/hv-report.h"
+#include "probe/probe-checks.h"
 
 /* Xen guests' memory comes from the hypervisor, not from dom0's allocator. */
 #define XEN_MEM_SKIP "Xen dom0: guest memory belongs to the Xen hypervisor, not to this kernel"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * probe-platform: the platform checks table (Xen, IOMMU, memory, devices,
- * cgroups, secure guests) and the helpers and parsers they share. The checks
- * themselves live in probe-xen.c, probe-iommu.c, probe-mem.c, probe-dev.c,
- * probe-cgroup.c and probe-secure.c.
+ * probe-platform: the helpers and parsers the platform checks (Xen, IOMMU,
+ * memory, devices, cgroups, secure guests: probe-xen.c, probe-iommu.c,
+ * probe-mem.c, probe-dev.c, probe-cgroup.c, probe-secure.c) share. Their rows
+ * are in probe.c's table.
  */
 #include "probe/probe-platform.h"
 
@@ -16,50 +16,6 @@
 
 #include "hvcore/hv-report.h"
 #include "probe/probe-internal.h"
-
-/*
- * The platform rows, in report order. Everything that reads the running
- * kernel's /proc, /sys, /dev or /run needs it (HV_NEED_LIVE): an offline root
- * (a disk mounted from rescue media) has none of that state.
- */
-const struct hv_check probe_platform_checks[] = {
-	{ "xen.role", "Xen: dom0, domU or not Xen", probe_chk_xen_role, HV_NEED_LIVE },
-	{ "xen.version", "Xen hypervisor version", probe_chk_xen_version, HV_NEED_LIVE },
-	{ "xen.host", "the hypervisor's own state: scheduler, pCPUs, memory, command line",
-	  probe_chk_xen_host, HV_NEED_LIVE },
-	{ "xen.guests", "the guest types Xen can run here: PV, PVH, HVM (virt_caps)",
-	  probe_chk_xen_guests, HV_NEED_LIVE },
-	{ "xen.dev", "Xen dom0 devices /dev/xen/{privcmd,evtchn,gntdev}", probe_chk_xen_dev,
-	  HV_NEED_LIVE },
-	{ "xen.modules", "Xen dom0 kernel modules (xen_* and xenfs)", probe_chk_xen_modules,
-	  HV_NEED_LIVE },
-	{ "xen.xenfs", "xenfs mounted at /proc/xen", probe_chk_xen_xenfs, HV_NEED_LIVE },
-	{ "xen.xenstored", "xenstored is running", probe_chk_xen_xenstored, HV_NEED_LIVE },
-	{ "iommu.present", "an IOMMU is active (Intel VT-d, AMD-Vi, Arm SMMU)",
-	  probe_chk_iommu_present, HV_NEED_LIVE },
-	{ "iommu.groups", "IOMMU groups exist (device assignment with VFIO)",
-	  probe_chk_iommu_groups, HV_NEED_LIVE },
-	{ "iommu.irq-remap", "interrupt remapping is active", probe_chk_iommu_irq_remap,
-	  HV_NEED_LIVE },
-	{ "mem.hugepages", "hugepages: each size, total/free/reserved", probe_chk_mem_hugepages,
-	  HV_NEED_LIVE },
-	{ "mem.thp", "transparent hugepages enabled and defrag", probe_chk_mem_thp, HV_NEED_LIVE },
-	{ "mem.ksm", "kernel samepage merging (KSM)", probe_chk_mem_ksm, HV_NEED_LIVE },
-	{ "dev.vhost-net", "/dev/vhost-net (in-kernel virtio-net backend)",
-	  probe_chk_dev_vhost_net, HV_NEED_LIVE },
-	{ "dev.vhost-vsock", "/dev/vhost-vsock (virtio-vsock backend)", probe_chk_dev_vhost_vsock,
-	  HV_NEED_LIVE },
-	{ "dev.tun", "/dev/net/tun (tap networking)", probe_chk_dev_tun, HV_NEED_LIVE },
-	{ "dev.vfio", "/dev/vfio/vfio (PCI device assignment)", probe_chk_dev_vfio, HV_NEED_LIVE },
-	{ "cgroup.version", "cgroup v1, v2 or hybrid", probe_chk_cgroup_version, HV_NEED_LIVE },
-	{ "cgroup.controllers", "cgroup controllers libvirt and QEMU use",
-	  probe_chk_cgroup_controllers, HV_NEED_LIVE },
-	{ "secure.sev", "AMD SEV for guests", probe_chk_secure_sev, HV_NEED_LIVE },
-	{ "secure.sev-es", "AMD SEV-ES for guests", probe_chk_secure_sev_es, HV_NEED_LIVE },
-	{ "secure.sev-snp", "AMD SEV-SNP for guests", probe_chk_secure_sev_snp, HV_NEED_LIVE },
-	{ "secure.tdx", "Intel TDX for guests", probe_chk_secure_tdx, HV_NEED_LIVE },
-};
-const size_t probe_n_platform_checks = HV_ARRAY_SIZE(probe_platform_checks);
 
 /* ---- small helpers ---- */
 
@@ -112,17 +68,6 @@ bool probe_platform_need_dir(struct hv_check_ctx *ctx, const char *path)
 			  "%s: %s is not present in this root", ctx->check->title, path);
 	hv_finding_hint(f, "give a root captured from a running host, with %s", path);
 	hv_finding_str(f, "path", path);
-	return true;
-}
-
-bool probe_platform_skip_dom0(struct hv_check_ctx *ctx, const char *why)
-{
-	enum probe_xen_role role;
-	const char *how;
-
-	if (probe_xen_role(ctx->root, &role, &how) < 0 || role != PROBE_XEN_DOM0)
-		return false;
-	hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP, "%s: %s", ctx->check->title, why);
 	return true;
 }
 

@@ -81,8 +81,6 @@ int probe_devnode_parse(const char *text, struct probe_devnode *out);
  */
 int probe_devnode_get(const struct hv_root *r, const char *path, struct probe_devnode *out);
 
-/* ---- kernel modules: hvcore/hv-mod.h ---- */
-
 /* Does /proc/misc text ("200 tun") list the misc device @name? */
 bool probe_misc_has(const char *buf, const char *name);
 
@@ -128,38 +126,3 @@ const char *probe_clean(const char *s, char *out, size_t len);
  * finding for the running check and return true (the check then stops).
  */
 bool probe_platform_need_dir(struct hv_check_ctx *ctx, const char *path);
-
-/*
- * In a Xen dom0, add a SKIP "%title: @why" for a KVM-only check and return
- * true (the check then stops); elsewhere return false.
- */
-bool probe_platform_skip_dom0(struct hv_check_ctx *ctx, const char *why);
-
-/* probe_xen_role(): probe-internal.h (the CPU checks use it too). */
-
-/* The check functions: probe-xen.c, probe-iommu.c, probe-mem.c, probe-dev.c, probe-cgroup.c,
- * probe-secure.c. */
-int probe_chk_xen_role(struct hv_check_ctx *ctx);
-int probe_chk_xen_version(struct hv_check_ctx *ctx);
-int probe_chk_xen_host(struct hv_check_ctx *ctx);
-int probe_chk_xen_guests(struct hv_check_ctx *ctx);
-int probe_chk_xen_dev(struct hv_check_ctx *ctx);
-int probe_chk_xen_modules(struct hv_check_ctx *ctx);
-int probe_chk_xen_xenfs(struct hv_check_ctx *ctx);
-int probe_chk_xen_xenstored(struct hv_check_ctx *ctx);
-int probe_chk_iommu_present(struct hv_check_ctx *ctx);
-int probe_chk_iommu_groups(struct hv_check_ctx *ctx);
-int probe_chk_iommu_irq_remap(struct hv_check_ctx *ctx);
-int probe_chk_mem_hugepages(struct hv_check_ctx *ctx);
-int probe_chk_mem_thp(struct hv_check_ctx *ctx);
-int probe_chk_mem_ksm(struct hv_check_ctx *ctx);
-int probe_chk_dev_vhost_net(struct hv_check_ctx *ctx);
-int probe_chk_dev_vhost_vsock(struct hv_check_ctx *ctx);
-int probe_chk_dev_tun(struct hv_check_ctx *ctx);
-int probe_chk_dev_vfio(struct hv_check_ctx *ctx);
-int probe_chk_cgroup_version(struct hv_check_ctx *ctx);
-int probe_chk_cgroup_controllers(struct hv_check_ctx *ctx);
-int probe_chk_secure_sev(struct hv_check_ctx *ctx);
-int probe_chk_secure_sev_es(struct hv_check_ctx *ctx);
-int probe_chk_secure_sev_snp(struct hv_check_ctx *ctx);
-int probe_chk_secure_tdx(struct hv_check_ctx *ctx);

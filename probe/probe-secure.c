@@ -17,6 +17,7 @@
 
 #include "hvcore/hv-report.h"
 #include "probe/probe-internal.h"
+#include "probe/probe-checks.h"
 
 #define CPUID_SEV_LEAF 0x8000001fu
 #define SEV_BIT_SEV (1u << 1)

@@ -19,7 +19,7 @@
 #include "hvcore/hv-report.h"
 #include "hvcore/hv-root.h"
 #include "hvcore/hv-xen.h"
-#include "probe/probe-core.h"
+#include "probe/probe-checks.h"
 
 #define KVM_EXIT_HLT_NR 5   /* uapi/linux/kvm.h */
 
@@ -103,26 +103,6 @@ static void features(const struct hv_root *r, const struct probe_cpu *c, const s
 static const char *state_word(enum hv_mod_state s)
 {
 	return s == HV_MOD_BUILTIN ? "built in" : s == HV_MOD_LOADED ? "loaded" : "not loaded";
-}
-
-/* Does this kernel load modules at all? ("nomodule", or no /lib/modules/<release>) */
-bool probe_loads_modules(const struct hv_root *r)
-{
-	_cleanup_free_ char *cmd = NULL;
-	struct utsname u;
-
-	if (hv_root_read_linef(r, &cmd, "/proc/cmdline") == 0) {
-		char *dd = strstr(cmd, " -- ");
-
-		if (dd)
-			*dd = '\0';  /* the rest goes to init */
-		if (hv_word_in_list(cmd, "nomodule"))
-			return false;
-	}
-	if (hv_root_uname(r, &u) == 0 && hv_root_existsf(r, "/lib/modules/%s", u.release) < 0 &&
-	    hv_root_existsf(r, "/usr/lib/modules/%s", u.release) < 0)
-		return false;
-	return true;
 }
 
 /* Not bound, and the kernel log says why: the verdict in its words. */

@@ -22,6 +22,7 @@
 #include "hvcore/hv-mod.h"
 #include "hvcore/hv-report.h"
 #include "hvcore/hv-xen.h"
+#include "probe/probe-checks.h"
 
 /* xen/include/public/features.h: "operation as Dom0 is supported" */
 #define XENFEAT_dom0 11
@@ -59,6 +60,17 @@ int probe_xen_role(const struct hv_root *r, enum probe_xen_role *role, const cha
 	*role = PROBE_XEN_DOMU;
 	*how = "/sys/hypervisor/type (no xenfs, no feature bits: assumed a guest)";
 	return 0;
+}
+
+bool probe_platform_skip_dom0(struct hv_check_ctx *ctx, const char *why)
+{
+	enum probe_xen_role role;
+	const char *how;
+
+	if (probe_xen_role(ctx->root, &role, &how) < 0 || role != PROBE_XEN_DOM0)
+		return false;
+	hv_report_add(ctx->rep, ctx->check->id, HV_SEV_SKIP, "%s: %s", ctx->check->title, why);
+	return true;
 }
 
 /* For the dom0-only checks: add a SKIP unless this is a dom0. Returns true when skipped. */

@@ -4,7 +4,8 @@
 #   cli -> {probe bootcheck qcow2 top bpf} -> hvcore; top -> bpf -> hvcore.
 # Features never include each other; hvcore includes nothing above it and its
 # library holds no curses or libbpf symbols; each external library has one home;
-# no host path (/proc /sys /dev /boot /etc /run /lib/modules) is opened outside hvcore.
+# no host path (/proc /sys /dev /boot /etc /run /lib/modules) is opened outside hvcore;
+# no include or link circles.
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build}
@@ -57,6 +58,17 @@ for f in cli probe bootcheck qcow2 top bpf; do
 	hits=$(grep -rnE '\b(fopen|open|openat|opendir|stat|lstat|access|readlink)\((AT_FDCWD, *)?"/(proc|sys|dev|boot|etc|run|lib/modules)' "$f" --include='*.c' | head -n 3)
 	[ -z "$hits" ] || fail "host path opened outside hvcore: $hits"
 done
+
+# No circles: no two headers include each other, and no two objects use each
+# other's symbols (scripts/code-shape.py: Tarjan over #include and nm edges).
+# A circle means two files that can only be understood, tested and changed
+# together; break it by moving what both need below both.
+if command -v python3 >/dev/null; then
+	out=$(python3 "$src/scripts/code-shape.py" --build "$build" --circles-only 2>&1) ||
+		fail "$(echo "$out" | sed 's/^circle/include or link circle/')"
+else
+	fail "python3 is needed for the circle check (scripts/code-shape.py)"
+fi
 
 # hvcore's library links no curses and no libbpf.
 lib=$build/libvhv-hvcore.a
