@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 			printf("%s %s\n", cli_prog(), VHV_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			cli_usage_hint(NULL);
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}
@@ -205,7 +205,7 @@ int main(int argc, char **argv)
 	}
 	if (only && hv_report_count(rep) == 0) {
 		cli_error("no check matches '--checks'; see --list-checks");
-		cli_usage_hint(NULL);
+		cli_usage_hint();
 		ec = CLI_EXIT_ERROR;
 		goto out;
 	}

@@ -678,12 +678,12 @@ static int cmd_verify(int argc, char **argv)
 		case 'q': vo.quiet = true; break;
 		case 'h': verify_usage(); return CLI_EXIT_OK;
 		default:
-			cli_usage_hint("verify");
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}
 	if (optind != argc - 1)
-		cli_usage_error("verify needs exactly one image");
+		cli_usage_error("needs exactly one image");
 	path = argv[optind];
 
 	ec = open_image(path, vo.force_share, vo.output == CLI_OUTPUT_JSON, &img);
@@ -872,12 +872,12 @@ static int cmd_info(int argc, char **argv)
 		case 'U': force_share = true; break;
 		case 'h': info_usage(); return CLI_EXIT_OK;
 		default:
-			cli_usage_hint("info");
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}
 	if (optind != argc - 1)
-		cli_usage_error("info needs exactly one image");
+		cli_usage_error("needs exactly one image");
 	path = argv[optind];
 	ec = open_image(path, force_share, output == CLI_OUTPUT_JSON, &img);
 	if (ec)
@@ -1178,9 +1178,13 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc)
 		cli_usage_error("a command is needed: info or verify");
-	if (!strcmp(argv[i], "info"))
+	if (!strcmp(argv[i], "info")) {
+		cli_subcommand(argv + i, "info");
 		return cmd_info(argc - i, argv + i);
-	if (!strcmp(argv[i], "verify") || !strcmp(argv[i], "check"))
+	}
+	if (!strcmp(argv[i], "verify") || !strcmp(argv[i], "check")) {
+		cli_subcommand(argv + i, "verify");
 		return cmd_verify(argc - i, argv + i);
+	}
 	cli_usage_error("unknown command '%s' (info or verify)", argv[i]);
 }

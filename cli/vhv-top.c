@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 			printf("%s %s\n", cli_prog(), VHV_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			cli_usage_hint(NULL);
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}

@@ -344,7 +344,7 @@ static int run_report(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	argv[0] = (char *)"vhv-trace report";  /* getopt's messages */
+	cli_subcommand(argv, "report");
 	while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BY:
@@ -364,12 +364,12 @@ static int run_report(int argc, char **argv)
 			usage();
 			return CLI_EXIT_OK;
 		default:
-			cli_usage_hint("report");
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}
 	if (optind != argc - 1)
-		cli_usage_error("report needs exactly one recording (a SQLite file)");
+		cli_usage_error("needs exactly one recording (a SQLite file)");
 	if (!by)
 		by = VBPF_VIEW_REASON | VBPF_VIEW_VCPU | VBPF_VIEW_TIME;
 	rc = vbpf_rec_load(argv[optind], &d);
@@ -497,7 +497,7 @@ int main(int argc, char **argv)
 			printf("%s %s\n", cli_prog(), VHV_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			cli_usage_hint(NULL);
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}
