@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli-common.h"
+#include "hvcore/hv-json.h"
 #include "hvcore/hv-log.h"
 #include "hvcore/hv-proc.h"
 #include "hvcore/hv-xen.h"
@@ -343,8 +344,14 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		const char *why = hv == TOP_HV_XEN ? hv_xen_strerror(rc) : strerror(-rc);
 
-		if (output == CLI_OUTPUT_JSON)  /* errors are JSON too (bpftool's p_err) */
-			printf("{\"error\":\"%s\"}\n", why);
+		if (output == CLI_OUTPUT_JSON) {
+			/* errors are JSON too (bpftool's p_err), in the layout of the refreshes */
+			json_t *doc = hv_json_doc(cli_prog());
+
+			if (doc && json_object_set_new(doc, "error", hv_json_str(why)) == 0)
+				hv_json_print(stdout, doc, true);
+			json_decref(doc);
+		}
 		cli_error("%s", why);
 	}
 done:
