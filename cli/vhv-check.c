@@ -35,7 +35,7 @@ static void usage(void)
 	       " -l, --list-checks       list the check ids and exit\n"
 	       "     --sysroot <dir>     check another root: a mounted disk, a sosreport, a copy\n"
 	       "                           of /proc and /sys\n"
-	       "     --config <file>     boot: the grub.cfg or menu.lst to check (inside the root)\n"
+	       "     --config <file>     boot: the grub.cfg or menu.lst to check (in the root)\n"
 	       "     --prometheus <file> also write a node_exporter textfile (atomic rename)\n"
 	       "     --color <when>      colour: auto (default), always or never\n"
 	       " -v, --verbose           more log detail on stderr (twice: debug)\n"

@@ -53,8 +53,9 @@ static void usage(void)
 	       " -h, --help              display this help\n"
 	       " -V, --version           display version\n"
 	       "\n"
-	       "Keys (interactive): ? help, q quit, t tree/flat, < > or s sort column, R reverse,\n"
-	       "/ filter, C columns, n renice, a affinity, k signal; Xen: a pin, p pause.\n"
+	       "Keys (interactive): ? help, q quit, t tree/flat, < > or s sort column,\n"
+	       "R reverse, / filter, C columns, n renice, a affinity, k signal; Xen: a pin,\n"
+	       "p pause.\n"
 	       "See vhv-top(8).\n",
 	       cli_prog());
 }

@@ -53,7 +53,7 @@ for prog in "$build"/vhv "$build"/vhv-*; do
 	done < <(grep -oE '^\*(-[a-zA-Z]\*, \*)?--[a-z][a-z0-9-]+\*' "$page" | sort -u)
 	for list in --list-checks --list-columns; do
 		echo "$help" | grep -qF -- "$list" || continue
-		for id in $("$prog" "$list" 2>/dev/null | awk '{print $1}'); do
+		for id in $("$prog" "$list" 2>/dev/null | awk '/^[^ ]/ {print $1}'); do
 			grep -qF -- "$id" "$page" || { echo "doc-sync: $name: $id ($list) is not in its man page"; bad=1; }
 		done
 	done
