@@ -110,6 +110,13 @@ int hv_root_new(const char *prefix, struct hv_root **out)
 		r->kind = HV_ROOT_CAPTURED;
 	else
 		r->kind = HV_ROOT_OFFLINE;
+	/* -v: where every read of this run comes from */
+	hv_info("reading %s: %s", r->prefix, (const char *const[]){
+		[HV_ROOT_LIVE] = "the running host (files, uname, CPUID, /dev/kvm ioctls, the kernel log)",
+		[HV_ROOT_FIXTURE] = "a fixture (non-file sources from its .vhv/)",
+		[HV_ROOT_OFFLINE] = "an offline root (files only: no running kernel)",
+		[HV_ROOT_CAPTURED] = "a captured host (files, and the runtime state it saved)",
+	}[r->kind]);
 	*out = r;
 	return 0;
 }
@@ -278,7 +285,19 @@ int hv_root_resolve(const struct hv_root *r, const char *path, bool must_exist, 
 /* openat2 is in the kernel since 5.6; remember when it is not. */
 static bool no_openat2;
 
+static int root_open_in(const struct hv_root *r, const char *path, int flags);
+
+/* Every open of a host file: -vv logs it, with what it came to. */
 static int root_open(const struct hv_root *r, const char *path, int flags)
+{
+	int fd = root_open_in(r, path, flags);
+
+	hv_dbg("open %s%s: %s", r->kind == HV_ROOT_LIVE ? "" : r->prefix, path,
+	       fd < 0 ? strerror(-fd) : "ok");
+	return fd;
+}
+
+static int root_open_in(const struct hv_root *r, const char *path, int flags)
 {
 	int fd;
 
@@ -829,6 +848,8 @@ static int kvm_probe_fixture(const struct hv_root *r, struct hv_kvm_probe *p)
 int hv_root_kvm_probe(const struct hv_root *r, struct hv_kvm_probe *out)
 {
 	kvm_probe_init(out);
+	hv_info("KVM capabilities: %s", r->kind == HV_ROOT_LIVE ? "ioctls on /dev/kvm" :
+		r->kind == HV_ROOT_FIXTURE ? ".vhv/kvm of the fixture" : "none (no running kernel)");
 	if (r->kind == HV_ROOT_LIVE)
 		return hv_live_kvm_probe(r, out);
 	if (r->kind == HV_ROOT_OFFLINE || r->kind == HV_ROOT_CAPTURED)
