@@ -20,7 +20,7 @@ runs=${BENCH_RUNS:-200}
 
 # What each tool checks (one row per check / per verdict line).
 n_vhv=$("$vhv" host -J 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["findings"]))')
-n_vhv_ids=$("$vhv" host --list-checks | wc -l)
+n_vhv_ids=$("$vhv" host --list-checks | grep -c "^[^ ]")
 n_vhv_cpukvm=$("$vhv" host --list-checks | grep -cE '^(cpu|kvm)\.')
 n_vhl=$(virt-host-validate qemu 2>/dev/null | grep -c ': ')
 probe=$("$vhv" host --checks kvm.probe -J 2>/dev/null |

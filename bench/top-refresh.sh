@@ -46,7 +46,7 @@ for i in $(seq "$nproc"); do
 	for _ in $(seq 100); do grep -q ready "$tmp/fake.$i" 2>/dev/null && break; sleep 0.05; done
 done
 threads=$(ls -d /proc/[0-9]*/task/* 2>/dev/null | wc -l)
-found=$("$top_bin" -b -n 1 -d 0.1 --no-bpf 2>/dev/null | head -n 1)
+found=$("$top_bin" -b -c 1 -i 0.1 --no-bpf 2>/dev/null | head -n 1)
 echo "set: $nproc processes x $nvcpu vCPU threads; $threads threads on the host"
 echo "vhv-top sees: $found"
 
@@ -66,18 +66,18 @@ per_refresh() {
 	b=$(cpu "$@" $((R + 1)))
 	python3 -c "print('%.3f' % ((float('$b') - float('$a')) / $R * 1000))"
 }
-v_nobpf=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf -n)
-v_bpf=$(per_refresh vhv-top "$top_bin" -b -d 0.1 -n)
-v_all=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf -c +lcpu,+affinity,+vcsw,+ivcsw,+rss -n)
+v_nobpf=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf -c)
+v_bpf=$(per_refresh vhv-top "$top_bin" -b -i 0.1 -c)
+v_all=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf -o +lcpu,+affinity,+vcsw,+ivcsw,+rss -c)
 # issue 13's columns, by the reads they need: status (resident split, backing),
 # smaps_rollup + numa_maps (page-table walks), the cgroup's files, KSM and
 # KVM's debugfs statistics
-v_mem=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf \
-	-c +backing,+anon,+shmem,+file,+swap,+hugetlb -n)
-v_walk=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf -c +thp,+numa,+numa_mismatch -n)
-v_cg=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf \
-	-c +cgroup,+cpu_max,+mem_max,+throttled,+limited,+psi_cpu,+psi_mem,+psi_io -n)
-v_kst=$(per_refresh vhv-top "$top_bin" -b -d 0.1 --no-bpf -c +ksm,+kvm_exits,+halt_poll,+halt_wait -n)
+v_mem=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf \
+	-o +backing,+anon,+shmem,+file,+swap,+hugetlb -c)
+v_walk=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf -o +thp,+numa,+numa_mismatch -c)
+v_cg=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf \
+	-o +cgroup,+cpu_max,+mem_max,+throttled,+limited,+psi_cpu,+psi_mem,+psi_io -c)
+v_kst=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf -o +ksm,+kvm_exits,+halt_poll,+halt_wait -c)
 t=$(per_refresh top top -H -b -d 0.1 -n)
 
 # interactive: CPU ticks of the process over D seconds at a 0.1 s delay
@@ -97,7 +97,7 @@ interactive() {	# CMD...
 h=- vi=-
 if [ "$tui" = 1 ]; then
 	h=$(interactive htop -d 1)
-	vi=$(interactive "$top_bin" -d 0.1 --no-bpf)
+	vi=$(interactive "$top_bin" -i 0.1 --no-bpf)
 fi
 
 ratio() { [ "$1" = - ] && { echo -; return; }; python3 -c "print('%.2f' % (float('$1') / float('$2')))"; }

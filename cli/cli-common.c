@@ -11,6 +11,13 @@
 #include "hvcore/hv-report.h"
 
 static const char *prog_name = "vhv";
+/* "PROG SUB" once a subcommand runs: what messages start with */
+static char *who_name;
+
+static const char *who(void)
+{
+	return who_name ? who_name : prog_name;
+}
 
 /* A message line on stderr, escaped (hv_esc): it may quote names and paths of the host or input. */
 HV_PRINTF(1, 0) static void print_esc(const char *fmt, va_list ap)
@@ -29,7 +36,7 @@ HV_PRINTF(1, 0) static void print_esc(const char *fmt, va_list ap)
 static void log_to_stderr(void *data, int prio, const char *file, int line, const char *fn,
 			  const char *fmt, va_list args)
 {
-	fprintf(stderr, "%s: ", prog_name);
+	fprintf(stderr, "%s: ", who());
 	if (prio == HV_LOG_WARN)
 		fputs("warning: ", stderr);
 	else if (prio >= HV_LOG_DEBUG)
@@ -53,6 +60,13 @@ const char *cli_prog(void)
 	return prog_name;
 }
 
+void cli_subcommand(char **argv, const char *sub)
+{
+	free(who_name);
+	who_name = xasprintf("%s %s", prog_name, sub);
+	argv[0] = who_name;
+}
+
 void cli_verbose(void)
 {
 	int p = hv_log_get_priority();
@@ -62,7 +76,7 @@ void cli_verbose(void)
 
 static void vmsg(const char *what, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", prog_name, what);
+	fprintf(stderr, "%s: %s", who(), what);
 	print_esc(fmt, ap);
 }
 
@@ -101,19 +115,18 @@ void cli_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("", fmt, ap);
 	va_end(ap);
-	cli_usage_hint(NULL);
+	cli_usage_hint();
 	exit(CLI_EXIT_ERROR);
 }
 
-void cli_usage_hint(const char *sub)
+void cli_usage_hint(void)
 {
-	fprintf(stderr, "Try '%s%s%s --help' for more information.\n", prog_name, sub ? " " : "",
-		sub ? sub : "");
+	fprintf(stderr, "Try '%s --help' for more information.\n", who());
 }
 
 static void oom(void)
 {
-	fprintf(stderr, "%s: out of memory\n", prog_name);
+	fprintf(stderr, "%s: out of memory\n", who());
 	exit(CLI_EXIT_ERROR);
 }
 

@@ -34,7 +34,13 @@ enum cli_output {
  * (getopt's messages then say "vhv-check: ...", not the path the front door ran).
  */
 void cli_init(char **argv);
+/* The program's name (borrowed), without any subcommand. */
 const char *cli_prog(void);
+/*
+ * A subcommand runs (vhv-qcow2 verify): from now on messages and the usage
+ * hint say "PROG SUB", and so does getopt (argv[0] of the subcommand's vector).
+ */
+void cli_subcommand(char **argv, const char *sub);
 /* -v: one more level of log detail (INFO, then DEBUG). */
 void cli_verbose(void);
 
@@ -45,8 +51,8 @@ void cli_warn(const char *fmt, ...) HV_PRINTF(1, 2);
 __attribute__((noreturn)) void cli_die(const char *fmt, ...) HV_PRINTF(1, 2);
 /* "Try 'PROG --help'" and exit 1. */
 __attribute__((noreturn)) void cli_usage_error(const char *fmt, ...) HV_PRINTF(1, 2);
-/* "Try 'PROG [SUB] --help' for more information." on stderr (SUB: a subcommand, or NULL). */
-void cli_usage_hint(const char *sub);
+/* "Try 'PROG[ SUB] --help' for more information." on stderr. */
+void cli_usage_hint(void);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

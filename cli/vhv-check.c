@@ -28,15 +28,14 @@ static void usage(void)
 	       "entries load a working hypervisor and kernel (boot). Default: all.\n"
 	       "\n"
 	       "Options:\n"
-	       " -o, --output <fmt>      output format: human (default) or json\n"
-	       " -J, --json              same as --output=json\n"
+	       " -J, --json              JSON output\n"
 	       " -q, --quiet             show only problems (warn and fail)\n"
-	       " -c, --checks <list>     run only these checks (ids or prefixes, comma-separated;\n"
-	       "                           each must match a check)\n"
+	       " -C, --checks <list>     run only these checks (ids or prefixes,\n"
+	       "                           comma-separated; each must match a check)\n"
 	       " -l, --list-checks       list the check ids and exit\n"
 	       "     --sysroot <dir>     check another root: a mounted disk, a sosreport, a copy\n"
 	       "                           of /proc and /sys\n"
-	       "     --config <file>     boot: the grub.cfg or menu.lst to check (inside the root)\n"
+	       "     --config <file>     boot: the grub.cfg or menu.lst to check (in the root)\n"
 	       "     --prometheus <file> also write a node_exporter textfile (atomic rename)\n"
 	       "     --color <when>      colour: auto (default), always or never\n"
 	       " -v, --verbose           more log detail on stderr (twice: debug)\n"
@@ -75,16 +74,14 @@ static void check_only(char **only, bool host, bool boot)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "checks", required_argument, NULL, 'c' },
+		{ "checks", required_argument, NULL, 'C' },
 		{ "list-checks", no_argument, NULL, 'l' },
 		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
 		{ "color", required_argument, NULL, OPT_COLOR },
-		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -100,18 +97,15 @@ int main(int argc, char **argv)
 	int c, rc, ec;
 
 	cli_init(argv);
-	while ((c = getopt_long(argc, argv, "o:Jqc:lvhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "JqC:lvhV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o':
-			output = cli_parse_output(optarg);
-			break;
 		case 'J':
 			output = CLI_OUTPUT_JSON;
 			break;
 		case 'q':
 			quiet = true;
 			break;
-		case 'c':
+		case 'C':
 			cli_free_list(only);
 			only = cli_split_list(optarg);
 			break;
@@ -140,7 +134,7 @@ int main(int argc, char **argv)
 			printf("%s %s\n", cli_prog(), VHV_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			cli_usage_hint(NULL);
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}
@@ -211,7 +205,7 @@ int main(int argc, char **argv)
 	}
 	if (only && hv_report_count(rep) == 0) {
 		cli_error("no check matches '--checks'; see --list-checks");
-		cli_usage_hint(NULL);
+		cli_usage_hint();
 		ec = CLI_EXIT_ERROR;
 		goto out;
 	}

@@ -282,7 +282,7 @@ static void verify_usage(void)
 	       "codes, same JSON keys), without ever writing to it.\n"
 	       "\n"
 	       "Options:\n"
-	       " -o, --output <fmt>      output format: human (default) or json\n"
+	       "     --output <fmt>      output format: human (default) or json\n"
 	       " -J, --json              same as --output=json\n"
 	       " -f, --format <fmt>      image format (only qcow2; accepted as in qemu-img)\n"
 	       "     --strict            count the warnings too (exit 2; JSON \"warnings\")\n"
@@ -293,6 +293,7 @@ static void verify_usage(void)
 	       "     --max-messages <n>  problems listed per kind (default 50)\n"
 	       "     --no-progress       no progress line, even on a terminal\n"
 	       " -q, --quiet             print only the problems and the summary\n"
+	       " -v, --verbose           more log detail on stderr (twice: debug)\n"
 	       " -h, --help              display this help\n"
 	       "\n"
 	       "Exit status: 0 clean, 1 check not completed or check errors, 2 corruptions,\n"
@@ -625,9 +626,9 @@ static int verify_chain(const char *path, struct q2_image *top, struct q2_check_
 
 static int cmd_verify(int argc, char **argv)
 {
-	enum { OPT_STRICT = 256, OPT_DEEP, OPT_MAXMSG, OPT_NOPROG, OPT_CHAIN, OPT_PLAN };
+	enum { OPT_OUTPUT = 256, OPT_STRICT, OPT_DEEP, OPT_MAXMSG, OPT_NOPROG, OPT_CHAIN, OPT_PLAN };
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "json", no_argument, NULL, 'J' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
@@ -638,6 +639,7 @@ static int cmd_verify(int argc, char **argv)
 		{ "backing-chain", no_argument, NULL, OPT_CHAIN },
 		{ "repair-plan", no_argument, NULL, OPT_PLAN },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -651,9 +653,10 @@ static int cmd_verify(int argc, char **argv)
 	int c, ec;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:Jf:Uqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jf:Uqvh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': vo.output = cli_parse_output(optarg); break;
+		case OPT_OUTPUT: vo.output = cli_parse_output(optarg); break;
+		case 'v': cli_verbose(); break;
 		case 'J': vo.output = CLI_OUTPUT_JSON; break;
 		case 'f':
 			if (strcmp(optarg, "qcow2") != 0) {
@@ -675,12 +678,12 @@ static int cmd_verify(int argc, char **argv)
 		case 'q': vo.quiet = true; break;
 		case 'h': verify_usage(); return CLI_EXIT_OK;
 		default:
-			cli_usage_hint("verify");
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}
 	if (optind != argc - 1)
-		cli_usage_error("verify needs exactly one image");
+		cli_usage_error("needs exactly one image");
 	path = argv[optind];
 
 	ec = open_image(path, vo.force_share, vo.output == CLI_OUTPUT_JSON, &img);
@@ -711,9 +714,11 @@ static void info_usage(void)
 	       "bitmaps. Read-only.\n"
 	       "\n"
 	       "Options:\n"
-	       " -o, --output <fmt>      output format: human (default) or json\n"
+	       "     --output <fmt>      output format: human (default) or json\n"
 	       " -J, --json              same as --output=json (qemu-img info's keys)\n"
+	       " -f, --format <fmt>      image format (only qcow2; accepted as in qemu-img)\n"
 	       " -U, --force-share       read even if a running QEMU holds the image\n"
+	       " -v, --verbose           more log detail on stderr (twice: debug)\n"
 	       " -h, --help              display this help\n"
 	       "\n"
 	       "Exit status: 0 shown, 1 cannot read it, 63 not a qcow2 image.\n",
@@ -831,11 +836,13 @@ static void print_bits(const struct q2_image *img, int type, uint64_t bits)
 
 static int cmd_info(int argc, char **argv)
 {
+	enum { OPT_OUTPUT = 256 };
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "json", no_argument, NULL, 'J' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "force-share", no_argument, NULL, 'U' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -851,9 +858,10 @@ static int cmd_info(int argc, char **argv)
 	int c, ec, rc_sn, rc_bm;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:Jf:Uh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jf:Uvh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': output = cli_parse_output(optarg); break;
+		case OPT_OUTPUT: output = cli_parse_output(optarg); break;
+		case 'v': cli_verbose(); break;
 		case 'J': output = CLI_OUTPUT_JSON; break;
 		case 'f':
 			if (strcmp(optarg, "qcow2") != 0) {
@@ -864,12 +872,12 @@ static int cmd_info(int argc, char **argv)
 		case 'U': force_share = true; break;
 		case 'h': info_usage(); return CLI_EXIT_OK;
 		default:
-			cli_usage_hint("info");
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}
 	if (optind != argc - 1)
-		cli_usage_error("info needs exactly one image");
+		cli_usage_error("needs exactly one image");
 	path = argv[optind];
 	ec = open_image(path, force_share, output == CLI_OUTPUT_JSON, &img);
 	if (ec)
@@ -1170,9 +1178,13 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc)
 		cli_usage_error("a command is needed: info or verify");
-	if (!strcmp(argv[i], "info"))
+	if (!strcmp(argv[i], "info")) {
+		cli_subcommand(argv + i, "info");
 		return cmd_info(argc - i, argv + i);
-	if (!strcmp(argv[i], "verify") || !strcmp(argv[i], "check"))
+	}
+	if (!strcmp(argv[i], "verify") || !strcmp(argv[i], "check")) {
+		cli_subcommand(argv + i, "verify");
 		return cmd_verify(argc - i, argv + i);
+	}
 	cli_usage_error("unknown command '%s' (info or verify)", argv[i]);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli-common.h"
+#include "hvcore/hv-json.h"
 #include "hvcore/hv-log.h"
 #include "hvcore/hv-proc.h"
 #include "hvcore/hv-xen.h"
@@ -33,29 +34,28 @@ static void usage(void)
 	       "\n"
 	       "Options:\n"
 	       " -b, --batch             plain rows for scripts, no curses\n"
-	       " -n, --iterations <n>    stop after n refreshes\n"
-	       " -d, --delay <secs>      seconds between refreshes (default 2)\n"
-	       " -o, --output <fmt>      batch format: human (default) or json (one document\n"
-	       "                         per refresh)\n"
-	       " -J, --json              same as --batch --output=json\n"
-	       " -c, --columns <list>    columns to show (ids, comma-separated; +id adds one\n"
-	       "                         to the defaults, -id removes one)\n"
-	       " -l, --list-columns      list the column ids and exit\n"
-	       " -s, --sort <column>     sort on this column (default cpu)\n"
-	       " -r, --reverse           reverse the sort order\n"
-	       " -f, --filter <text>     only VMs whose name contains text\n"
+	       " -c, --count <n>         stop after n refreshes\n"
+	       " -i, --interval <secs>   seconds between refreshes (default 2)\n"
+	       " -J, --json              batch output as JSON (one document per refresh)\n"
+	       " -o, --output <list>     columns to show (ids, comma-separated; +id adds\n"
+	       "                           one to the defaults, -id removes one)\n"
+	       " -H, --list-columns      list the column ids and exit\n"
+	       " -x, --sort <column>     sort on this column (default cpu)\n"
+	       " -R, --reverse           reverse the sort order\n"
+	       " -Q, --filter <text>     only VMs whose name contains text\n"
 	       "     --flat              vCPU rows only, without the VM rows (default: tree)\n"
 	       " -w, --width <n>         batch: cut lines at n columns (default: no limit)\n"
 	       "     --record <db>       append every sample to an SQLite database (batch)\n"
 	       "     --no-bpf            do not load BPF (hides EXITS/s)\n"
 	       "     --sysroot <dir>     read a fixture /proc tree instead of this host; a\n"
-	       "                         comma-separated list takes one tree per refresh\n"
+	       "                           comma-separated list takes one tree per refresh\n"
 	       " -v, --verbose           more log detail on stderr (twice: debug)\n"
 	       " -h, --help              display this help\n"
 	       " -V, --version           display version\n"
 	       "\n"
-	       "Keys (interactive): ? help, q quit, t tree/flat, < > or s sort column, R reverse,\n"
-	       "/ filter, C columns, n renice, a affinity, k signal; Xen: a pin, p pause.\n"
+	       "Keys (interactive): ? help, q quit, t tree/flat, < > or s sort column,\n"
+	       "R reverse, / filter, C columns, n renice, a affinity, k signal; Xen: a pin,\n"
+	       "p pause.\n"
 	       "See vhv-top(8).\n",
 	       cli_prog());
 }
@@ -103,15 +103,14 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "batch", no_argument, NULL, 'b' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "delay", required_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "interval", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'J' },
-		{ "columns", required_argument, NULL, 'c' },
-		{ "list-columns", no_argument, NULL, 'l' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "reverse", no_argument, NULL, 'r' },
-		{ "filter", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "list-columns", no_argument, NULL, 'H' },
+		{ "sort", required_argument, NULL, 'x' },
+		{ "reverse", no_argument, NULL, 'R' },
+		{ "filter", required_argument, NULL, 'Q' },
 		{ "flat", no_argument, NULL, OPT_FLAT },
 		{ "width", required_argument, NULL, 'w' },
 		{ "record", required_argument, NULL, OPT_RECORD },
@@ -139,43 +138,40 @@ int main(int argc, char **argv)
 	char *end;
 
 	cli_init(argv);
-	while ((c = getopt_long(argc, argv, "bn:d:o:Jc:ls:rf:w:vhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bc:i:Jo:Hx:RQ:w:vhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			batch = true;
 			break;
-		case 'n':
+		case 'c':
 			iterations = strtol(optarg, &end, 10);
 			if (*end || iterations < 1)
-				cli_usage_error("invalid iteration count '%s'", optarg);
+				cli_usage_error("invalid --count '%s'", optarg);
 			break;
-		case 'd':
+		case 'i':
 			delay = strtod(optarg, &end);
 			if (*end || !(delay >= 0.05 && delay <= 86400))
-				cli_usage_error("invalid delay '%s' (0.05 to 86400 seconds)", optarg);
-			break;
-		case 'o':
-			output = cli_parse_output(optarg);
+				cli_usage_error("invalid --interval '%s' (0.05 to 86400 seconds)", optarg);
 			break;
 		case 'J':
 			output = CLI_OUTPUT_JSON;
 			batch = true;
 			break;
-		case 'c':
+		case 'o':
 			columns = optarg;
 			break;
-		case 'l':
+		case 'H':
 			list_cols = true;
 			break;
-		case 's':
+		case 'x':
 			sort = top_col_parse(optarg);
 			if (sort < 0)
 				cli_usage_error("unknown sort column '%s' (see --list-columns)", optarg);
 			break;
-		case 'r':
+		case 'R':
 			reverse = true;
 			break;
-		case 'f':
+		case 'Q':
 			filter = optarg;
 			break;
 		case OPT_FLAT:
@@ -206,7 +202,7 @@ int main(int argc, char **argv)
 			printf("%s %s\n", cli_prog(), VHV_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			cli_usage_hint(NULL);
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}
@@ -349,8 +345,14 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		const char *why = hv == TOP_HV_XEN ? hv_xen_strerror(rc) : strerror(-rc);
 
-		if (output == CLI_OUTPUT_JSON)  /* errors are JSON too (bpftool's p_err) */
-			printf("{\"error\":\"%s\"}\n", why);
+		if (output == CLI_OUTPUT_JSON) {
+			/* errors are JSON too (bpftool's p_err), in the layout of the refreshes */
+			json_t *doc = hv_json_doc(cli_prog());
+
+			if (doc && json_object_set_new(doc, "error", hv_json_str(why)) == 0)
+				hv_json_print(stdout, doc, true);
+			json_decref(doc);
+		}
 		cli_error("%s", why);
 	}
 done:

@@ -4,8 +4,8 @@
  * does the host take each time? Option parsing, the interval loop and output;
  * the BPF side is bpf/vbpf-trace, the recording bpf/vbpf-record.
  *
- *   vhv-trace [-p PID] [-v VCPU] [-d SECS] [-i SECS] [-o human|json] [--record DB]
- *   vhv-trace report DB [--by reason|vcpu|time] [-o human|json]
+ *   vhv-trace [-p PID] [--vcpu N] [-d SECS] [-i SECS] [-J] [--record DB]
+ *   vhv-trace report DB [--by reason|vcpu|time] [-J]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -53,7 +53,7 @@ static void usage(void)
 {
 	printf("Usage:\n"
 	       " %1$s [options]\n"
-	       " %1$s report <db> [--by reason|vcpu|time] [--output human|json]\n"
+	       " %1$s report <db> [--by reason|vcpu|time] [--json]\n"
 	       "\n"
 	       "Trace KVM VM exits with eBPF: counts by VM, vCPU and exit reason, and how\n"
 	       "long the host takes to handle them. Needs root.\n"
@@ -63,8 +63,7 @@ static void usage(void)
 	       "     --vcpu <n>          trace only this vCPU id\n"
 	       " -d, --duration <secs>   stop after this many seconds (default: Ctrl-C)\n"
 	       " -i, --interval <secs>   print a table every interval (default: 1 on a terminal)\n"
-	       " -o, --output <fmt>      output format: human (default) or json\n"
-	       " -J, --json              same as --output=json\n"
+	       " -J, --json              JSON output\n"
 	       "     --record <db>       record every interval into this SQLite file\n"
 	       "     --prometheus <file> write counters as a node_exporter textfile\n"
 	       "     --ports             also count I/O ports and MMIO addresses\n"
@@ -335,7 +334,6 @@ static int run_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "by", required_argument, NULL, OPT_BY },
-		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -346,8 +344,8 @@ static int run_report(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	argv[0] = (char *)"vhv-trace report";  /* getopt's messages */
-	while ((c = getopt_long(argc, argv, "o:Jh", opts, NULL)) != -1) {
+	cli_subcommand(argv, "report");
+	while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BY:
 			if (!strcmp(optarg, "reason"))
@@ -359,9 +357,6 @@ static int run_report(int argc, char **argv)
 			else
 				cli_usage_error("--by is reason, vcpu or time, not '%s'", optarg);
 			break;
-		case 'o':
-			output = cli_parse_output(optarg);
-			break;
 		case 'J':
 			output = CLI_OUTPUT_JSON;
 			break;
@@ -369,12 +364,12 @@ static int run_report(int argc, char **argv)
 			usage();
 			return CLI_EXIT_OK;
 		default:
-			cli_usage_hint("report");
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}
 	if (optind != argc - 1)
-		cli_usage_error("report needs exactly one recording (a SQLite file)");
+		cli_usage_error("needs exactly one recording (a SQLite file)");
 	if (!by)
 		by = VBPF_VIEW_REASON | VBPF_VIEW_VCPU | VBPF_VIEW_TIME;
 	rc = vbpf_rec_load(argv[optind], &d);
@@ -428,7 +423,6 @@ int main(int argc, char **argv)
 		{ "vcpu", required_argument, NULL, OPT_VCPU },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "interval", required_argument, NULL, 'i' },
-		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
@@ -451,7 +445,7 @@ int main(int argc, char **argv)
 	cli_init(argv);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return run_report(argc - 1, argv + 1);
-	while ((c = getopt_long(argc, argv, "p:d:i:o:JvhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:d:i:JvhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (hv_parse_u64(optarg, 10, &v) < 0 || !v || v > INT32_MAX)
@@ -468,9 +462,6 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 			ival = parse_secs("--interval", optarg);
-			break;
-		case 'o':
-			output = cli_parse_output(optarg);
 			break;
 		case 'J':
 			output = CLI_OUTPUT_JSON;
@@ -506,7 +497,7 @@ int main(int argc, char **argv)
 			printf("%s %s\n", cli_prog(), VHV_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			cli_usage_hint(NULL);
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}

@@ -169,7 +169,7 @@ int main(int argc, char **argv)
 			printf("vhv %s\n", VHV_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			cli_usage_hint(NULL);
+			cli_usage_hint();
 			return CLI_EXIT_ERROR;
 		}
 	}

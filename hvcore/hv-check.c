@@ -88,6 +88,23 @@ void hv_checks_list(const struct hv_check *tab, size_t n, FILE *out)
 
 	for (size_t i = 0; i < n; i++)
 		w = HV_MAX(w, (int)strlen(tab[i].id));
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%-*s  %s\n", w, tab[i].id, tab[i].title);
+	for (size_t i = 0; i < n; i++) {
+		const char *t = tab[i].title;
+
+		fprintf(out, "%-*s", w, tab[i].id);
+		/* the title in 80 columns: continued on lines that start with blanks */
+		while (t) {
+			int room = 80 - w - 2, len = (int)strlen(t), cut = len;
+
+			if (len > room)
+				for (cut = room; cut > 0 && t[cut] != ' '; cut--)
+					;
+			if (cut <= 0)
+				cut = len;
+			fprintf(out, "  %.*s\n", cut, t);
+			t = t[cut] ? t + cut + 1 : NULL;
+			if (t)
+				fprintf(out, "%*s", w, "");
+		}
+	}
 }

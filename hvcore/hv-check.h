@@ -54,5 +54,9 @@ int hv_checks_run(const struct hv_check *tab, size_t n, const struct hv_root *ro
 int hv_checks_add_unknowable(const struct hv_root *root, struct hv_report *rep);
 /* Does @id match the selection @only (same rules as above)? */
 int hv_check_selected(const char *id, const char *const *only);
-/* Print "ID  TITLE" rows (for --list-checks). */
+/*
+ * Print "ID  TITLE" rows (for --list-checks) in 80 columns: a long title goes
+ * on to lines that start with blanks, so the ids are the first word of the
+ * lines that do not.
+ */
 void hv_checks_list(const struct hv_check *tab, size_t n, FILE *out);

@@ -4,7 +4,7 @@
  * hv-json: the one layout of vhv's JSON documents (jansson). A document is an
  * object opening with "tool" and "version"; keys keep their insertion order;
  * a single document (vhv-check, vhv-trace) is printed with 2-space indents, a
- * stream of them (vhv-top -b) one compact document per line. Strings are
+ * stream of them (vhv-top -J) one compact document per line. Strings are
  * escaped by jansson (control characters as \uXXXX); numbers are numbers.
  */
 #include <jansson.h>

@@ -258,6 +258,8 @@ int hv_live_clock(const struct hv_root *r, clockid_t clk, uint64_t *ns)
 
 const struct hv_root_ops hv_root_live_ops = {
 	.kind = HV_ROOT_LIVE,
+	.what = "the running host (files, uname, CPUID, /dev/kvm ioctls, the kernel log)",
+	.kvm_what = "ioctls on /dev/kvm",
 	.host_paths = true,
 	.uname = live_uname,
 	.cpuid = live_cpuid,

@@ -343,6 +343,24 @@ void hv_finding_bool(struct hv_finding *f, const char *key, bool val)
 	fl->i = val;
 }
 
+void hv_finding_value(struct hv_finding *f, const char *key, const char *val)
+{
+	const char *d = val && val[0] == '-' ? val + 1 : val;
+	char *end;
+	long long v;
+
+	if (!d || !*d || (d[0] == '0' && d[1]) || strspn(d, "0123456789") != strlen(d)) {
+		hv_finding_str(f, key, val);
+		return;
+	}
+	errno = 0;
+	v = strtoll(val, &end, 10);
+	if (errno || *end)
+		hv_finding_str(f, key, val);    /* out of range: the text as read */
+	else
+		hv_finding_int(f, key, v);
+}
+
 size_t hv_report_count(const struct hv_report *rep)
 {
 	return rep->n;

@@ -79,6 +79,12 @@ void hv_finding_evidence(struct hv_finding *f, enum hv_layer layer, const char *
 void hv_finding_str(struct hv_finding *f, const char *key, const char *val);
 void hv_finding_int(struct hv_finding *f, const char *key, int64_t val);
 void hv_finding_bool(struct hv_finding *f, const char *key, bool val);
+/*
+ * A value read from the host as text (a module parameter, a pid file): a
+ * decimal integer ("200000", "-1"; no leading zero, which would not survive
+ * the round trip) becomes a JSON number, anything else stays a string.
+ */
+void hv_finding_value(struct hv_finding *f, const char *key, const char *val);
 
 /*
  * Record that check @id ran (hv_checks_run does), findings or not: the

@@ -158,7 +158,19 @@ int hv_root_resolve(const struct hv_root *r, const char *path, bool must_exist, 
 /* openat2 is in the kernel since 5.6; remember when it is not. */
 static bool no_openat2;
 
+static int root_open_in(const struct hv_root *r, const char *path, int flags);
+
+/* Every open of a host file: -vv logs it, with what it came to. */
 static int root_open(const struct hv_root *r, const char *path, int flags)
+{
+	int fd = root_open_in(r, path, flags);
+
+	hv_dbg("open %s%s: %s", r->ops->host_paths ? "" : r->prefix, path,
+	       fd < 0 ? strerror(-fd) : "ok");
+	return fd;
+}
+
+static int root_open_in(const struct hv_root *r, const char *path, int flags)
 {
 	int fd;
 

@@ -175,6 +175,8 @@ static int fixture_clock(const struct hv_root *r, clockid_t clk, uint64_t *ns)
 
 const struct hv_root_ops hv_root_fixture_ops = {
 	.kind = HV_ROOT_FIXTURE,
+	.what = "a fixture (non-file sources from its .vhv/)",
+	.kvm_what = ".vhv/kvm of the fixture",
 	.uname = fixture_uname,
 	.cpuid = fixture_cpuid,
 	.rdmsr = fixture_rdmsr,
@@ -251,6 +253,8 @@ static int captured_uname(const struct hv_root *r, struct utsname *u)
 
 const struct hv_root_ops hv_root_captured_ops = {
 	.kind = HV_ROOT_CAPTURED,
+	.what = "a captured host (files, and the runtime state it saved)",
+	.kvm_what = "none (no running kernel)",
 	.uname = captured_uname,
 	.cpuid = no_cpuid,
 	.rdmsr = no_rdmsr,
@@ -261,6 +265,8 @@ const struct hv_root_ops hv_root_captured_ops = {
 
 const struct hv_root_ops hv_root_offline_ops = {
 	.kind = HV_ROOT_OFFLINE,
+	.what = "an offline root (files only: no running kernel)",
+	.kvm_what = "none (no running kernel)",
 	.uname = no_uname,
 	.cpuid = no_cpuid,
 	.rdmsr = no_rdmsr,

@@ -29,6 +29,8 @@
 struct hv_root_ops {
 	enum hv_root_kind kind;
 	bool host_paths;   /* paths are the host's own: plain open/stat, no resolution */
+	const char *what;      /* for -v: what this root reads */
+	const char *kvm_what;  /* for -v: where KVM's capabilities come from */
 	int (*uname)(const struct hv_root *r, struct utsname *u);
 	int (*cpuid)(const struct hv_root *r, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 	int (*rdmsr)(const struct hv_root *r, int cpu, uint32_t msr, uint64_t *val);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hvcore/hv-log.h"
 #include "hvcore/hv-root-ops.h"
 
 /*
@@ -89,6 +90,8 @@ int hv_root_new(const char *prefix, struct hv_root **out)
 		r->ops = &hv_root_captured_ops;
 	else
 		r->ops = &hv_root_offline_ops;
+	/* -v: where every read of this run comes from */
+	hv_info("reading %s: %s", r->prefix, r->ops->what);
 	*out = r;
 	return 0;
 }
@@ -146,6 +149,7 @@ static void kvm_probe_init(struct hv_kvm_probe *p)
 int hv_root_kvm_probe(const struct hv_root *r, struct hv_kvm_probe *out)
 {
 	kvm_probe_init(out);
+	hv_info("KVM capabilities: %s", r->ops->kvm_what);
 	return r->ops->kvm_probe(r, out);
 }
 

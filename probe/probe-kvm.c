@@ -414,9 +414,15 @@ int probe_chk_kvm_params(struct hv_check_ctx *ctx)
 		nfound++;
 		f = hv_report_add(ctx->rep, id, HV_SEV_INFO, "%s: %s", name, line);
 		hv_finding_str(f, "module", name);
-		for (int j = 0; tabs[i][j] && j < 16; j++)
-			if (vals[j])
-				hv_finding_str(f, tabs[i][j], vals[j]);
+		/* JSON: Y/N as booleans, numbers as numbers (what the kernel prints for bool and int) */
+		for (int j = 0; tabs[i][j] && j < 16; j++) {
+			if (param_on(vals[j]) && strcmp(vals[j], "Y") == 0)
+				hv_finding_bool(f, tabs[i][j], true);
+			else if (param_off(vals[j]) && strcmp(vals[j], "N") == 0)
+				hv_finding_bool(f, tabs[i][j], false);
+			else if (vals[j])
+				hv_finding_value(f, tabs[i][j], vals[j]);
+		}
 		if (i == 1 || i == 2) {
 			/* nested is params[0] in both tables; ept/npt is params[1]. */
 			const char *nested = vals[0], *tdp = vals[1];

@@ -545,7 +545,7 @@ int probe_chk_xen_xenstored(struct hv_check_ctx *ctx)
 	hv_finding_hint(f, "systemctl start xenstored.service (or xencommons); with a xenstore "
 			   "stub domain, check it with `xl list`");
 	if (stale && pidf)
-		hv_finding_str(f, "pidfile", probe_clean(pidf, pclean, sizeof(pclean)));
+		hv_finding_value(f, "pidfile", probe_clean(pidf, pclean, sizeof(pclean)));
 	hv_finding_bool(f, "socket", sock);
 	return 0;
 }

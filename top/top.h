@@ -131,7 +131,7 @@ enum top_col_fmt {
 };
 
 struct top_col_info {
-	const char *id;      /* --columns / --sort name, JSON key, man page entry */
+	const char *id;      /* --output / --sort name, JSON key, man page entry */
 	const char *label;   /* header */
 	int width;
 	unsigned flags;

@@ -10,9 +10,9 @@ ts_golden grub2-hand-json vhv-check --sysroot "$TS_ROOTS/boot-grub2-hand" boot -
 ts_golden bls vhv-check --sysroot "$TS_ROOTS/boot-bls" boot
 # --config names the file inside the root
 ts_golden config-option vhv-check --sysroot "$TS_ROOTS/boot-grub2-hand" boot -q \
-	--config /boot/grub/alt.cfg -c boot.config,boot.default
+	--config /boot/grub/alt.cfg -C boot.config,boot.default
 # --config naming a missing file is a failure, not "no config found"
-ts_golden config-missing vhv-check --sysroot "$TS_ROOTS/boot-legacy" boot --config /nope.cfg -c boot.config
+ts_golden config-missing vhv-check --sysroot "$TS_ROOTS/boot-legacy" boot --config /nope.cfg -C boot.config
 # a root without any boot loader config: boot.config says so, nothing else runs
 ts_golden no-config vhv-check --sysroot "$TS_ROOTS/boot-empty" boot
 # the JSON fields issue 3 asks for

@@ -36,14 +36,14 @@ for v in missing-xen xen-not-mb bzimage-as-xen initrd-other module-order stale-i
 	stale-saved root-uuid no-kvm vermagic efi-multiboot xen-efi-nocfg ucode-early no-moddir \
 	no-dom0 flask; do
 	ts_golden "$v" vc --sysroot "$BR/boot-$v" boot -q
-	ts_golden "$v-json" vc --sysroot "$BR/boot-$v" boot -J -c boot.default,boot.hypervisor,boot.kernel,boot.initrd,boot.modules,boot.rootdev
+	ts_golden "$v-json" vc --sysroot "$BR/boot-$v" boot -J -C boot.default,boot.hypervisor,boot.kernel,boot.initrd,boot.modules,boot.rootdev
 done
 # flask=enforcing on a Xen built without XSM (Debian's) is ignored: a warning, exit 3
-ts_run vhv-check --sysroot "$BR/boot-flask" boot -c boot.xen-cmdline -J
+ts_run vhv-check --sysroot "$BR/boot-flask" boot -C boot.xen-cmdline -J
 ts_assert_eq "exit code for boot-flask" "$TS_RC" 3
 ts_assert_grep 'flask=enforcing is ignored: this Xen is built without XSM/FLASK' "$TS_OUT"
 # the running Xen against the default entry (captured roots with xl info)
-ts_golden xen-running vc --sysroot "$BR/boot-xen-running" boot -c boot.xen-running
-ts_golden xen-stale vc --sysroot "$BR/boot-xen-stale" boot -c boot.xen-running
-ts_golden xen-fellback vc --sysroot "$BR/boot-xen-fellback" boot -c boot.xen-running
+ts_golden xen-running vc --sysroot "$BR/boot-xen-running" boot -C boot.xen-running
+ts_golden xen-stale vc --sysroot "$BR/boot-xen-stale" boot -C boot.xen-running
+ts_golden xen-fellback vc --sysroot "$BR/boot-xen-fellback" boot -C boot.xen-running
 ts_finalize

@@ -87,8 +87,8 @@ contained "$h" vhv-check -J all --sysroot "$h"
 contained "$h" =/ vhv --sysroot "$h" check
 contained "$o" vhv-check host --sysroot "$o"
 contained "$o" vhv-check boot --sysroot "$o"
-contained "$h" vhv-top -b -n 2 -d 0.1 --sysroot "$h"
-contained "$h" vhv-top -b -n 1 -J --sysroot "$h"
+contained "$h" vhv-top -b -c 2 -i 0.1 --sysroot "$h"
+contained "$h" vhv-top -b -c 1 -J --sysroot "$h"
 
 # the module scan still reports what is inside: the stand-ins are no modules
 ts_run vhv-check host --checks kvm.modules,kvm.vermagic --sysroot "$h"

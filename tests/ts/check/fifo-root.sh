@@ -59,7 +59,7 @@ cp -a "$TS_ROOTS/top-t0" "$t"
 stat=$(find "$t/proc" -maxdepth 2 -name stat -path '*/proc/[0-9]*/stat' | head -n 1)
 [ -n "$stat" ] || ts_fail "top-t0 has no /proc/PID/stat"
 rm -f "$stat" && mkfifo "$stat"
-ts_run timeout 30 vhv-top -b -n 1 --sysroot "$t"
+ts_run timeout 30 vhv-top -b -c 1 --sysroot "$t"
 [ "$TS_RC" = 124 ] && ts_fail "vhv-top hung on the FIFO ${stat#"$t"}"
 grep -q "is a FIFO, not a regular file" "$TS_ERR" || ts_fail "vhv-top did not name the FIFO on stderr"
 ts_finalize

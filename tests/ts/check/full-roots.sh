@@ -6,7 +6,7 @@
 for r in "$TS_ROOTS"/host-*; do
 	n=${r##*/host-}
 	ts_golden "$n" vhv-check --sysroot "$r"
-	ts_golden "$n.json" vhv-check --sysroot "$r" --output=json
+	ts_golden "$n.json" vhv-check --sysroot "$r" --json
 	# -q keeps exactly the WARN and FAIL rows, and the exit code does not change
 	ts_run vhv-check --sysroot "$r" -q
 	rcq=$TS_RC

@@ -53,7 +53,7 @@ awk 'length($0) > 80 { print "line " NR " is " length($0) " columns"; bad = 1 } 
 	ts_fail "human output wider than 80 columns"
 # usage errors: exit 1
 ts_golden bad-verb vhv-check --sysroot "$root" frobnicate
-ts_golden bad-output vhv-check --sysroot "$root" --output=yaml
+ts_golden bad-output vhv-check --sysroot "$root" --output=json
 ts_golden bad-checks vhv-check --sysroot "$root" --checks nosuch.check
 ts_golden bad-color vhv-check --sysroot "$root" --color=purple
 ts_finalize

@@ -20,7 +20,7 @@ for t in "$t0" "$t1"; do
 	printf 'qemu-system-x86_64\0-accel\0kvm\0-name\0guest=%s\0' "$long" >"$t/proc/9000/cmdline"
 done
 
-ts_golden batch vhv-top --sysroot "$t0,$t1" -b -c pid,vcpu,cpu,name --no-bpf
+ts_golden batch vhv-top --sysroot "$t0,$t1" -b -o pid,vcpu,cpu,name --no-bpf
 if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$TS_OUT"; then
 	ts_fail "a raw control byte reached the batch output"
 	cat -v "$TS_OUT" | head -n 20

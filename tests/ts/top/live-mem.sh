@@ -131,7 +131,7 @@ json.dump(snap, sys.stdout)
 PY
 vms=$(cd "$TS_TMP" && ls lm-*.pid | sed 's/\.pid$//')
 python3 "$TS_TMP/kernel.py" "$TS_TMP" $vms >"$TS_TMP/before.json"
-ts_run vhv-top -J -n 1 -d 1 --no-bpf -c "$cols"
+ts_run vhv-top -J -c 1 -i 1 --no-bpf -o "$cols"
 python3 "$TS_TMP/kernel.py" "$TS_TMP" $vms >"$TS_TMP/after.json"
 ts_assert_eq "vhv-top exit code" "$TS_RC" 0
 cat "$TS_ERR"
@@ -237,7 +237,7 @@ PY
 
 # --record: the same VMs in top_vm_res
 if command -v sqlite3 >/dev/null; then
-	ts_run vhv-top -n 1 -d 0.5 --no-bpf --record "$TS_TMP/live.db" -c pid,name
+	ts_run vhv-top -c 1 -i 0.5 --no-bpf --record "$TS_TMP/live.db" -o pid,name
 	ts_assert_eq "record exit code" "$TS_RC" 0
 	ts_assert_eq "recorded memfd backing" \
 		"$(sqlite3 "$TS_TMP/live.db" "SELECT backing FROM top_vm_res WHERE vm_name='lm-memfd'")" "memfd,shared"

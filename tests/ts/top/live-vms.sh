@@ -35,7 +35,7 @@ sleep 1
 
 # up to 3 tries: a vCPU busy in guest mode can hide from the syscall source for a moment
 for try in 1 2 3; do
-	vhv-top -J -n 2 -d 0.3 --no-bpf -c pid,tid,vcpu,accel,source,name >"$TS_TMP/top.json" 2>"$TS_TMP/top.err"
+	vhv-top -J -c 2 -i 0.3 --no-bpf -o pid,tid,vcpu,accel,source,name >"$TS_TMP/top.json" 2>"$TS_TMP/top.err"
 	ok=1
 	for vm in vt-dbg vt-nodbg vt-tcg; do
 		python3 "$(dirname "$0")/qmp-cpus.py" "$TS_TMP/$vm.qmp" | sort -n >"$TS_TMP/$vm.qmp.txt"
@@ -76,7 +76,7 @@ print("vt-nodbg vCPU sources:", srcs)
 sys.exit(not srcs or not srcs <= {"debugfs", "syscall"})
 PY
 # batch text shows the TCG guest as such
-ts_run vhv-top -b -n 1 -d 0.2 --no-bpf -f vt-tcg
+ts_run vhv-top -b -c 1 -i 0.2 --no-bpf -Q vt-tcg
 ts_assert_grep 'vt-tcg \[TCG\]' "$TS_OUT"
 
 # EXITS/s from BPF: a number per vCPU when BPF loads, else hidden with a note.
@@ -84,7 +84,7 @@ ts_assert_grep 'vt-tcg \[TCG\]' "$TS_OUT"
 # sample again while a whole second shows none.
 ok=0
 for try in 1 2 3 4 5 6; do
-	ts_run vhv-top -J -n 1 -d 1 -c pid,exits,name
+	ts_run vhv-top -J -c 1 -i 1 -o pid,exits,name
 	python3 - "$TS_OUT" >"$TS_TMP/exits.txt" 2>&1 <<'PY' && { ok=1; break; }
 import json, sys
 doc = json.loads(open(sys.argv[1]).read().splitlines()[-1])
@@ -108,7 +108,7 @@ cat "$TS_TMP/exits.txt"
 # A VM that exits during a refresh: vhv-top keeps going and stops showing it.
 start vt-gone kvm guest=vt-gone,debug-threads=on
 gone=$(cat "$TS_TMP/vt-gone.pid")
-vhv-top -b -n 40 -d 0.15 --no-bpf -c pid,tid,vcpu,name >"$TS_TMP/gone.out" 2>"$TS_TMP/gone.err" &
+vhv-top -b -c 40 -i 0.15 --no-bpf -o pid,tid,vcpu,name >"$TS_TMP/gone.out" 2>"$TS_TMP/gone.err" &
 top_pid=$!
 # kill it once the first refresh has shown it (a slow host takes a while to start vhv-top)
 for _ in $(seq 200); do

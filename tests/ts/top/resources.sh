@@ -13,22 +13,22 @@ cg=pid,cpu_max,cpu_weight,cpuset,cpuset_mems,mem_max,mem_high,swap_max,name
 thr=pid,cpu,throttled,thr_periods,mem_events,psi_cpu,psi_mem,psi_io,limited,name
 kst=pid,cpu,kvm_exits,halt_poll,halt_wait,name
 
-ts_golden memory vhv-top --sysroot "$m0,$m1" -b -c "$mem"
-ts_golden mem-path vhv-top --sysroot "$m0,$m1" -b --flat -s pid -r -c pid,backing,mem_path,name -f m
-ts_golden numa vhv-top --sysroot "$m0,$m1" -b -c "$numa"
-ts_golden cgroup vhv-top --sysroot "$m0,$m1" -b -c "$cg"
-ts_golden cgroup-path vhv-top --sysroot "$m0,$m1" -b -c pid,cgroup,name -f h
-ts_golden throttling vhv-top --sysroot "$m0,$m1" -b -c "$thr" -s throttled
-ts_golden kvm-stats vhv-top --sysroot "$m0,$m1" -b -c "$kst"
+ts_golden memory vhv-top --sysroot "$m0,$m1" -b -o "$mem"
+ts_golden mem-path vhv-top --sysroot "$m0,$m1" -b --flat -x pid -R -o pid,backing,mem_path,name -Q m
+ts_golden numa vhv-top --sysroot "$m0,$m1" -b -o "$numa"
+ts_golden cgroup vhv-top --sysroot "$m0,$m1" -b -o "$cg"
+ts_golden cgroup-path vhv-top --sysroot "$m0,$m1" -b -o pid,cgroup,name -Q h
+ts_golden throttling vhv-top --sysroot "$m0,$m1" -b -o "$thr" -x throttled
+ts_golden kvm-stats vhv-top --sysroot "$m0,$m1" -b -o "$kst"
 # one tree: limits and levels, but no rates ("-")
-ts_golden single vhv-top --sysroot "$m0" -b -c pid,cpu_max,throttled,limited,kvm_exits,ksm,name
-ts_golden cgroup-v1 vhv-top --sysroot "$c0,$c1" -b -c "$cg,throttled,thr_periods,mem_events,limited,backing"
-ts_golden cgroup-v1-path vhv-top --sysroot "$c0,$c1" -b -c pid,cgroup,name
+ts_golden single vhv-top --sysroot "$m0" -b -o pid,cpu_max,throttled,limited,kvm_exits,ksm,name
+ts_golden cgroup-v1 vhv-top --sysroot "$c0,$c1" -b -o "$cg,throttled,thr_periods,mem_events,limited,backing"
+ts_golden cgroup-v1-path vhv-top --sysroot "$c0,$c1" -b -o pid,cgroup,name
 # the old roots have none of these files: every cell is "-", nothing fails
-ts_golden old-root vhv-top --sysroot "$TS_ROOTS/top-t0,$TS_ROOTS/top-t1" -b -f web -c "$thr,ksm,numa"
+ts_golden old-root vhv-top --sysroot "$TS_ROOTS/top-t0,$TS_ROOTS/top-t1" -b -Q web -o "$thr,ksm,numa"
 
 # JSON: numbers are numbers, "max" where a limit has none
-ts_run vhv-top --sysroot "$m0,$m1" -J -c "$mem,numa,numa_mismatch,cgroup,${cg#pid,},${thr#pid,cpu,},${kst#pid,cpu,}"
+ts_run vhv-top --sysroot "$m0,$m1" -J -o "$mem,numa,numa_mismatch,cgroup,${cg#pid,},${thr#pid,cpu,},${kst#pid,cpu,}"
 ts_assert_eq "JSON exit code" "$TS_RC" 0
 if command -v python3 >/dev/null; then
 	python3 -c '
@@ -52,7 +52,7 @@ fi
 
 # --record: top_vm_res holds the same, one row per VM and tick
 if command -v sqlite3 >/dev/null; then
-	ts_run vhv-top --sysroot "$m0,$m1" --record "$TS_TMP/res.db" -c pid,name
+	ts_run vhv-top --sysroot "$m0,$m1" --record "$TS_TMP/res.db" -o pid,name
 	ts_assert_eq "record exit code" "$TS_RC" 0
 	ts_assert_eq "recorded VMs" "$(sqlite3 "$TS_TMP/res.db" 'SELECT count(*) FROM top_vm_res')" 4
 	ts_assert_eq "recorded filevm" \
@@ -63,7 +63,7 @@ if command -v sqlite3 >/dev/null; then
 		"4194304|-1|3000.0|20.0|90.0"
 	ts_assert_eq "recorded v1 VM" \
 		"$(sqlite3 "$TS_TMP/res.db" "SELECT count(*) FROM top_vm_res WHERE cgroup LIKE '%\\x2d2%'")" 0
-	ts_run vhv-top --sysroot "$c0,$c1" --record "$TS_TMP/res.db" -c pid,name
+	ts_run vhv-top --sysroot "$c0,$c1" --record "$TS_TMP/res.db" -o pid,name
 	ts_assert_eq "recorded v1 VM" \
 		"$(sqlite3 "$TS_TMP/res.db" "SELECT cpu_quota_us, cpu_weight, throttled, mem_max_events, limited FROM top_vm_res WHERE vm_name='old'")" \
 		"150000|79|12.5|3|cpu,mem"

@@ -26,7 +26,7 @@ vm=$(cat "$TS_TMP/vm.pid")
 tid0=$(python3 "$(dirname "$0")/qmp-cpus.py" "$TS_TMP/vm.qmp" | awk '$1 == 0 {print $2}')
 [ -n "$tid0" ] || ts_fail "no thread id for vCPU 0 from QMP"
 
-tm new-session -d -s top -x 120 -y 30 "TERM=xterm vhv-top -d 0.5 --no-bpf -s tid"
+tm new-session -d -s top -x 120 -y 30 "TERM=xterm vhv-top -i 0.5 --no-bpf -x tid"
 tm set-option -t top remain-on-exit on >/dev/null
 wait_for 'ui-vm'
 wait_for "^ +$vm +$tid0 +0 .*vcpu 0"
@@ -120,7 +120,7 @@ ts_assert_eq "pane dead after q" "$(tm display -p -t top '#{pane_dead}')" 1
 ts_assert_eq "alternate screen after q" "$(tm display -p -t top '#{alternate_on}')" 0
 
 # a fatal signal restores it too
-tm respawn-pane -t top "exec env TERM=xterm vhv-top -d 0.5 --no-bpf"
+tm respawn-pane -t top "exec env TERM=xterm vhv-top -i 0.5 --no-bpf"
 wait_for 'ui-vm'
 ts_assert_eq "alternate screen while running" "$(tm display -p -t top '#{alternate_on}')" 1
 kill -SEGV "$(tm display -p -t top '#{pane_pid}')"

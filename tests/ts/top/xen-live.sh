@@ -29,7 +29,7 @@ xl vcpu-pin vhv-domu 1 1 all || ts_fail "xl vcpu-pin"
 sleep 1
 
 # 1. one refresh over 3 s as JSON, xentop over the same kind of window right after
-ts_run vhv-top -J -n 1 -d 3
+ts_run vhv-top -J -c 1 -i 3
 ts_assert_eq "vhv-top exit code" "$TS_RC" 0
 cp "$TS_OUT" "$TS_TMP/top.json"
 xl list >"$TS_TMP/xl-list"
@@ -90,10 +90,10 @@ sys.exit(bad)
 PY
 
 # 2. batch text and --record
-ts_run vhv-top -b -n 1 -d 0.5 -f vhv-domu
+ts_run vhv-top -b -c 1 -i 0.5 -Q vhv-domu
 ts_assert_grep '^vhv-top - 2 domains, 4 vCPUs' "$TS_OUT" "batch header (all domains; the filter selects rows)"
 ts_assert_grep '^ +[0-9]+ +2 .* vhv-domu$' "$TS_OUT" "domain row"
-ts_run vhv-top --record "$TS_TMP/xen.db" -n 2 -d 0.5
+ts_run vhv-top --record "$TS_TMP/xen.db" -c 2 -i 0.5
 ts_assert_eq "record exit code" "$TS_RC" 0
 n=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
 	"SELECT count(*) FROM top_xen_row WHERE name = ? AND vcpu = 1 AND hard_affinity = ?",
@@ -104,7 +104,7 @@ ts_assert_eq "recorded rows of the pinned vCPU" "$n" 2
 xl_vcpu() { xl vcpu-list vhv-domu | awk -v v="$1" '$3 == v {print $(NF-2)}'; }
 xl_state() { xl list vhv-domu | awk 'NR == 2 {print $5}'; }
 
-tm new-session -d -s top -x 120 -y 30 "TERM=xterm vhv-top -d 0.5 -s vcpu -f vhv-domu"
+tm new-session -d -s top -x 120 -y 30 "TERM=xterm vhv-top -i 0.5 -x vcpu -Q vhv-domu"
 tm set-option -t top remain-on-exit on >/dev/null
 wait_for '2 domains, 4 vCPUs'
 wait_for 'vhv-domu'

@@ -6,7 +6,7 @@
 
 ts_golden bad-pid vhv-trace -p abc
 ts_golden bad-duration vhv-trace -d 0
-ts_golden bad-output vhv-trace -o xml
+ts_golden bad-output vhv-trace --output=json
 ts_golden extra-arg vhv-trace now
 ts_golden bad-latency vhv-trace --latency=some
 ts_golden bad-latency-rate vhv-trace --latency-rate 0

@@ -8,7 +8,7 @@ ts_need_cmd sqlite3
 sqlite3 fixture.db < "$VHV_SRC/tests/ts/trace/report-fixture.sql" || ts_fail "cannot build the fixture DB"
 
 ts_golden - vhv-trace report fixture.db
-ts_golden json vhv-trace report fixture.db --output=json
+ts_golden json vhv-trace report fixture.db --json
 ts_golden by-vcpu vhv-trace report fixture.db --by vcpu
 ts_golden by-time vhv-trace report fixture.db --by time -J
 ts_golden missing vhv-trace report no-such.db

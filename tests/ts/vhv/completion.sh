@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Bash completion: options of commands and subcommands (from their --help),
-# column ids and sort keys (vhv-top -l), check ids (vhv-check -l), report
+# column ids and sort keys (vhv-top -H), check ids (vhv-check -l), report
 # views, latency modes, and directories for --sysroot.
 . "$VHV_SRC/tests/lib.sh"
 ts_need_cmd bash
@@ -22,13 +22,16 @@ want "qcow2" vhv q
 want "--max-messages" vhv-qcow2 verify --max
 want "--strict" vhv qcow2 verify --str
 want "--force-share" vhv-qcow2 info --force
-want "cpu cpu_max cpu_weight cpuset cpuset_mems" vhv-top -s cp
-want "pid,vcpu pid,vcsw" vhv-top -c pid,vc
-want "+vcpu +vcsw" vhv-top -c +vc
+want "--verbose" vhv-qcow2 verify --verb
+want "json" vhv-qcow2 verify --output j
+want "cpu cpu_max cpu_weight cpuset cpuset_mems" vhv-top -x cp
+want "pid,vcpu pid,vcsw" vhv-top -o pid,vc
+want "+vcpu +vcsw" vhv-top -o +vc
+want "pid,vcpu pid,vcsw" vhv-top --output pid,vc
 want "vcpu" vhv-trace --by v
 want "--latency --latency-rate" vhv trace --laten
 want "sampled" vhv-trace --latency s
-want "kvm.dev" vhv-check -c kvm.de
+want "kvm.dev" vhv-check -C kvm.de
 want "host" vhv check h
 mkdir -p "$TS_TMP/rootdir" && : >"$TS_TMP/rootfile"
 want "$TS_TMP/rootdir" vhv --sysroot "$TS_TMP/root"

@@ -21,7 +21,7 @@ ts_golden sysroot-trace vhv --sysroot / trace
 # one line naming the command (not the path the front door ran), then the hint
 ts_golden bad-option vhv check --bogus
 ts_golden bad-option-trace vhv trace --bogus
-ts_golden bad-option-report vhv trace report -o
+ts_golden bad-option-report vhv trace report --by
 # help without a terminal falls back to --help of the command
 ts_run vhv help check
 ts_assert_grep "^Usage:" "$TS_OUT" "vhv help check"
