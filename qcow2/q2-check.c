@@ -91,6 +91,7 @@ struct ck {
 	int cur_copied;         /* its COPIED flag (an active L1/L2 entry), else -1 */
 	uint64_t cur_wa;        /* the active referrers it stands for */
 	int64_t copied_corr;    /* plan_copied_after - plan_copied (name_referrers) */
+	size_t n_named;         /* entries of refd with a kept message */
 	uint64_t bad_here;      /* bad entries in the table being walked (its shape is looked at) */
 	uint64_t bad_guest;     /* the guest offset of the last one */
 };
@@ -1613,8 +1614,10 @@ static void cmp_one(struct ck *c, uint64_t k, uint64_t ondisk, uint64_t computed
 			     computed == 1 ? "" : "s");
 
 		/* a kept message is completed with its referrers (name_referrers);
-		 * up to Q2_MAX_FACTS more are named for the diagnosis only */
-		if ((m >= 0 || c->n_refd < Q2_MAX_FACTS) && refd_room(c)) {
+		 * up to 1024 more (4096 for the plan) are named for the diagnosis only */
+		if ((m >= 0 || c->n_refd < (c->opts->plan ? Q2_MAX_FACTS : Q2_MAX_FACTS / 4)) &&
+		    refd_room(c)) {
+			c->n_named += m >= 0;
 			c->refd[c->n_refd++] = (struct refd){ .k = k,
 							      .msg = m >= 0 ? (size_t)m : REFD_NO_MSG,
 							      .ondisk = ondisk, .computed = computed };
@@ -2022,7 +2025,9 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 		img->path ? img->path : "image", (unsigned long long)c.n_l1e,
 		(unsigned long long)c.n_l1e_refs, (unsigned long long)c.n_l2t,
 		(unsigned long long)c.n_l2t_refs);
-	if (c.n_refd)
+	/* a second walk only when a kept message is to be completed (as before the
+	 * diagnosis) or the repair plan asked for it: the diagnosis alone adds none */
+	if (c.n_refd && (c.n_named || c.opts->plan))
 		name_referrers(&c);
 	res->plan_copied_after = (uint64_t)HV_MAX((int64_t)res->plan_copied + c.copied_corr, 0);
 	/* for the diagnosis of leaks at the end: the last cluster something references */

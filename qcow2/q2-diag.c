@@ -169,7 +169,8 @@ void q2_fact_shape(struct q2_facts *fs, const struct q2_image *img, enum q2_ref_
 			     .at = at, .guest = guest, .guest_end = guest_end, .at2 = bad };
 
 	/* its own shape (damage to a few entries), or zeros: nothing to recognise */
-	if (sh == Q2_SHAPE_ZERO || (sh == Q2_SHAPE_TABLE && ref != Q2_R_REFBLOCK) ||
+	if ((sh == Q2_SHAPE_ZERO && ref != Q2_R_REFBLOCK) ||
+	    (sh == Q2_SHAPE_TABLE && ref != Q2_R_REFBLOCK) ||
 	    (sh == Q2_SHAPE_REFCOUNT && ref == Q2_R_REFBLOCK))
 		return;
 	q2_fact_add(fs, &f);
@@ -271,6 +272,7 @@ static void put_shape(FILE *f, const struct q2_fact *x)
 {
 	switch (x->ref2) {
 	case Q2_SHAPE_REFCOUNT: fputs("refcount data", f); break;
+	case Q2_SHAPE_ZERO: fputs("only zeros", f); break;
 	case Q2_SHAPE_TABLE: fputs("L1/L2 table entries", f); break;
 	case Q2_SHAPE_HEADER: fputs("a qcow2 header", f); break;
 	case Q2_SHAPE_PATTERN: fprintf(f, "guest data (the byte 0x%02x repeated)", x->byte); break;
@@ -344,6 +346,8 @@ static void diag_shapes(struct dg *d)
 				(unsigned long long)x->at2, x->at2 == 1 ? "" : "s");
 			if (x->ref2 == Q2_SHAPE_TABLE)
 				fputs("an L2 table was written over it", f);
+			else if (x->ref2 == Q2_SHAPE_ZERO)
+				fputs("it was zeroed (or never written)", f);
 			else if (guest_shape(x->ref2))
 				fputs("guest data was written over it", f);
 			else

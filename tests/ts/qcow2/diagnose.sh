@@ -51,6 +51,8 @@ case_ l2-refcount "l2.overwritten leak.orphaned" cluster_copy @ "$RB" "$L2"
 case_ l2-guest "l2.overwritten leak.orphaned" cluster_copy @ "$D0" "$L2"
 # an L2 table written over the refcount block
 case_ refblock-l2 "refblock.overwritten" cluster_copy @ "$L2" "$RB"
+# a refcount block zeroed
+case_ refblock-zero "refblock.overwritten" bytes @ "$RB" "$CS" 0
 # guest bytes over the L1 table
 case_ l1-guest "l1.overwritten leak.orphaned" bytes @ "$L1" 512 0xab
 # truncations: a whole cluster, and inside a cluster
