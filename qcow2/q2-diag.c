@@ -184,8 +184,19 @@ struct dg {
 	const struct q2_facts *fs;
 	struct q2_diag *v;
 	size_t n;
+	size_t len;             /* of the line being written (line_open) */
 	int err;
 };
+
+/* A memory stream for one diagnosis line (ended by closed()), or NULL with d->err set. */
+static FILE *line_open(struct dg *d, char **buf)
+{
+	FILE *f = open_memstream(buf, &d->len);
+
+	if (!f)
+		d->err = -ENOMEM;
+	return f;
+}
 
 static void add(struct dg *d, const char *id, char *text)
 {
@@ -296,7 +307,6 @@ static void diag_shapes(struct dg *d)
 		const struct q2_fact *x = &d->fs->v[i];
 		const char *id;
 		char *buf = NULL;
-		size_t len;
 		FILE *f;
 
 		if (x->kind != Q2_F_SHAPE)
@@ -305,11 +315,9 @@ static void diag_shapes(struct dg *d)
 			more++;
 			continue;
 		}
-		f = open_memstream(&buf, &len);
-		if (!f) {
-			d->err = -ENOMEM;
+		f = line_open(d, &buf);
+		if (!f)
 			return;
-		}
 		switch (x->ref) {
 		case Q2_R_L2:
 			id = "l2.overwritten";
@@ -382,7 +390,6 @@ static void diag_eof(struct dg *d)
 	uint64_t nrefs = 0, lo = UINT64_MAX, hi = 0, near = 0;
 	size_t i, items = 0;
 	char *buf = NULL, a[32], b[32];
-	size_t len;
 	FILE *f;
 
 	for (i = 0; i < d->fs->n; i++) {
@@ -398,11 +405,9 @@ static void diag_eof(struct dg *d)
 		return;
 	/* a truncation lost the tail: what points past the end starts right at it */
 	near = lo <= fend + cs;
-	f = open_memstream(&buf, &len);
-	if (!f) {
-		d->err = -ENOMEM;
+	f = line_open(d, &buf);
+	if (!f)
 		return;
-	}
 	if (near) {
 		fprintf(f, "file truncated at 0x%llx (%s%s): %llu reference%s up to 0x%llx "
 			   "(%s lost at least): ",
@@ -451,7 +456,6 @@ static void diag_shared(struct dg *d)
 	for (i = 0; i < d->fs->n; i++) {
 		const struct q2_fact *x = &d->fs->v[i];
 		char *buf = NULL;
-		size_t len;
 		FILE *f;
 
 		if (x->kind != Q2_F_SHARED)
@@ -461,11 +465,9 @@ static void diag_shared(struct dg *d)
 			more++;
 			continue;
 		}
-		f = open_memstream(&buf, &len);
-		if (!f) {
-			d->err = -ENOMEM;
+		f = line_open(d, &buf);
+		if (!f)
 			return;
-		}
 		fputs("allocated twice: ", f);
 		put_host(f, img, x->k, x->kmax);
 		fputs(" is ", f);
@@ -497,7 +499,7 @@ static void diag_leaks(struct dg *d)
 	uint64_t total = 0, best_n = 0;
 	const struct q2_fact *best = NULL;
 	char a[32], *buf = NULL;
-	size_t i, runs = 0, len;
+	size_t i, runs = 0;
 	FILE *f;
 
 	for (i = 0; i < fs->n; i++) {
@@ -515,11 +517,9 @@ static void diag_leaks(struct dg *d)
 	/* a run of at least 2, holding most of the leaks (facts dropped: unknown) */
 	if (!best || best_n < 2 || best_n * 2 < total || fs->dropped)
 		return;
-	f = open_memstream(&buf, &len);
-	if (!f) {
-		d->err = -ENOMEM;
+	f = line_open(d, &buf);
+	if (!f)
 		return;
-	}
 	for (i = 0; i < fs->n; i++)
 		if (fs->v[i].kind == Q2_F_SHAPE && fs->v[i].ref != Q2_R_REFBLOCK)
 			break;
