@@ -20,9 +20,11 @@
 #include <unistd.h>
 
 #include "cli/cli-common.h"
+#include "hvcore/hv-report.h"
 #include "hvcore/hv-util.h"
 #include "qcow2/q2-chain.h"
 #include "qcow2/q2-check.h"
+#include "qcow2/q2-diag.h"
 #include "qcow2/q2-image.h"
 
 /* Names and paths from the image or the command line, escaped for the terminal (hv_esc). */
@@ -337,6 +339,8 @@ static void plan_json(struct jn *o, const struct q2_check_result *res, const str
 	juint(p, "freed-bytes", res->plan_freed * img->cluster_size);
 	juint(p, "refcounts-raised", res->plan_raised);
 	juint(p, "copied-flags-disagreeing", res->plan_copied);
+	juint(p, "copied-flags-rewritten", res->plan_copied_after);
+	jbool(p, "copied-flags-exact", res->plan_copied_exact);
 	jint(p, "unplanned-corruptions", unplanned(res));
 }
 
@@ -366,14 +370,50 @@ static void plan_human(const struct q2_check_result *res, const struct q2_image 
 			printf("  -r all:   also raise %" PRIu64 " refcount%s to the references\n",
 			       res->plan_raised, res->plan_raised == 1 ? "" : "s");
 	}
-	if (res->plan_copied || res->plan_raised || res->plan_rebuild || res->leaks)
-		printf("  -r all:   then rewrites the COPIED flags that disagree with the repaired\n"
-		       "            refcounts (%" PRIu64 " disagree with today's)\n",
-		       res->plan_copied);
+	if (res->plan_copied || res->plan_copied_after || res->plan_raised || res->plan_rebuild ||
+	    res->leaks)
+		printf("  -r all:   then rewrites %s%" PRIu64 " COPIED flag%s, those that disagree with\n"
+		       "            the repaired refcounts (%" PRIu64 " disagree with today's)\n",
+		       res->plan_copied_exact ? "" : "at least ", res->plan_copied_after,
+		       res->plan_copied_after == 1 ? "" : "s", res->plan_copied);
 	if (unplanned(res) > 0)
 		printf("  %" PRId64 " other corruption%s (entries, overflows): not repaired by\n"
 		       "  refcounts; see the messages above\n",
 		       unplanned(res), unplanned(res) == 1 ? "" : "s");
+}
+
+/* The diagnoses, under the counts: one wrapped line each. */
+static void diag_human(const struct q2_diag *d, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	printf("\nDiagnosis (what the damage looks like; vhv only):\n");
+	for (i = 0; i < n; i++) {
+		char *t = xasprintf("%s: %s", d[i].id, d[i].text);
+
+		printf("DIAG  ");
+		hv_report_print_wrapped(stdout, t, 6, 80);
+		free(t);
+	}
+}
+
+/* vhv's "diagnoses" key beside qemu's: [{"id", "message"}], only when there are some. */
+static void diag_json(struct jn *o, const struct q2_diag *d, size_t n)
+{
+	struct jn *a;
+	size_t i;
+
+	if (!n)
+		return;
+	a = jadd(o, "diagnoses", jnew(J_ARR));
+	for (i = 0; i < n; i++) {
+		struct jn *x = jadd(a, NULL, jnew(J_OBJ));
+
+		jstr(x, "id", d[i].id);
+		jstr(x, "message", d[i].text);
+	}
 }
 
 /* qemu-img.c collect_image_check(): optional keys only when non-zero */
@@ -487,7 +527,8 @@ static int verify_layer(const char *path, struct q2_image *img, struct q2_check_
 {
 	struct q2_check_result res;
 	struct prog *prog = copts->progress_data;
-	int rc, ec;
+	struct q2_diag *diags = NULL;
+	int rc, ec, nd;
 	size_t i;
 
 	rc = q2_check(img, copts, &res);
@@ -520,9 +561,13 @@ static int verify_layer(const char *path, struct q2_image *img, struct q2_check_
 		q2_check_result_release(&res);
 		return CLI_EXIT_ERROR;
 	}
+	nd = q2_diagnose(img, &res, &diags);
+	if (nd < 0)
+		cli_die("%s", strerror(-nd));
 	if (vo->output == CLI_OUTPUT_JSON) {
 		struct jn *o = check_json(path, &res, vo->strict);
 
+		diag_json(o, diags, (size_t)nd);
 		if (vo->plan)
 			plan_json(o, &res, img);
 		if (layers) {
@@ -533,9 +578,11 @@ static int verify_layer(const char *path, struct q2_image *img, struct q2_check_
 		}
 	} else {
 		check_human(path, img, &res, vo->strict, vo->quiet);
+		diag_human(diags, (size_t)nd);
 		if (vo->plan)
 			plan_human(&res, img);
 	}
+	q2_diags_free(diags, (size_t)nd);
 	ec = check_exit(&res, vo->strict);
 	if (ec == CLI_EXIT_ERROR)
 		cli_error("%s%sCheck failed", layers ? path : "", layers ? ": " : "");
@@ -684,6 +731,7 @@ static int cmd_verify(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		cli_usage_error("needs exactly one image");
+	copts.plan = vo.plan;
 	path = argv[optind];
 
 	ec = open_image(path, vo.force_share, vo.output == CLI_OUTPUT_JSON, &img);

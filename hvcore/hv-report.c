@@ -523,6 +523,11 @@ static void print_wrapped_esc(FILE *out, const char *text, int col, int width)
 	print_wrapped(out, e ? e : "(out of memory)", col, width);
 }
 
+void hv_report_print_wrapped(FILE *out, const char *text, int col, int width)
+{
+	print_wrapped_esc(out, text, col, width);
+}
+
 int hv_report_print_human(const struct hv_report *rep, FILE *out, unsigned flags, int width)
 {
 	int idw = 0;

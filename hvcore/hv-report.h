@@ -135,6 +135,12 @@ enum hv_report_flags {
  */
 int hv_report_print_human(const struct hv_report *rep, FILE *out, unsigned flags, int width);
 /*
+ * @text escaped for the terminal and word-wrapped at @width columns, the
+ * cursor being at column @col, continuation lines indented to @col; a newline
+ * last. The rendering of the findings' messages, for other human reports.
+ */
+void hv_report_print_wrapped(FILE *out, const char *text, int col, int width);
+/*
  * JSON: {"tool","version","sysroot","findings":[{"check","severity","message",
  * "hint",...fields}],"summary":{"pass":N,...}} plus @extra's keys merged at top
  * level when @extra (a json_t object, borrowed) is not NULL. Returns 0 or -errno.

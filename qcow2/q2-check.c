@@ -54,7 +54,14 @@ struct refd {
 	char *who[REFD_WHO];
 	unsigned nwho;
 	uint64_t more;
+	struct q2_fact ws[2];   /* the first two referrers, for the diagnosis */
+	unsigned nws;
+	/* the repair plan: its refcount, its references, and the COPIED flags of its
+	 * active referrers (set, clear), references from the refcount table */
+	uint64_t ondisk, computed, fl_set, fl_clear, rb_refs;
 };
+/* over-referenced clusters named for the diagnosis only (no message kept) */
+#define REFD_NO_MSG SIZE_MAX
 
 struct ck {
 	struct q2_image *img;
@@ -80,7 +87,41 @@ struct ck {
 	uint64_t over_k;
 	bool data_file;
 	bool naming;            /* name_referrers' walk: references are named, not counted */
+	struct q2_fact cur;     /* who the next reference is from (set_ref), for facts */
+	int cur_copied;         /* its COPIED flag (an active L1/L2 entry), else -1 */
+	uint64_t cur_wa;        /* the active referrers it stands for */
+	int64_t copied_corr;    /* plan_copied_after - plan_copied (name_referrers) */
+	size_t n_named;         /* entries of refd with a kept message */
+	uint64_t bad_here;      /* bad entries in the table being walked (its shape is looked at) */
+	uint64_t bad_guest;     /* the guest offset of the last one */
 };
+
+/* The referrer the next inc_region*() and fact() stand for. */
+static inline void set_ref(struct ck *c, enum q2_ref_kind ref, uint32_t src, uint64_t at,
+			   uint64_t guest, uint64_t gsize)
+{
+	c->cur = (struct q2_fact){ .ref = (uint8_t)ref, .src = src, .at = at, .guest = guest,
+				   .guest_end = guest == Q2_NO_GUEST ? Q2_NO_GUEST : guest + gsize };
+	c->cur_copied = -1;
+}
+
+/* Record a fact of @kind about host clusters @k..@kmax (or entry @k), from c->cur. */
+static void fact(struct ck *c, enum q2_fact_kind kind, uint64_t k, uint64_t kmax)
+{
+	struct q2_fact f = c->cur;
+
+	if (c->naming)
+		return;
+	f.kind = (uint8_t)kind;
+	f.k = k;
+	f.kmax = kmax;
+	f.n = 1;
+	q2_fact_add(&c->res->facts, &f);
+	/* problems per entry (one entry can be bad and point past the end) */
+	if (c->cur.guest == Q2_NO_GUEST || c->cur.guest != c->bad_guest)
+		c->bad_here++;
+	c->bad_guest = c->cur.guest;
+}
 
 /*
  * Count @w occurrences of a problem (qemu counts each) and keep one message for
@@ -392,6 +433,8 @@ static int inc_region_w(struct ck *c, uint64_t offset, uint64_t size, uint64_t w
 	if ((int64_t)size <= 0 || !w || offset + size < offset)
 		return 0;
 	if (!c->naming && (int64_t)(offset + size - img->file_size) >= (int64_t)img->cluster_size) {
+		fact(c, Q2_F_PASTEOF, offset >> img->cluster_bits,
+		     (offset + size - 1) >> img->cluster_bits);
 		msgw(c, Q2_MSG_CORRUPTION, w,
 		     "%s: 0x%llx..0x%llx is one cluster or more past the end of the file (0x%llx)",
 		     what, (unsigned long long)offset, (unsigned long long)(offset + size),
@@ -727,6 +770,14 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 
 	if (w > 1)
 		snprintf(shared, sizeof(shared), ", shared by %llu L1 entries", (unsigned long long)w);
+	c->bad_here = 0;
+	c->bad_guest = Q2_NO_GUEST;
+	/* the referrer of entry j, for facts (and naming) */
+#define REF()                                                                                   \
+	(set_ref(c, Q2_R_DATA, t->src, l2_off, ((uint64_t)t->l1i * n + j) << bits, cs),          \
+	 c->cur_copied = wa && !(e & Q2_OFLAG_COMPRESSED) ? !!(e & Q2_OFLAG_COPIED) : -1,           \
+	 c->cur_wa = wa)
+#define BAD() fact(c, Q2_F_BADENTRY, j, j)
 #define WHERE()                                                                              \
 	(snprintf(where, sizeof(where), "%s L2 table at 0x%llx (%s%s), entry %llu (guest 0x%llx)", \
 		  label, (unsigned long long)l2_off, guest_range(c, t->l1i, gr, sizeof(gr)),  \
@@ -782,6 +833,7 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 			if (v + w < 15 && v + w <= rmax) {
 				nib_set(&c->r, k, v + (unsigned)w);
 			} else {
+				REF();
 				rc = inc_region_w(c, off, cs, w, WHERE());
 				if (rc < 0)
 					return rc;
@@ -799,15 +851,19 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 		if (!e && !bm)
 			continue;
 		ty = cluster_type(c, e);
-		if (ty != CT_COMPRESSED && (e & Q2_L2E_STD_RESERVED_MASK))
+		REF();
+		if (ty != CT_COMPRESSED && (e & Q2_L2E_STD_RESERVED_MASK)) {
+			BAD();
 			msgw(c, Q2_MSG_CORRUPTION, w, "%s: reserved bits set (0x%llx)", WHERE(),
 			     (unsigned long long)e);
+		}
 
 		switch (ty) {
 		case CT_COMPRESSED: {
 			uint64_t coff, csize;
 
 			if (e & Q2_OFLAG_COPIED) {
+				BAD();
 				msgw(c, Q2_MSG_CORRUPTION, w,
 				     "%s: COPIED flag set on a compressed cluster", WHERE());
 				e &= ~Q2_OFLAG_COPIED;
@@ -819,6 +875,7 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 				break;
 			}
 			if (bm) {
+				BAD();
 				msgw(c, Q2_MSG_CORRUPTION, w,
 				     "%s: compressed cluster with a non-zero subcluster bitmap",
 				     WHERE());
@@ -844,14 +901,18 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 		}
 		case CT_ZERO_ALLOC:
 		case CT_NORMAL:
-			if ((bm >> 32) & bm)
+			if ((bm >> 32) & bm) {
+				BAD();
 				msgw(c, Q2_MSG_CORRUPTION, w,
 				     "%s: subcluster bitmap marks subclusters both allocated and zero",
 				     WHERE());
-			if (off & (cs - 1))
+			}
+			if (off & (cs - 1)) {
+				BAD();
 				msgw(c, Q2_MSG_CORRUPTION, w,
 				     "%s: data cluster offset 0x%llx is not cluster aligned", WHERE(),
 				     (unsigned long long)off);
+			}
 			if (frag) {
 				c->res->allocated_clusters += wa;
 				if (next_contig && off != next_contig)
@@ -889,10 +950,12 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 				     WHERE());
 			break;
 		case CT_UNALLOC:
-			if (bm & Q2_L2_BITMAP_ALL_ALLOC)
+			if (bm & Q2_L2_BITMAP_ALL_ALLOC) {
+				BAD();
 				msgw(c, Q2_MSG_CORRUPTION, w,
 				     "%s: unallocated cluster with subclusters marked allocated",
 				     WHERE());
+			}
 			if (e & Q2_OFLAG_COPIED)
 				msgw(c, Q2_MSG_WARNING, w, "%s: COPIED flag set on an unallocated entry",
 				     WHERE());
@@ -900,6 +963,14 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 		}
 	}
 #undef WHERE
+#undef BAD
+#undef REF
+	if (c->bad_here && !c->naming) {
+		uint64_t span = n << bits;
+
+		q2_fact_shape(&c->res->facts, img, Q2_R_L2, t->src, l2_off, t->l1i,
+			      (uint64_t)t->l1i * span, span, c->bad_here, l2, cs);
+	}
 	return 0;
 }
 
@@ -1015,14 +1086,23 @@ static int l1_entry(struct ck *c, uint32_t src, uint64_t i, uint64_t e, uint64_t
 		c->n_l1e_refs += w;
 	}
 	guest_range(c, i, gr, sizeof(gr));
-	if (e & Q2_L1E_RESERVED_MASK)
+	set_ref(c, Q2_R_L2, src,
+		src == SRC_ACTIVE ? img->l1_offset : img->snapshots[src].l1_offset,
+		(i * img->l2_entries) << img->cluster_bits, img->l2_entries << img->cluster_bits);
+	c->cur_copied = src == SRC_ACTIVE ? !!(e & Q2_OFLAG_COPIED) : -1;
+	c->cur_wa = 1;
+	if (e & Q2_L1E_RESERVED_MASK) {
+		fact(c, Q2_F_BADENTRY, i, i);
 		msgw(c, Q2_MSG_CORRUPTION, w, "%s L1 table%s, entry %llu (%s): reserved bits set (0x%llx)",
 		     label, shared, (unsigned long long)i, gr, (unsigned long long)e);
+	}
 	snprintf(what, sizeof(what), "%s L2 table (L1 entry %llu, %s)", label, (unsigned long long)i,
 		 gr);
 	rc = inc_region_w(c, l2_off, cs, w, what);
 	if (rc < 0)
 		return rc;
+	if (l2_off & (cs - 1))
+		fact(c, Q2_F_BADENTRY, i, i);
 	if (l2_off & (cs - 1))
 		msgw(c, Q2_MSG_CORRUPTION, w,
 		     "%s at 0x%llx is not cluster aligned; L1 entry corrupted", what,
@@ -1042,6 +1122,23 @@ static int l1_entry(struct ck *c, uint32_t src, uint64_t i, uint64_t e, uint64_t
 	return 0;
 }
 
+/* The active L1 table had bad entries: what do its first cluster's bytes look like? */
+static void l1_shape(struct ck *c)
+{
+	struct q2_image *img = c->img;
+	size_t n = (size_t)HV_MIN((uint64_t)img->l1_size, img->cluster_size / 8), i;
+	uint8_t *b = malloc(n * 8);
+
+	if (!b)
+		return;  /* no diagnosis of its shape; the counts are whole */
+	for (i = 0; i < n; i++)
+		for (unsigned x = 0; x < 8; x++)
+			b[i * 8 + x] = (uint8_t)(img->l1[i] >> (56 - 8 * x));
+	q2_fact_shape(&c->res->facts, img, Q2_R_L1, SRC_ACTIVE, img->l1_offset, 0, Q2_NO_GUEST,
+		      Q2_NO_GUEST, c->bad_here, b, n * 8);
+	free(b);
+}
+
 /* The active L1 table: its entries, and its L2 tables sorted by offset in c->tabs. */
 static int walk_active_l1(struct ck *c)
 {
@@ -1055,9 +1152,12 @@ static int walk_active_l1(struct ck *c)
 
 	if (!img->l1_size)
 		return 0;
+	set_ref(c, Q2_R_L1, SRC_ACTIVE, 0, Q2_NO_GUEST, 0);
 	rc = inc_region(c, img->l1_offset, (uint64_t)img->l1_size * 8, "active L1 table");
 	if (rc < 0)
 		return rc;
+	c->bad_here = 0;
+	c->bad_guest = Q2_NO_GUEST;
 	tb->l1 = l1;
 	tb->idx = malloc((size_t)img->l1_size * sizeof(*tb->idx));
 	if (!tb->idx) {
@@ -1079,6 +1179,8 @@ static int walk_active_l1(struct ck *c)
 	}
 	if (!sorted)
 		qsort_r(tb->idx, tb->n, sizeof(*tb->idx), cmp_l1idx, (void *)l1);
+	if (c->bad_here && !c->naming)
+		l1_shape(c);
 	return 0;
 }
 
@@ -1199,6 +1301,7 @@ static int seg_l1_region(struct ck *c, uint64_t a, uint64_t b, uint64_t w, uint3
 	char lab[160], what[200];
 
 	snprintf(what, sizeof(what), "%s L1 table", src_label(c, id, lab, sizeof(lab)));
+	set_ref(c, Q2_R_L1, id, 0, Q2_NO_GUEST, 0);
 	return inc_clusters(c, a, b - 1, w, what);
 }
 
@@ -1288,6 +1391,7 @@ static int walk_snapshots(struct ck *c)
 			continue;
 		if ((int64_t)(sn->l1_offset + size - fsize) >= (int64_t)cs) {
 			snprintf(what, sizeof(what), "%s L1 table", lab);
+			set_ref(c, Q2_R_L1, i, 0, Q2_NO_GUEST, 0);
 			rc = inc_region(c, sn->l1_offset, size, what);  /* says where it ends */
 			if (rc < 0)
 				goto out;
@@ -1431,6 +1535,11 @@ static int check_refblocks(struct ck *c)
 		uint64_t k = off >> img->cluster_bits;
 		char what[96];
 
+		set_ref(c, Q2_R_REFBLOCK, SRC_ACTIVE, img->reftable_offset, Q2_NO_GUEST, 0);
+		if ((e & Q2_REFT_RESERVED_MASK) || (off & (img->cluster_size - 1)))
+			fact(c, Q2_F_BADENTRY, i, i);
+		else if (k >= c->r.n)
+			fact(c, Q2_F_PASTEOF, k, k);
 		if (e & Q2_REFT_RESERVED_MASK) {
 			c->res->plan_rebuild++;
 			msg(c, Q2_MSG_CORRUPTION, "refcount table entry %llu has reserved bits set",
@@ -1469,10 +1578,28 @@ static int check_refblocks(struct ck *c)
 	return 0;
 }
 
+/* Room for one more entry in c->refd: false when out of memory. */
+static bool refd_room(struct ck *c)
+{
+	if (c->n_refd == c->cap_refd) {
+		size_t cap = c->cap_refd ? 2 * c->cap_refd : 16;
+		struct refd *v = realloc(c->refd, cap * sizeof(*v));
+
+		if (!v)
+			return false;
+		c->refd = v;
+		c->cap_refd = cap;
+	}
+	return true;
+}
+
 static void cmp_one(struct ck *c, uint64_t k, uint64_t ondisk, uint64_t computed)
 {
 	const uint64_t cs = c->img->cluster_size;
 
+	set_ref(c, Q2_R_NONE, SRC_ACTIVE, 0, Q2_NO_GUEST, 0);
+	fact(c, ondisk >= computed ? (computed ? Q2_F_LEAKPART : Q2_F_LEAK)
+				   : (ondisk ? Q2_F_OVERREF : Q2_F_REFZERO), k, k);
 	if (ondisk < computed) {
 		long m;
 
@@ -1486,21 +1613,28 @@ static void cmp_one(struct ck *c, uint64_t k, uint64_t ondisk, uint64_t computed
 			     (unsigned long long)ondisk, (unsigned long long)computed,
 			     computed == 1 ? "" : "s");
 
-		/* a kept message is completed with its referrers (name_referrers) */
-		if (m >= 0) {
-			if (c->n_refd == c->cap_refd) {
-				size_t cap = c->cap_refd ? 2 * c->cap_refd : 16;
-				struct refd *v = realloc(c->refd, cap * sizeof(*v));
-
-				if (!v)
-					return;  /* the message stays as it is */
-				c->refd = v;
-				c->cap_refd = cap;
-			}
-			c->refd[c->n_refd++] = (struct refd){ .k = k, .msg = (size_t)m };
+		/* a kept message is completed with its referrers (name_referrers);
+		 * up to 1024 more (4096 for the plan) are named for the diagnosis only */
+		if ((m >= 0 || c->n_refd < (c->opts->plan ? Q2_MAX_FACTS : Q2_MAX_FACTS / 4)) &&
+		    refd_room(c)) {
+			c->n_named += m >= 0;
+			c->refd[c->n_refd++] = (struct refd){ .k = k,
+							      .msg = m >= 0 ? (size_t)m : REFD_NO_MSG,
+							      .ondisk = ondisk, .computed = computed };
+		} else {
+			c->res->plan_copied_exact = false;
 		}
 	} else {
 		c->res->plan_freed += !computed;
+		/* the plan follows the COPIED flags of what stays referenced */
+		if (computed && c->opts->plan) {
+			if (c->n_refd < Q2_MAX_FACTS && refd_room(c))
+				c->refd[c->n_refd++] = (struct refd){ .k = k, .msg = REFD_NO_MSG,
+								      .ondisk = ondisk,
+								      .computed = computed };
+			else
+				c->res->plan_copied_exact = false;
+		}
 		msg(c, Q2_MSG_LEAK,
 		    "cluster %llu (host 0x%llx): leaked, refcount %llu but referenced %llu times",
 		    (unsigned long long)k, (unsigned long long)(k * cs),
@@ -1514,6 +1648,8 @@ static void cmp_block(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, u
 	const struct q2_image *img = c->img;
 	uint64_t k = ri << img->rb_bits, end = HV_MIN(k + (1ull << img->rb_bits), n), i;
 
+	c->bad_here = 0;
+	c->bad_guest = Q2_NO_GUEST;
 	if (err) {
 		for (; k < end; k++)
 			msg(c, Q2_MSG_CHECK_ERROR,
@@ -1553,6 +1689,10 @@ static void cmp_block(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, u
 		if (ondisk != computed)
 			cmp_one(c, k, ondisk, computed);
 	}
+	if (c->bad_here && blk)
+		q2_fact_shape(&c->res->facts, img, Q2_R_REFBLOCK, SRC_ACTIVE,
+			      img->reftable[ri] & Q2_REFT_OFFSET_MASK, ri, Q2_NO_GUEST, Q2_NO_GUEST,
+			      c->bad_here, blk, img->cluster_size);
 }
 
 /* ---- bitmaps ------------------------------------------------------------ */
@@ -1566,6 +1706,7 @@ static int check_bitmaps(struct ck *c)
 
 	if (!img->nb_bitmaps)
 		return 0;
+	set_ref(c, Q2_R_BITMAP, SRC_ACTIVE, 0, Q2_NO_GUEST, 0);
 	rc = inc_region(c, img->bitmap_dir_offset, img->bitmap_dir_size, "bitmap directory");
 	if (rc < 0)
 		return rc;
@@ -1677,6 +1818,16 @@ static void refd_add(struct ck *c, uint64_t first, uint64_t last, uint64_t w, co
 	for (; lo < c->n_refd && c->refd[lo].k <= last; lo++) {
 		struct refd *r = &c->refd[lo];
 
+		if (r->nws < 2 && r->computed > r->ondisk)
+			r->ws[r->nws++] = c->cur;
+		if (c->cur_copied == 1)
+			r->fl_set += c->cur_wa;
+		else if (c->cur_copied == 0)
+			r->fl_clear += c->cur_wa;
+		if (c->cur.ref == Q2_R_REFBLOCK)
+			r->rb_refs += w;
+		if (r->msg == REFD_NO_MSG)
+			continue;
 		if (r->nwho < REFD_WHO && (r->who[r->nwho] = strdup(what))) {
 			r->nwho++;
 			r->more += w - 1;
@@ -1705,7 +1856,8 @@ static void name_referrers(struct ck *c)
 {
 	struct q2_check_result saved = *c->res;
 
-	qsort(c->refd, c->n_refd, sizeof(*c->refd), cmp_refd);
+	if (c->n_refd > 1)
+		qsort(c->refd, c->n_refd, sizeof(*c->refd), cmp_refd);
 	c->naming = true;
 	(void)calculate_refcounts(c);  /* what it could not walk was said the first time */
 	c->naming = false;
@@ -1713,8 +1865,31 @@ static void name_referrers(struct ck *c)
 
 	for (size_t n = 0; n < c->n_refd; n++) {
 		struct refd *r = &c->refd[n];
-		char **text = &c->res->msgs[r->msg].text, *named, who[800] = "";
+		char **text, *named, who[800] = "";
 		size_t used = 0;
+
+		/* -r all: the refcount becomes its references (a rebuild drops the old
+		 * refcount blocks'); the COPIED flags of its referrers follow */
+		uint64_t fin = r->computed -
+			       (c->res->plan_rebuild ? HV_MIN(r->rb_refs, r->computed) : 0);
+		int now1 = r->ondisk == 1, fin1 = fin == 1;
+
+		c->copied_corr += (int64_t)r->fl_set * ((!fin1) - (!now1)) +
+				  (int64_t)r->fl_clear * (fin1 - now1);
+		if (r->nws == 2) {  /* two structures share it: the diagnosis says which */
+			struct q2_fact f = r->ws[0];
+
+			f.kind = Q2_F_SHARED;
+			f.k = f.kmax = r->k;
+			f.n = 1;
+			f.ref2 = r->ws[1].ref;
+			f.guest2 = r->ws[1].guest;
+			f.at2 = r->ws[1].at;
+			q2_fact_add(&c->res->facts, &f);
+		}
+		if (r->msg == REFD_NO_MSG)
+			continue;
+		text = &c->res->msgs[r->msg].text;
 
 		for (unsigned w = 0; w < r->nwho; w++)
 			used += (size_t)snprintf(who + used, used < sizeof(who) ? sizeof(who) - used : 0,
@@ -1738,6 +1913,7 @@ static int calculate_refcounts(struct ck *c)
 	int rc;
 
 	c->tabs = &tabs;
+	set_ref(c, Q2_R_HEADER, SRC_ACTIVE, 0, Q2_NO_GUEST, 0);
 	rc = inc_region(c, 0, img->cluster_size, "header");
 	if (rc < 0)
 		goto out;
@@ -1753,13 +1929,16 @@ static int calculate_refcounts(struct ck *c)
 	rc = walk_tables(c);
 	if (rc < 0)
 		goto out;
+	set_ref(c, Q2_R_SNAPTAB, SRC_ACTIVE, 0, Q2_NO_GUEST, 0);
 	rc = inc_region(c, img->snapshots_offset, img->snapshots_size, "snapshot table");
 	if (rc < 0)
 		goto out;
+	set_ref(c, Q2_R_REFT, SRC_ACTIVE, 0, Q2_NO_GUEST, 0);
 	rc = inc_region(c, img->reftable_offset, img->reftable_entries * 8, "refcount table");
 	if (rc < 0)
 		goto out;
 	if (img->has_crypto_ext && img->crypto_length) {
+		set_ref(c, Q2_R_CRYPTO, SRC_ACTIVE, 0, Q2_NO_GUEST, 0);
 		rc = inc_region(c, img->crypto_offset, img->crypto_length, "encryption header");
 		if (rc < 0)
 			goto out;
@@ -1786,6 +1965,7 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	res->plan_copied_exact = true;
 	c.over_msg = -1;
 	c.max_msgs = c.opts->max_msgs ? c.opts->max_msgs : 100;
 	c.data_file = q2_has_data_file(img);
@@ -1845,8 +2025,16 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 		img->path ? img->path : "image", (unsigned long long)c.n_l1e,
 		(unsigned long long)c.n_l1e_refs, (unsigned long long)c.n_l2t,
 		(unsigned long long)c.n_l2t_refs);
-	if (c.n_refd)
+	/* a second walk only when a kept message is to be completed (as before the
+	 * diagnosis) or the repair plan asked for it: the diagnosis alone adds none */
+	if (c.n_refd && (c.n_named || c.opts->plan))
 		name_referrers(&c);
+	res->plan_copied_after = (uint64_t)HV_MAX((int64_t)res->plan_copied + c.copied_corr, 0);
+	/* for the diagnosis of leaks at the end: the last cluster something references */
+	res->facts.file_clusters = nb_clusters;
+	res->facts.last_ref = c.r.n;
+	while (res->facts.last_ref && !refs_get(&c.r, res->facts.last_ref - 1))
+		res->facts.last_ref--;
 	res->image_end_offset = (c.highest + 1) * img->cluster_size;
 	rc = 0;
 	goto out;
@@ -1890,4 +2078,5 @@ void q2_check_result_release(struct q2_check_result *res)
 	free(res->msgs);
 	res->msgs = NULL;
 	res->n_msgs = 0;
+	q2_facts_release(&res->facts);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "qcow2/q2-diag.h"
 #include "qcow2/q2-image.h"
 
 enum q2_msg_kind {
@@ -31,6 +32,8 @@ typedef void (*q2_progress_fn)(void *data, uint64_t done, uint64_t total);
 struct q2_check_opts {
 	bool deep;              /* also decompress every compressed cluster */
 	unsigned max_msgs;      /* per kind kept in the result; 0 = 100 */
+	bool plan;              /* predict the COPIED flags -r all rewrites (plan_copied_after):
+				 * may walk the L2 tables a second time when refcounts are wrong */
 	q2_progress_fn progress;
 	void *progress_data;
 };
@@ -58,11 +61,15 @@ struct q2_check_result {
 	uint64_t plan_raised;
 	uint64_t plan_rebuild;  /* causes of a rebuild */
 	uint64_t plan_copied;   /* flags that disagree with today's refcounts */
+	uint64_t plan_copied_after; /* with opts.plan: flags that disagree with the repaired
+				     * refcounts, i.e. that -r all rewrites */
+	bool plan_copied_exact; /* false: too many wrong refcounts to follow them all */
 	/* -errno when the check could not complete (qemu-img: "Check failed: ...") */
 	int fatal;
 	struct q2_msg *msgs;
 	size_t n_msgs;
 	uint64_t dropped[Q2_MSG_KINDS]; /* messages not kept (over max_msgs) */
+	struct q2_facts facts;  /* what the problems are, for q2_diagnose() (bounded) */
 };
 
 /*

@@ -34,7 +34,8 @@ q2_l2e_off() { echo $(($(q2_l2_table "$1" "$2") + 8 * $3)); }
 q2_refblock() { echo $(($(q2_hdr64 "$1" $(($(q2_reftable_offset "$1") + 8 * $2))) & ~0x1ff)); }
 
 # q2_oracle NAME IMG [QEMU-IMG OPTIONS...]: verify IMG with vhv-qcow2 and with
-# qemu-img check --output=json; the JSON documents and exit codes must be identical.
+# qemu-img check --output=json; the JSON documents and exit codes must be identical
+# (vhv's "diagnoses" key, which qemu-img has no answer for, is left out).
 # Sets Q2_RC to the exit code. With Q2_NOFILENAME=1 the "filename" line is dropped
 # from both (qemu-img --image-opts prints a json: pseudo file name).
 q2_oracle() {
@@ -47,6 +48,8 @@ q2_oracle() {
 	vhv-qcow2 verify --output=json "$img" >"$TS_TMP/$name.vhv.json" 2>"$TS_TMP/$name.vhv.err"
 	vrc=$?
 	Q2_RC=$vrc
+	# vhv's diagnoses are beside qemu's keys (never the last: "format" follows)
+	sed -i '/^    "diagnoses": \[$/,/^    \],$/d' "$TS_TMP/$name.vhv.json"
 	if [ -n "${Q2_NOFILENAME:-}" ]; then
 		sed -i '/"filename":/d' "$TS_TMP/$name.qemu.json" "$TS_TMP/$name.vhv.json"
 	fi
@@ -79,4 +82,11 @@ q2_hold() {
 		grep -q ":$ino " /proc/locks && break
 		sleep 0.1
 	done
+}
+
+# q2_diag_ids IMG: the ids of verify's JSON "diagnoses", space separated ("" when none).
+q2_diag_ids() {
+	vhv-qcow2 verify --output=json "$1" | python3 -c '
+import json, sys
+print(" ".join(d["id"] for d in json.load(sys.stdin).get("diagnoses", [])))'
 }

@@ -60,7 +60,48 @@ ts_assert_grep "Rebuilding refcount structure" r-zero.qcow2.out "zero: qemu -r a
 ts_expect_rc 0 vhv-qcow2 verify r-zero.qcow2
 ts_golden zero vhv-qcow2 verify -q --repair-plan zero.qcow2
 
-# 4. nothing to repair
+# 4. The COPIED flags -r all rewrites: the plan's count must equal the flags that
+#    qemu-img check -r all changed in a copy, entry by entry (q2flags.py).
+# copied NAME IMG: the plan's copied-flags-rewritten against qemu-img's changes
+copied() {
+	local want got
+	cp "$2" "c-$2"
+	qemu-img check -r all "c-$2" >"c-$2.out" 2>&1
+	got=$(python3 "$VHV_SRC/tests/images/q2flags.py" "$2" "c-$2" |
+		awk '{ print $2 + $4 }')
+	want=$(plan "$1" "$2" copied-flags-rewritten)
+	ts_assert_eq "$1: COPIED flags qemu-img -r all rewrote" "$got" "$want"
+	ts_assert_eq "$1: plan exact" "$(plan "$1" "$2" copied-flags-exact)" true
+}
+copied twice twice.qcow2    # refcount raised to 2: both entries lose COPIED
+copied zero zero.qcow2      # rebuilt: the refcount is 1 again, the flag stays
+copied leak leak.qcow2
+# a refcount 2 where one entry references it: lowered to 1, the flag stays
+cp b.qcow2 high.qcow2
+q2_poke16 high.qcow2 $((rb + 2 * 6)) 2
+ts_assert_eq "high: disagreeing today" "$(plan high high.qcow2 copied-flags-disagreeing)" 1
+copied high high.qcow2
+# an L2 table written over the refcount block: rebuilt; the flags today's
+# garbage refcounts disagree with are right after the rebuild
+cp b.qcow2 rbl2.qcow2
+l2=$(q2_l2_table rbl2.qcow2 0)
+dd if=rbl2.qcow2 of=rbl2.qcow2 bs=65536 skip=$((l2 / 65536)) seek=$((rb / 65536)) count=1 \
+	conv=notrunc status=none
+copied rbl2 rbl2.qcow2
+# an entry pointing past the end: its flag is cleared
+cp b.qcow2 wild.qcow2
+q2_poke64 wild.qcow2 $((l2 + 8 * 3)) $(((1 << 63) | 0x10000000))
+copied wild wild.qcow2
+# internal snapshots: shared clusters (refcount 2, COPIED clear), one lowered to 1
+qemu-img create -q -f qcow2 sn.qcow2 16M
+qemu-io -c 'write -P 1 0 1M' sn.qcow2 >/dev/null
+qemu-img snapshot -c s1 sn.qcow2
+qemu-io -c 'write -P 2 0 64k' sn.qcow2 >/dev/null
+cp sn.qcow2 snlow.qcow2
+q2_poke16 snlow.qcow2 $(($(q2_refblock sn.qcow2 0) + 2 * 8)) 1
+copied snlow snlow.qcow2
+
+# 5. nothing to repair
 ts_assert_eq "clean: rebuild" "$(plan clean b.qcow2 rebuild)" false
 ts_assert_eq "clean: lowered" "$(plan clean b.qcow2 leaks-lowered)" 0
 ts_finalize
