@@ -4,10 +4,28 @@
  * block/qcow2-refcount.c (qcow2_check_refcounts and helpers) so that the
  * numbers equal `qemu-img check`'s; the implementation is ours and built for
  * speed: metadata is read in big sequential batches (adjacent L2 tables and
- * refcount blocks coalesced into one pread), and the computed refcounts live
- * in a 4-bit-per-cluster array (values >= 15 spill into 16-bit chunks allocated
- * where needed, and a hash beyond), i.e. a quarter of what qemu-img keeps with
- * 16-bit refcounts.
+ * refcount blocks coalesced into one pread), and the computed refcounts are
+ * kept by chunks of 4096 host clusters, one byte for a chunk whose counts are
+ * all equal (struct refs), where qemu-img keeps a refcount-wide array.
+ *
+ * Memory, for a file of N host clusters (qemu-img: N * refcount_bits / 8):
+ *  - always: 22 bytes per 4096 clusters (the two chunk directories);
+ *  - a chunk whose computed counts differ while the walk passes it, or for
+ *    good (clusters referenced from places far apart in the metadata, as in a
+ *    fragmented image): 2 KiB (half a byte per cluster);
+ *  - a chunk whose on-disk refcounts are neither all 1 nor all other: 512
+ *    bytes (a bit per cluster, for the COPIED checks);
+ *  - a cluster referenced 15 times or more: 2 bytes per cluster for the 4096
+ *    around it; 65,550 times or more: 16 bytes more in a hash;
+ *  - as qemu-img: the active L1 table (8 bytes per entry) and the refcount
+ *    table (8 bytes per entry); 4 bytes per active L2 table (12 with
+ *    snapshots) and 24 per table only snapshots reference; 4 per refcount
+ *    block; a 256 KiB read buffer; the kept messages.
+ * A preallocated or sequentially written image keeps a few chunks open; with
+ * internal snapshots (data and tables referenced 3 times, refcount blocks
+ * once) those holding a refcount block stay open: 2 KiB per refcount block.
+ * A worst case (every chunk mixed) is a quarter of qemu-img's 16-bit array
+ * plus the bits, as before. Measured: bench/qcow2-check.sh.
  */
 #include "qcow2/q2-check.h"
 
@@ -20,8 +38,9 @@
 #include "hvcore/hv-log.h"
 #include "hvcore/hv-util.h"
 
-/* One coalesced metadata read is at most this big. */
-#define BATCH_BYTES (1u << 20)
+/* One coalesced metadata read is at most this big (more gains no speed: 4 L2
+ * tables of 64 KiB per read; the buffer counts in the peak memory). */
+#define BATCH_BYTES (1u << 18)
 
 enum ctype { CT_UNALLOC, CT_ZERO_PLAIN, CT_ZERO_ALLOC, CT_NORMAL, CT_COMPRESSED };
 
@@ -29,13 +48,30 @@ enum ctype { CT_UNALLOC, CT_ZERO_PLAIN, CT_ZERO_ALLOC, CT_NORMAL, CT_COMPRESSED 
 enum { ST_NOT_ONE = 0, ST_ONE = 1, ST_ERR = 2 };
 
 
+/*
+ * The computed refcounts, by chunks of RC_CHUNK host clusters. A chunk whose
+ * counts are all equal and below 15 is one byte: its count. Only a chunk whose
+ * counts differ (being filled, or mixed for good) holds two 4-bit counts per
+ * byte, 15 = look further: 16-bit chunks of WIDE_CHUNK clusters, allocated
+ * where needed (images with many internal snapshots), and a hash beyond.
+ * The walk counts each L2 table's own cluster right before its entries, in
+ * table offset order, so an image whose data follows its tables (preallocated,
+ * sequentially written) has one or two chunks open at a time; a chunk is
+ * folded back to one byte when found uniform again (looked at each time
+ * RC_CHUNK of its counts changed: amortised O(1) per change).
+ */
+#define RC_BITS 12
+#define RC_CHUNK (1u << RC_BITS)
+#define RC_MASK ((uint64_t)RC_CHUNK - 1)
+
 struct refs {
-	uint8_t *nib;           /* two 4-bit counts per byte; 15 = look in the hash */
+	uint8_t **nib;          /* per chunk: RC_CHUNK 4-bit counts, or NULL: all uni[ci] */
+	uint8_t *uni;           /* per chunk without nib: the count of each of its clusters */
+	uint32_t *mods;         /* per chunk with nib: counts changed since last looked at */
 	uint64_t n;             /* clusters covered (qemu's nb_clusters) */
-	uint64_t cap;           /* clusters allocated */
-	/* counts >= 15: 16-bit chunks of WIDE_CHUNK clusters, allocated where needed
-	 * (images with many internal snapshots: about qemu-img's 2 bytes/cluster) */
-	uint16_t **wide;
+	uint64_t cap;           /* clusters in the chunk directory (a multiple of RC_CHUNK) */
+	uint64_t open, open_max;  /* chunks with nib: now, and at most (logged with -v) */
+	uint16_t **wide;        /* counts >= 15: count - 15, per WIDE_CHUNK clusters */
 	uint64_t n_wide;        /* chunk pointers allocated */
 	uint64_t *ov_key;       /* counts >= 15 + 0xffff: open addressing, key+1 (0 = empty) */
 	uint64_t *ov_val;
@@ -71,8 +107,14 @@ struct ck {
 	uint8_t *buf;           /* BATCH_BYTES (or one cluster if bigger) */
 	size_t buf_len;
 	uint8_t *dbuf;          /* --deep scratch */
-	uint8_t *one;           /* bit k: on-disk refcount of cluster k is 1 */
+	/* on-disk refcount == 1, bit k for cluster k, by chunks of RC_CHUNK clusters:
+	 * NULL when all bits are one_all[ci] (0 or 0xff) */
+	uint8_t **one;
+	uint8_t *one_all;
 	uint64_t one_n;         /* clusters covered by @one */
+	uint64_t one_ci;        /* the chunk one_fill() is filling in @one_cur */
+	int one_err;            /* -ENOMEM while storing them */
+	uint8_t one_cur[RC_CHUNK / 8];
 	uint64_t highest;       /* highest cluster in use (compare_refcounts) */
 	struct refd *refd;      /* over-referenced clusters whose referrers we name */
 	size_t n_refd, cap_refd;
@@ -86,6 +128,9 @@ struct ck {
 	long over_msg;              /* the last overflow message kept (-1: none), for cluster: */
 	uint64_t over_k;
 	bool data_file;
+	bool rb_early;          /* refcount blocks counted during walk_tables (rb_count) */
+	uint32_t *rb_idx;       /* their refcount table indexes, by offset */
+	size_t rb_n, rb_next;   /* how many; the next one to count */
 	bool naming;            /* name_referrers' walk: references are named, not counted */
 	struct q2_fact cur;     /* who the next reference is from (set_ref), for facts */
 	int cur_copied;         /* its COPIED flag (an active L1/L2 entry), else -1 */
@@ -210,20 +255,197 @@ static void progress(struct ck *c, uint64_t units)
 
 static int refs_grow(struct refs *r, uint64_t want)
 {
-	uint64_t cap = r->cap ? r->cap : 1024;
-	uint8_t *p;
+	uint64_t have = r->cap >> RC_BITS, need = HV_DIV_ROUND_UP(want, RC_CHUNK);
+	uint64_t cap = have ? have : need, i;
+	uint8_t **p;
+	uint8_t *u;
+	uint32_t *m;
 
-	while (cap < want)
-		cap += cap / 2 + 1024;
-	if (cap / 2 + 1 > SIZE_MAX / 2)
+	while (cap < need)
+		cap += cap / 2 + 1;
+	if (cap > SIZE_MAX / sizeof(*p))
 		return -ENOMEM;
-	p = realloc(r->nib, (size_t)(cap / 2 + 1));
+	/* a failure leaves r->cap as it was: the arrays stay valid up to it */
+	p = realloc(r->nib, (size_t)cap * sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	memset(p + (r->cap ? r->cap / 2 + 1 : 0), 0,
-	       (size_t)(cap / 2 + 1 - (r->cap ? r->cap / 2 + 1 : 0)));
 	r->nib = p;
-	r->cap = cap;
+	u = realloc(r->uni, (size_t)cap);
+	if (!u)
+		return -ENOMEM;
+	r->uni = u;
+	m = realloc(r->mods, (size_t)cap * sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	r->mods = m;
+	for (i = have; i < cap; i++) {
+		r->nib[i] = NULL;
+		r->uni[i] = 0;
+		r->mods[i] = 0;
+	}
+	r->cap = cap << RC_BITS;
+	return 0;
+}
+
+static inline unsigned dn_get(const uint8_t *d, uint64_t k)
+{
+	return (d[k >> 1] >> ((k & 1) * 4)) & 0xf;
+}
+
+static inline void dn_set(uint8_t *d, uint64_t k, unsigned v)
+{
+	uint8_t *b = &d[k >> 1];
+	unsigned sh = (k & 1) * 4;
+
+	*b = (uint8_t)((*b & ~(0xf << sh)) | (v << sh));
+}
+
+static inline uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* The 4-bit counts of chunk @ci, made from its one byte if needed. NULL: ENOMEM. */
+static uint8_t *chunk_open(struct refs *r, uint64_t ci)
+{
+	uint8_t *d = r->nib[ci];
+
+	if (d)
+		return d;
+	d = malloc(RC_CHUNK / 2);
+	if (!d)
+		return NULL;
+	memset(d, r->uni[ci] * 0x11, RC_CHUNK / 2);
+	r->nib[ci] = d;
+	r->mods[ci] = 0;
+	if (++r->open > r->open_max)
+		r->open_max = r->open;
+	return d;
+}
+
+static void chunk_close(struct refs *r, uint64_t ci, unsigned v)
+{
+	free(r->nib[ci]);
+	r->nib[ci] = NULL;
+	r->uni[ci] = (uint8_t)v;
+	r->open--;
+}
+
+/* @m counts of open chunk @ci changed: back to one byte if they are all equal. */
+static void chunk_changed(struct refs *r, uint64_t ci, uint64_t m)
+{
+	const uint8_t *d = r->nib[ci];
+	uint64_t pat;
+	size_t i;
+
+	if (r->mods[ci] + m < RC_CHUNK) {
+		r->mods[ci] += (uint32_t)m;
+		return;
+	}
+	r->mods[ci] = 0;
+	if ((d[0] & 0xf) != d[0] >> 4 || (d[0] & 0xf) == 15)
+		return;
+	pat = d[0] * 0x0101010101010101ull;
+	for (i = 0; i < RC_CHUNK / 2; i += 8)
+		if (load64(d + i) != pat)
+			return;
+	chunk_close(r, ci, d[0] & 0xf);
+}
+
+static inline unsigned nib_get(const struct refs *r, uint64_t k)
+{
+	const uint8_t *d = r->nib[k >> RC_BITS];
+
+	return d ? dn_get(d, k & RC_MASK) : r->uni[k >> RC_BITS];
+}
+
+/* The 16 counts of clusters k..k+15 (k 16-aligned) as 4-bit fields. */
+static inline uint64_t nib16(const struct refs *r, uint64_t k)
+{
+	const uint8_t *d = r->nib[k >> RC_BITS];
+
+	return d ? load64(d + (k & RC_MASK) / 2) : r->uni[k >> RC_BITS] * 0x1111111111111111ull;
+}
+
+/* 0, or -ENOMEM (a check error: the caller stops). */
+static int nib_set(struct refs *r, uint64_t k, unsigned v)
+{
+	uint64_t ci = k >> RC_BITS;
+	uint8_t *d = r->nib[ci];
+
+	if (!d) {
+		if (v == r->uni[ci])
+			return 0;
+		d = chunk_open(r, ci);
+		if (!d)
+			return -ENOMEM;
+	}
+	dn_set(d, k & RC_MASK, v);
+	chunk_changed(r, ci, 1);
+	return 0;
+}
+
+/* Are the counts of clusters [a, b) all 0? */
+static bool refs_zero(const struct refs *r, uint64_t a, uint64_t b)
+{
+	while (a < b) {
+		uint64_t ci = a >> RC_BITS, e = HV_MIN(b, (ci + 1) << RC_BITS);
+		uint64_t k = a & RC_MASK, end = k + (e - a);
+		const uint8_t *d = r->nib[ci];
+
+		if (!d) {
+			if (r->uni[ci])
+				return false;
+			a = e;
+			continue;
+		}
+		/* head and tail may share a byte with others */
+		for (; k < end && (k & 15); k++)
+			if (dn_get(d, k))
+				return false;
+		for (; k + 16 <= end; k += 16)
+			if (load64(d + k / 2))
+				return false;
+		for (; k < end; k++)
+			if (dn_get(d, k))
+				return false;
+		a = e;
+	}
+	return true;
+}
+
+/* Set the counts of clusters [a, b), all 0, to @v (< 15). 0 or -ENOMEM. */
+static int refs_fill(struct refs *r, uint64_t a, uint64_t b, unsigned v)
+{
+	while (a < b) {
+		uint64_t ci = a >> RC_BITS, e = HV_MIN(b, (ci + 1) << RC_BITS);
+		uint64_t k = a & RC_MASK, end = k + (e - a);
+		uint8_t *d;
+
+		if (e - a == RC_CHUNK) {  /* the whole chunk: one byte */
+			if (r->nib[ci])
+				chunk_close(r, ci, v);
+			r->uni[ci] = (uint8_t)v;
+			a = e;
+			continue;
+		}
+		d = chunk_open(r, ci);
+		if (!d)
+			return -ENOMEM;
+		for (; k < end && (k & 1); k++)
+			dn_set(d, k, v);
+		if (end - k >= 2) {
+			memset(d + k / 2, (int)(v | v << 4), (end - k) / 2);
+			k += (end - k) & ~1ull;
+		}
+		for (; k < end; k++)
+			dn_set(d, k, v);
+		chunk_changed(r, ci, e - a);
+		a = e;
+	}
 	return 0;
 }
 
@@ -275,19 +497,6 @@ static int ov_set(struct refs *r, uint64_t k, uint64_t v)
 	return 0;
 }
 
-static inline unsigned nib_get(const struct refs *r, uint64_t k)
-{
-	return (r->nib[k >> 1] >> ((k & 1) * 4)) & 0xf;
-}
-
-static inline void nib_set(struct refs *r, uint64_t k, unsigned v)
-{
-	uint8_t *b = &r->nib[k >> 1];
-	unsigned sh = (k & 1) * 4;
-
-	*b = (uint8_t)((*b & ~(0xf << sh)) | (v << sh));
-}
-
 static uint64_t refs_get(const struct refs *r, uint64_t k)
 {
 	unsigned v;
@@ -328,7 +537,8 @@ static int refs_set_wide(struct refs *r, uint64_t k, uint64_t v)
 			return -ENOMEM;
 		r->wide[ci] = chunk;
 	}
-	nib_set(r, k, 15);
+	if (nib_set(r, k, 15) < 0)
+		return -ENOMEM;
 	if (v - 15 < WIDE_MAX) {
 		chunk[k & (WIDE_CHUNK - 1)] = (uint16_t)(v - 15);
 		return 0;
@@ -348,18 +558,18 @@ static int64_t refs_add(struct ck *c, uint64_t k, uint64_t w)
 	unsigned v = nib_get(&c->r, k);
 	uint64_t cur, room;
 
-	if (v < 15 && w < 15 - v && v + w <= rmax) {
-		nib_set(&c->r, k, v + (unsigned)w);
-		return 0;
-	}
+	if (v < 15 && w < 15 - v && v + w <= rmax)
+		return nib_set(&c->r, k, v + (unsigned)w);
 	cur = v < 15 ? v : refs_get(&c->r, k);
 	room = cur < rmax ? rmax - cur : 0;
 	if (!room)
 		return (int64_t)w;
-	if (cur + HV_MIN(w, room) < 15)
-		nib_set(&c->r, k, (unsigned)(cur + HV_MIN(w, room)));
-	else if (refs_set_wide(&c->r, k, cur + HV_MIN(w, room)) < 0)
+	if (cur + HV_MIN(w, room) < 15) {
+		if (nib_set(&c->r, k, (unsigned)(cur + HV_MIN(w, room))) < 0)
+			return -ENOMEM;
+	} else if (refs_set_wide(&c->r, k, cur + HV_MIN(w, room)) < 0) {
 		return -ENOMEM;
+	}
 	return (int64_t)(w - HV_MIN(w, room));
 }
 
@@ -581,6 +791,17 @@ static int ondisk_refcount(struct ck *c, uint64_t k, uint64_t *v)
 	return 0;
 }
 
+/* Is the on-disk refcount of cluster @k (< one_n) 1? */
+static inline unsigned one_get(const struct ck *c, uint64_t k)
+{
+	const uint8_t *p = c->one[k >> RC_BITS];
+
+	if (!p)
+		return c->one_all[k >> RC_BITS] & 1;
+	k &= RC_MASK;
+	return (p[k >> 3] >> (k & 7)) & 1;
+}
+
 /* ST_ERR when the refcount block of cluster @k is unaligned (qemu: -EIO). */
 static inline int state_of(struct ck *c, uint64_t k)
 {
@@ -591,7 +812,7 @@ static inline int state_of(struct ck *c, uint64_t k)
 	    (img->reftable[ri] & Q2_REFT_OFFSET_MASK & (img->cluster_size - 1)))
 		return ST_ERR;
 	if (k < c->one_n)
-		return (c->one[k >> 3] >> (k & 7)) & 1;
+		return (int)one_get(c, k);
 	if (ondisk_refcount(c, k, &v) < 0)
 		return ST_ERR;
 	return v == 1 ? ST_ONE : ST_NOT_ONE;
@@ -643,39 +864,107 @@ static const uint8_t be16_ones[32] = {
 };
 static const uint8_t zeros32[32];
 
-static inline uint64_t load64(const uint8_t *p)
+/* Keep the chunk one_fill() filled in one_cur: one byte if its bits are all equal. */
+static void one_store(struct ck *c)
 {
-	uint64_t v;
+	const uint64_t ci = c->one_ci;
+	const uint8_t b = c->one_cur[0];
+	size_t i;
 
-	memcpy(&v, p, sizeof(v));
-	return v;
+	if (ci == UINT64_MAX)
+		return;
+	c->one_ci = UINT64_MAX;
+	for (i = 1; i < sizeof(c->one_cur) && c->one_cur[i] == b; i++)
+		;
+	if (i == sizeof(c->one_cur) && (b == 0 || b == 0xff)) {
+		c->one_all[ci] = b;
+		return;
+	}
+	c->one[ci] = malloc(sizeof(c->one_cur));
+	if (!c->one[ci]) {
+		c->one_err = -ENOMEM;
+		return;
+	}
+	memcpy(c->one[ci], c->one_cur, sizeof(c->one_cur));
+}
+
+/* Bits kl..kl+cnt of one_cur from entries @i.. of refcount block @blk. */
+static void one_bits(struct ck *c, const uint8_t *blk, uint64_t i, uint64_t kl, uint64_t cnt)
+{
+	const struct q2_image *img = c->img;
+	const uint64_t end = kl + cnt;
+	uint8_t *p = c->one_cur;
+
+	if (img->refcount_order == 4) {
+		/* refcount blocks start at multiples of 256 clusters, chunks at
+		 * multiples of RC_CHUNK: kl is 8-aligned */
+		for (; kl + 8 <= end; kl += 8, i += 8) {
+			if (!memcmp(blk + 2 * i, be16_ones, 16))
+				p[kl >> 3] = 0xff;
+			else if (memcmp(blk + 2 * i, zeros32, 16))
+				for (unsigned b = 0; b < 8; b++)
+					if (blk[2 * (i + b)] == 0 && blk[2 * (i + b) + 1] == 1)
+						p[kl >> 3] |= (uint8_t)(1u << b);
+		}
+		for (; kl < end; kl++, i++)
+			if (blk[2 * i] == 0 && blk[2 * i + 1] == 1)
+				p[kl >> 3] |= (uint8_t)(1u << (kl & 7));
+		return;
+	}
+	for (; kl < end; kl++, i++)
+		if (rb_entry(img, blk, i) == 1)
+			p[kl >> 3] |= (uint8_t)(1u << (kl & 7));
 }
 
 static void one_fill(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, uint64_t n)
 {
 	const struct q2_image *img = c->img;
-	uint64_t k = ri << img->rb_bits, end = HV_MIN(k + (1ull << img->rb_bits), n), i;
+	uint64_t k = ri << img->rb_bits, end = HV_MIN(k + (1ull << img->rb_bits), n), i = 0;
 
 	if (!blk || err)
 		return; /* bits stay 0; errors are recognised from the reftable */
-	if (img->refcount_order == 4) {
-		/* refcount blocks start at multiples of 256 clusters: k is 8-aligned */
-		for (i = 0; k + 8 <= end; k += 8, i += 8) {
-			if (!memcmp(blk + 2 * i, be16_ones, 16))
-				c->one[k >> 3] = 0xff;
-			else if (memcmp(blk + 2 * i, zeros32, 16))
-				for (unsigned b = 0; b < 8; b++)
-					if (blk[2 * (i + b)] == 0 && blk[2 * (i + b) + 1] == 1)
-						c->one[k >> 3] |= (uint8_t)(1u << b);
+	while (k < end) {
+		uint64_t ci = k >> RC_BITS, e = HV_MIN(end, (ci + 1) << RC_BITS);
+
+		if (ci != c->one_ci) {  /* blocks come in order: the last one is complete */
+			one_store(c);
+			memset(c->one_cur, 0, sizeof(c->one_cur));
+			c->one_ci = ci;
 		}
-		for (; k < end; k++, i++)
-			if (blk[2 * i] == 0 && blk[2 * i + 1] == 1)
-				c->one[k >> 3] |= (uint8_t)(1u << (k & 7));
-		return;
+		one_bits(c, blk, i, k & RC_MASK, e - k);
+		i += e - k;
+		k = e;
 	}
-	for (i = 0; k < end; k++, i++)
-		if (rb_entry(img, blk, i) == 1)
-			c->one[k >> 3] |= (uint8_t)(1u << (k & 7));
+}
+
+/* Is the on-disk refcount of each of the clusters [a, b) (b <= one_n) 1 iff @copied? */
+static bool ones_equal(const struct ck *c, uint64_t a, uint64_t b, bool copied)
+{
+	const uint8_t want = copied ? 0xff : 0x00;
+
+	while (a < b) {
+		uint64_t ci = a >> RC_BITS, e = HV_MIN(b, (ci + 1) << RC_BITS);
+		uint64_t k = a & RC_MASK, end = k + (e - a);
+		const uint8_t *p = c->one[ci];
+
+		if (!p) {
+			if (c->one_all[ci] != want)
+				return false;
+			a = e;
+			continue;
+		}
+		for (; k < end && (k & 7); k++)
+			if (((p[k >> 3] >> (k & 7)) & 1) != copied)
+				return false;
+		for (; k + 8 <= end; k += 8)
+			if (p[k >> 3] != want)
+				return false;
+		for (; k < end; k++)
+			if (((p[k >> 3] >> (k & 7)) & 1) != copied)
+				return false;
+		a = e;
+	}
+	return true;
 }
 
 /* ---- L1/L2 walk --------------------------------------------------------- */
@@ -684,53 +973,28 @@ static void one_fill(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, ui
  * A run of @r L2 entries mapping the consecutive clusters @k0.. (preallocated
  * and sequentially written images): set their counts to @v (the table's
  * referrers) in bulk when every count is still 0 and, if @check is set, every
- * on-disk refcount agrees with @copied. Returns false, changing nothing, when
- * the run needs the per-entry path (which produces the exact messages).
+ * on-disk refcount agrees with @copied. Returns 1, or 0 changing nothing when
+ * the run needs the per-entry path (which produces the exact messages), or
+ * -ENOMEM.
  */
-static bool run_bulk(struct ck *c, uint64_t k0, uint64_t r, bool check, bool copied, unsigned v)
+static int run_bulk(struct ck *c, uint64_t k0, uint64_t r, bool check, bool copied, unsigned v)
 {
 	const struct q2_image *img = c->img;
-	uint64_t k, end = k0 + r, ri;
-	uint8_t want = copied ? 0xff : 0x00;
+	uint64_t end = k0 + r, ri;
 
-	if (end > c->r.n)
-		return false;
-	/* all counts 0? (nibbles; head and tail may share a byte with others) */
-	for (k = k0; k < end && (k & 15); k++)
-		if (nib_get(&c->r, k))
-			return false;
-	for (; k + 16 <= end; k += 16)
-		if (load64(c->r.nib + k / 2))
-			return false;
-	for (; k < end; k++)
-		if (nib_get(&c->r, k))
-			return false;
+	if (end > c->r.n || !refs_zero(&c->r, k0, end))
+		return 0;
 	if (check) {
 		if (end > c->one_n)
-			return false;
+			return 0;
 		for (ri = k0 >> img->rb_bits; ri <= (end - 1) >> img->rb_bits; ri++)
 			if (ri < img->reftable_entries &&
 			    (img->reftable[ri] & Q2_REFT_OFFSET_MASK & (img->cluster_size - 1)))
-				return false;
-		for (k = k0; k < end && (k & 7); k++)
-			if (((c->one[k >> 3] >> (k & 7)) & 1) != copied)
-				return false;
-		for (; k + 8 <= end; k += 8)
-			if (c->one[k >> 3] != want)
-				return false;
-		for (; k < end; k++)
-			if (((c->one[k >> 3] >> (k & 7)) & 1) != copied)
-				return false;
+				return 0;
+		if (!ones_equal(c, k0, end, copied))
+			return 0;
 	}
-	for (k = k0; k < end && (k & 1); k++)
-		nib_set(&c->r, k, v);
-	if (end - k >= 2) {
-		memset(c->r.nib + k / 2, (int)(v | v << 4), (end - k) / 2);
-		k += (end - k) & ~1ull;
-	}
-	for (; k < end; k++)
-		nib_set(&c->r, k, v);
-	return true;
+	return refs_fill(&c->r, k0, end, v) < 0 ? -ENOMEM : 1;
 }
 
 /* check_oflag_copied(), once per active referrer of the table. */
@@ -784,6 +1048,10 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 		  shared, (unsigned long long)j,                                               \
 		  (unsigned long long)(((uint64_t)t->l1i * n + j) << bits)),                   \
 	 where)
+/* inc_region_w() only says or names where a reference is from when it is past
+ * the end of the file or referrers are being named: WHERE() costs a snprintf */
+#define WHERE_IF(o, sz)                                                                      \
+	(c->naming || (int64_t)((o) + (sz) - fsize) >= (int64_t)cs ? WHERE() : "")
 
 	for (j = 0; j < n; j++) {
 		uint64_t e = q2_be64(l2 + j * img->l2_entry_size);
@@ -809,8 +1077,14 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 				while (j + r < n && q2_be64(l2 + (j + r) * 8) == e + r * cs &&
 				       off + (r + 1) * cs <= fsize)
 					r++;
-				if (r >= 16 && bulk &&
-				    run_bulk(c, k, r, copied, e & Q2_OFLAG_COPIED, (unsigned)w)) {
+				int bulk_rc = r >= 16 && bulk ?
+					run_bulk(c, k, r, copied, e & Q2_OFLAG_COPIED, (unsigned)w) : 0;
+
+				if (bulk_rc < 0) {
+					c->res->check_errors++;
+					return bulk_rc;
+				}
+				if (bulk_rc) {
 					if (frag) {
 						c->res->allocated_clusters += r * wa;
 						if (next_contig && off != next_contig)
@@ -831,15 +1105,18 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 			}
 			v = nib_get(&c->r, k);
 			if (v + w < 15 && v + w <= rmax) {
-				nib_set(&c->r, k, v + (unsigned)w);
+				if (nib_set(&c->r, k, v + (unsigned)w) < 0) {
+					c->res->check_errors++;
+					return -ENOMEM;
+				}
 			} else {
 				REF();
-				rc = inc_region_w(c, off, cs, w, WHERE());
+				rc = inc_region_w(c, off, cs, w, WHERE_IF(off, cs));
 				if (rc < 0)
 					return rc;
 			}
 			if (copied) {
-				int st = k < c->one_n ? (c->one[k >> 3] >> (k & 7)) & 1 : state_of(c, k);
+				int st = k < c->one_n ? (int)one_get(c, k) : state_of(c, k);
 
 				if (st != !!(e & Q2_OFLAG_COPIED) &&
 				    (st = state_of(c, k)) != ST_ERR)
@@ -884,7 +1161,7 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 			coff = e & img->coffset_mask;
 			csize = (((e >> img->csize_shift) & img->csize_mask) + 1) * Q2_COMPRESSED_SECTOR -
 				(coff & (Q2_COMPRESSED_SECTOR - 1));
-			rc = inc_region_w(c, coff, csize, w, WHERE());
+			rc = inc_region_w(c, coff, csize, w, WHERE_IF(coff, csize));
 			if (rc < 0)
 				return rc;
 			if (frag) {
@@ -930,7 +1207,7 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 				     "%s: raw external data file, but host offset 0x%llx differs from the guest offset",
 				     WHERE(), (unsigned long long)off);
 			if (!c->data_file) {
-				rc = inc_region_w(c, off, cs, w, WHERE());
+				rc = inc_region_w(c, off, cs, w, WHERE_IF(off, cs));
 				if (rc < 0)
 					return rc;
 			}
@@ -963,6 +1240,7 @@ static int walk_l2(struct ck *c, const struct tref *t, const uint8_t *l2, bool c
 		}
 	}
 #undef WHERE
+#undef WHERE_IF
 #undef BAD
 #undef REF
 	if (c->bad_here && !c->naming) {
@@ -1098,9 +1376,13 @@ static int l1_entry(struct ck *c, uint32_t src, uint64_t i, uint64_t e, uint64_t
 	}
 	snprintf(what, sizeof(what), "%s L2 table (L1 entry %llu, %s)", label, (unsigned long long)i,
 		 gr);
-	rc = inc_region_w(c, l2_off, cs, w, what);
-	if (rc < 0)
-		return rc;
+	/* a table inside the file is counted where it is walked (walk_tables),
+	 * next to the clusters it maps: the counts stay uniform by chunks */
+	if (c->naming || l2_off >= img->file_size) {
+		rc = inc_region_w(c, l2_off, cs, w, what);
+		if (rc < 0)
+			return rc;
+	}
 	if (l2_off & (cs - 1))
 		fact(c, Q2_F_BADENTRY, i, i);
 	if (l2_off & (cs - 1))
@@ -1445,6 +1727,82 @@ static bool next_tref(const struct tabs *tb, struct titer *it, struct tref *t)
 	return true;
 }
 
+/*
+ * The refcount blocks are counted as the walk passes their offsets (by a
+ * sorted index: 4 bytes per block): a block among an L2 table's data then
+ * leaves its chunk uniform instead of holding it open to the end.
+ * check_refblocks() still checks them last, as qemu does, and counts those
+ * not counted here: only aligned blocks inside the file are.
+ */
+static bool rb_early_ok(const struct ck *c, uint64_t e)
+{
+	uint64_t off = e & Q2_REFT_OFFSET_MASK;
+
+	return !(e & Q2_REFT_RESERVED_MASK) && off && !(off & (c->img->cluster_size - 1)) &&
+	       off < c->img->file_size;
+}
+
+static int cmp_rb_idx(const void *a, const void *b, void *rtp)
+{
+	const uint64_t *rt = rtp;
+	uint64_t x = rt[*(const uint32_t *)a] & Q2_REFT_OFFSET_MASK;
+	uint64_t y = rt[*(const uint32_t *)b] & Q2_REFT_OFFSET_MASK;
+
+	return HV_CMP(x, y);
+}
+
+/* Without memory for the index, check_refblocks() counts them all. */
+static void rb_early_init(struct ck *c)
+{
+	const struct q2_image *img = c->img;
+	bool sorted = true;
+	uint64_t prev = 0;
+	uint32_t i;
+
+	free(c->rb_idx);
+	c->rb_idx = NULL;
+	c->rb_n = c->rb_next = 0;
+	c->rb_early = false;
+	if (c->naming || !img->reftable_entries)
+		return;
+	c->rb_idx = malloc(img->reftable_entries * sizeof(*c->rb_idx));
+	if (!c->rb_idx)
+		return;
+	for (i = 0; i < img->reftable_entries; i++) {
+		if (!rb_early_ok(c, img->reftable[i]))
+			continue;
+		sorted = sorted && (img->reftable[i] & Q2_REFT_OFFSET_MASK) >= prev;
+		prev = img->reftable[i] & Q2_REFT_OFFSET_MASK;
+		c->rb_idx[c->rb_n++] = i;
+	}
+	if (!sorted)
+		qsort_r(c->rb_idx, c->rb_n, sizeof(*c->rb_idx), cmp_rb_idx, (void *)img->reftable);
+	/* a block listed twice is judged by the count each entry finds (qemu:
+	 * the first sees 1, the second 2): then all are counted there */
+	for (i = 1; i < c->rb_n; i++)
+		if (!cmp_rb_idx(&c->rb_idx[i - 1], &c->rb_idx[i], (void *)img->reftable))
+			return;
+	c->rb_early = true;
+}
+
+/* Count the refcount blocks before @lim not counted yet. */
+static int rb_count(struct ck *c, uint64_t lim)
+{
+	const struct q2_image *img = c->img;
+
+	for (; c->rb_early && c->rb_next < c->rb_n; c->rb_next++) {
+		uint64_t off = img->reftable[c->rb_idx[c->rb_next]] & Q2_REFT_OFFSET_MASK;
+		int rc;
+
+		if (off >= lim)
+			break;
+		rc = inc_region(c, off, img->cluster_size, "refcount block");
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Walk every L2 table once, in offset order, adjacent tables read together. */
 static int walk_tables(struct ck *c)
 {
@@ -1507,6 +1865,14 @@ static int walk_tables(struct ck *c)
 			if (!c->naming) {
 				c->n_l2t++;
 				c->n_l2t_refs += batch[i].w;
+				/* its L1 entries' references (l1_entry) */
+				if (off < img->file_size) {
+					rc = rb_count(c, off);
+					if (rc == 0)
+						rc = inc_region_w(c, off, cs, batch[i].w, "L2 table");
+					if (rc < 0)
+						break;
+				}
 			}
 
 			rc = walk_l2(c, &batch[i], c->buf + (off - first), copied);
@@ -1518,7 +1884,7 @@ static int walk_tables(struct ck *c)
 		progress(c, nb);
 	}
 	free(batch);
-	return rc;
+	return rc < 0 ? rc : rb_count(c, UINT64_MAX);
 }
 
 /* ---- refcount blocks ---------------------------------------------------- */
@@ -1564,7 +1930,8 @@ static int check_refblocks(struct ck *c)
 		if (!off)
 			continue;
 		snprintf(what, sizeof(what), "refcount block %llu", (unsigned long long)i);
-		rc = inc_region(c, off, img->cluster_size, what);
+		rc = c->rb_early && off < img->file_size ? 0 :  /* counted by rb_count() */
+			inc_region(c, off, img->cluster_size, what);
 		if (rc < 0)
 			return rc;
 		if (refs_get(&c->r, k) != 1)
@@ -1642,6 +2009,17 @@ static void cmp_one(struct ck *c, uint64_t k, uint64_t ondisk, uint64_t computed
 	}
 }
 
+/* Are the 16 big-endian 16-bit refcounts at @p all @u? */
+static bool be16_all(const uint8_t *p, unsigned u)
+{
+	if (u <= 1)
+		return !memcmp(p, u ? be16_ones : zeros32, 32);
+	for (unsigned j = 0; j < 16; j++)
+		if (p[2 * j] || p[2 * j + 1] != u)
+			return false;
+	return true;
+}
+
 /* compare_refcounts() for one refcount block's clusters. */
 static void cmp_block(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, uint64_t n)
 {
@@ -1663,15 +2041,14 @@ static void cmp_block(struct ck *c, uint64_t ri, const uint8_t *blk, bool err, u
 
 		/* 16 clusters at a time when they agree (k is 16-aligned here) */
 		if (!(i & 15) && end - k >= 16 && (img->refcount_order == 4 || !blk)) {
-			uint64_t w = load64(c->r.nib + k / 2);
+			uint64_t w = nib16(&c->r, k);
+			unsigned u = w & 0xf;
 
-			if (w == 0 && (!blk || !memcmp(blk + 2 * i, zeros32, 32))) {
+			if (w == u * 0x1111111111111111ull && u < 15 &&
+			    (blk ? be16_all(blk + 2 * i, u) : !u)) {
 				k += 15, i += 15;
-				continue;
-			}
-			if (w == 0x1111111111111111ull && blk && !memcmp(blk + 2 * i, be16_ones, 32)) {
-				k += 15, i += 15;
-				c->highest = k;
+				if (u)
+					c->highest = k;
 				continue;
 			}
 		}
@@ -1914,6 +2291,7 @@ static int calculate_refcounts(struct ck *c)
 
 	c->tabs = &tabs;
 	set_ref(c, Q2_R_HEADER, SRC_ACTIVE, 0, Q2_NO_GUEST, 0);
+	rb_early_init(c);
 	rc = inc_region(c, 0, img->cluster_size, "header");
 	if (rc < 0)
 		goto out;
@@ -1951,6 +2329,8 @@ out:
 	free(tabs.idx);
 	free(tabs.sw);
 	free(tabs.h);
+	free(c->rb_idx);
+	c->rb_idx = NULL;
 	c->tabs = NULL;
 	return rc;
 }
@@ -1997,13 +2377,16 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 	}
 	res->total_clusters = HV_DIV_ROUND_UP(img->size / 512 * 512, /* total_sectors truncates */
 					      img->cluster_size);
-	/* memory: nb_clusters/2 (counts) + nb_clusters/8 (refcount==1 bits), bounded above */
+	/* memory: the chunk directories (17 bytes per RC_CHUNK clusters), then
+	 * what the chunks that are not uniform hold (struct refs) */
 	rc = refs_grow(&c.r, nb_clusters + 2);
 	c.one_n = nb_clusters;
-	c.one = calloc(nb_clusters / 8 + 1, 1);
+	c.one_ci = UINT64_MAX;
+	c.one = calloc(HV_DIV_ROUND_UP(nb_clusters, RC_CHUNK) + 1, sizeof(*c.one));
+	c.one_all = calloc(HV_DIV_ROUND_UP(nb_clusters, RC_CHUNK) + 1, 1);
 	c.buf_len = HV_MAX((uint64_t)BATCH_BYTES, img->cluster_size);
 	c.buf = malloc(c.buf_len);
-	if (rc < 0 || !c.one || !c.buf) {
+	if (rc < 0 || !c.one || !c.one_all || !c.buf) {
 		res->check_errors++;
 		rc = -ENOMEM;
 		goto fatal;
@@ -2017,6 +2400,12 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 	header_warnings(&c);
 	/* on-disk refcount == 1, needed by the COPIED checks during the walk */
 	for_each_refblock(&c, nb_clusters, one_fill);
+	one_store(&c);
+	if (c.one_err) {
+		res->check_errors++;
+		rc = c.one_err;
+		goto fatal;
+	}
 	rc = calculate_refcounts(&c);
 	if (rc < 0)
 		goto fatal;
@@ -2025,6 +2414,10 @@ int q2_check(struct q2_image *img, const struct q2_check_opts *opts, struct q2_c
 		img->path ? img->path : "image", (unsigned long long)c.n_l1e,
 		(unsigned long long)c.n_l1e_refs, (unsigned long long)c.n_l2t,
 		(unsigned long long)c.n_l2t_refs);
+	hv_info("%s: computed refcounts: %llu chunks of %u clusters, at most %llu of them 4-bit (%llu KiB)",
+		img->path ? img->path : "image", (unsigned long long)(c.r.cap >> RC_BITS), RC_CHUNK,
+		(unsigned long long)c.r.open_max,
+		(unsigned long long)(c.r.open_max * (RC_CHUNK / 2) / 1024));
 	/* a second walk only when a kept message is to be completed (as before the
 	 * diagnosis) or the repair plan asked for it: the diagnosis alone adds none */
 	if (c.n_refd && (c.n_named || c.opts->plan))
@@ -2058,10 +2451,17 @@ out:
 	for (uint64_t w = 0; w < c.r.n_wide; w++)
 		free(c.r.wide[w]);
 	free(c.r.wide);
+	for (uint64_t ci = 0; ci < c.r.cap >> RC_BITS; ci++)
+		free(c.r.nib[ci]);
 	free(c.r.nib);
+	free(c.r.uni);
+	free(c.r.mods);
 	free(c.r.ov_key);
 	free(c.r.ov_val);
+	for (uint64_t ci = 0; c.one && ci < HV_DIV_ROUND_UP(c.one_n, RC_CHUNK); ci++)
+		free(c.one[ci]);
 	free(c.one);
+	free(c.one_all);
 	free(c.buf);
 	free(c.dbuf);
 	return rc;

@@ -3,7 +3,9 @@
 /*
  * q2-check: verify a qcow2 image the way `qemu-img check` does (same counts,
  * same meaning), read-only, plus warnings for problems qemu-img does not count.
- * Reads metadata in large coalesced batches and keeps 4 bits per host cluster.
+ * Reads metadata in large coalesced batches and keeps the computed refcounts
+ * by chunks of host clusters, one byte for a uniform chunk (q2-check.c says
+ * how memory grows).
  */
 #include <stdbool.h>
 #include <stddef.h>
