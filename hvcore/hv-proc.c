@@ -847,16 +847,24 @@ struct fdinfo {
 	int nvcpu;
 	int max_index;
 	int vm_fd;  /* the kvm-vm fd number (for debugfs kvm/<pid>-<fd>) */
+	int *fd_of;  /* when set: fd_of[N] = the fd number of kvm-vcpu:N, N < nfd_of */
+	int nfd_of;
 };
 
 static int scan_fds(const struct hv_root *r, int pid, struct fdinfo *fi)
 {
+	int *fd_of = fi->fd_of, nfd_of = fi->nfd_of;
+
 	DIR *d = hv_root_opendirf(r, "/proc/%d/fd", pid);
 	struct dirent *de;
 
 	memset(fi, 0, sizeof(*fi));
 	fi->max_index = -1;
 	fi->vm_fd = -1;
+	fi->fd_of = fd_of;
+	fi->nfd_of = nfd_of;
+	for (int i = 0; i < nfd_of; i++)
+		fd_of[i] = -1;
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
@@ -877,15 +885,27 @@ static int scan_fds(const struct hv_root *r, int pid, struct fdinfo *fi)
 		} else if ((idx = hv_parse_vcpu_fd_link(link)) >= 0) {
 			fi->nvcpu++;
 			fi->max_index = HV_MAX(fi->max_index, idx);
+			if (idx < nfd_of)
+				fd_of[idx] = fd;
 		}
 	}
 	closedir(d);
 	return 0;
 }
 
+int hv_proc_vcpu_fds(const struct hv_root *r, int pid, int *fd_of, int n)
+{
+	struct fdinfo fi = { .fd_of = fd_of, .nfd_of = n };
+	int rc = scan_fds(r, pid, &fi);
+
+	if (rc < 0)
+		return rc;
+	return fi.kvm_vm ? fi.nvcpu : -ENOENT;
+}
+
 int hv_proc_kvm_vm(const struct hv_root *r, int pid)
 {
-	struct fdinfo fi;
+	struct fdinfo fi = { 0 };
 	int rc = scan_fds(r, pid, &fi);
 
 	if (rc < 0)
@@ -1079,7 +1099,7 @@ static int examine(const struct hv_root *r, struct proc_ent *e)
 	struct hv_libvirt_dom lv = { 0 };
 	struct hv_qemu_cmdline qc;
 	struct hv_stat st;
-	struct fdinfo fi;
+	struct fdinfo fi = { 0 };
 	bool fds_hidden;
 	ssize_t clen;
 	int rc;
@@ -1160,7 +1180,7 @@ static void refresh_vm(const struct hv_root *r, struct proc_ent *e)
 {
 	int *tids = NULL;
 	size_t n = 0;
-	struct fdinfo fi;
+	struct fdinfo fi = { 0 };
 	struct hv_libvirt_dom lv = { 0 };
 	bool have_lv;
 
