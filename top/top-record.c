@@ -7,7 +7,8 @@
  * to top_vm_res (a table of its own, so databases recorded by older versions
  * still take new rows). KVM's statistics of each vCPU and the VM's sum go to
  * top_kvm_stat, one row per statistic (its KVM name): the cumulative value and
- * its rate. On a Xen dom0, domains and their vCPUs go to
+ * its rate. A vCPU thread in a cgroup of its own (libvirt's vcpuN) adds a
+ * top_vcpu_cg row. On a Xen dom0, domains and their vCPUs go to
  * top_xen_row instead (vcpu NULL for the domain's totals).
  */
 #include <errno.h>
@@ -69,6 +70,17 @@ static const char schema[] =
 	"  rate REAL                -- per second; times: percent of one CPU; NULL first sample\n"
 	") STRICT;\n"
 	"CREATE INDEX IF NOT EXISTS top_kvm_stat_sample ON top_kvm_stat(sample);\n"
+	"CREATE TABLE IF NOT EXISTS top_vcpu_cg (\n"
+	"  sample INTEGER NOT NULL REFERENCES top_sample(id),\n"
+	"  vm_pid INTEGER NOT NULL,\n"
+	"  vm_name TEXT NOT NULL,\n"
+	"  vcpu INTEGER NOT NULL,\n"
+	"  cgroup TEXT NOT NULL,    -- the vCPU thread's own (libvirt: .../libvirt/vcpuN)\n"
+	"  cpu_quota_us INTEGER,    -- -1: max\n"
+	"  cpu_period_us INTEGER,\n"
+	"  nr_periods INTEGER, nr_throttled INTEGER, throttled_usec INTEGER,\n"
+	"  throttled REAL, thr_periods REAL  -- percent over the interval\n"
+	") STRICT;\n"
 	"CREATE TABLE IF NOT EXISTS top_xen_row (\n"
 	"  sample INTEGER NOT NULL REFERENCES top_sample(id),\n"
 	"  domid INTEGER NOT NULL,\n"
@@ -84,7 +96,7 @@ static const char schema[] =
 
 struct top_record {
 	struct hv_store *st;
-	struct hv_stmt *ins_sample, *ins_row, *ins_xen, *ins_res, *ins_kst;
+	struct hv_stmt *ins_sample, *ins_row, *ins_xen, *ins_res, *ins_kst, *ins_vcg;
 };
 
 void top_record_close(struct top_record *rec)
@@ -96,6 +108,7 @@ void top_record_close(struct top_record *rec)
 	hv_stmt_free(rec->ins_xen);
 	hv_stmt_free(rec->ins_res);
 	hv_stmt_free(rec->ins_kst);
+	hv_stmt_free(rec->ins_vcg);
 	hv_store_close(rec->st);
 	free(rec);
 }
@@ -133,6 +146,9 @@ int top_record_open(const char *path, struct top_record **out)
 				 "INSERT INTO top_kvm_stat (sample, vm_pid, vm_name, vcpu, source, name, "
 				 "value, rate) VALUES (?,?,?,?,?,?,?,?)",
 				 &rec->ins_kst);
+	if (rc == 0)
+		rc = hv_stmt_new(rec->st, "INSERT INTO top_vcpu_cg VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+				 &rec->ins_vcg);
 	if (rc < 0) {
 		top_record_close(rec);
 		return rc;
@@ -312,6 +328,32 @@ static int add_kst(struct top_record *rec, int64_t sample, const struct top_vm *
 	return 0;
 }
 
+/* The top_vcpu_cg row of a vCPU thread in a cgroup of its own. */
+static int add_vcpu_cg(struct top_record *rec, int64_t sample, const struct top_vm *vm,
+		       const struct top_task *t)
+{
+	struct hv_stmt *s = rec->ins_vcg;
+	int rc;
+
+	if (!t->have_cg)
+		return 0;
+	hv_stmt_reset(s);
+	hv_stmt_bind_i64(s, 1, sample);
+	hv_stmt_bind_i64(s, 2, vm->pid);
+	hv_stmt_bind_text(s, 3, vm->name);
+	hv_stmt_bind_i64(s, 4, t->vcpu);
+	hv_stmt_bind_text(s, 5, t->cg_path);
+	bind_limit(s, 6, t->cg_have_max, t->cg_quota_us);
+	bind_i64(s, 7, t->cg_have_max, (int64_t)t->cg_period_us);
+	bind_i64(s, 8, t->cg_have_stat, (int64_t)t->cg_nr_periods);
+	bind_i64(s, 9, t->cg_have_stat, (int64_t)t->cg_nr_throttled);
+	bind_i64(s, 10, t->cg_have_stat, (int64_t)t->cg_throttled_us);
+	bind_rate(s, 11, t->cg_rated, t->thr_pct);
+	bind_rate(s, 12, t->cg_rated, t->thr_periods_pct);
+	rc = hv_stmt_step(s);
+	return rc < 0 ? rc : 0;
+}
+
 static int add_xen_row(struct top_record *rec, int64_t sample, const struct top_vm *vm,
 		       const struct top_task *t, bool is_vm)
 {
@@ -379,6 +421,8 @@ int top_record_add(struct top_record *rec, const struct top_snap *snap)
 			rc = add(rec, sample, vm, &vm->vcpus[j], false);
 			if (rc == 0 && !vm->xen)
 				rc = add_kst(rec, sample, vm, &vm->vcpus[j], false);
+			if (rc == 0 && !vm->xen)
+				rc = add_vcpu_cg(rec, sample, vm, &vm->vcpus[j]);
 		}
 		if (rc < 0)
 			goto fail;

@@ -81,6 +81,10 @@ if command -v sqlite3 >/dev/null; then
 	ts_assert_eq "recorded VM statistics" \
 		"$(sqlite3 "$TS_TMP/res.db" "SELECT count(*), min(source), sum(rate) FROM top_kvm_stat WHERE vm_name='hp' AND vcpu IS NULL")" \
 		"4|debugfs|3110.0"
+	# top_vcpu_cg: hp's vCPUs in libvirt's vcpuN cgroups, vCPU 0 throttled
+	ts_assert_eq "recorded vCPU cgroups" \
+		"$(sqlite3 "$TS_TMP/res.db" "SELECT vcpu, substr(cgroup, -14), cpu_quota_us, nr_throttled, throttled, thr_periods FROM top_vcpu_cg WHERE vm_name='hp' ORDER BY vcpu")" \
+		"$(printf '0|/libvirt/vcpu0|25000|110|2.0|50.0\n1|/libvirt/vcpu1|25000|0|0.0|0.0')"
 	ts_run vhv-top --sysroot "$c0,$c1" --record "$TS_TMP/res.db" -c pid,name
 	ts_assert_eq "recorded v1 VM" \
 		"$(sqlite3 "$TS_TMP/res.db" "SELECT cpu_quota_us, cpu_weight, throttled, mem_max_events, limited FROM top_vm_res WHERE vm_name='old'")" \
