@@ -71,6 +71,7 @@ struct kst_ent {
 	int pid;
 	uint64_t starttime;
 	struct hv_kstats_vm *kv;         /* NULL: could not be had (why) */
+	int nfds;                        /* the VM's vCPU fds when opened */
 	const char *why;
 	bool used;
 };
@@ -521,13 +522,12 @@ static int tick_xen(struct top_sampler *s, const struct hv_root *root, struct to
 /*
  * The open statistics of VM @h (pid, starttime), opened on first sight. A VM
  * whose statistics could not be had is not retried (the reason stays), except
- * when its vCPU fds were not there yet (a VM starting).
+ * when its vCPU fds were not there yet (a VM starting) or their number changed.
  */
 static struct kst_ent *kst_vm(struct top_sampler *s, const struct hv_root *root,
 			      const struct hv_vm *h)
 {
 	struct kst_ent *e = NULL, *n;
-	int rc;
 
 	for (size_t i = 0; i < s->nkst && !e; i++)
 		if (s->kst[i].pid == h->pid && s->kst[i].starttime == h->starttime)
@@ -539,11 +539,13 @@ static struct kst_ent *kst_vm(struct top_sampler *s, const struct hv_root *root,
 		s->kst = n;
 		e = &s->kst[s->nkst++];
 		*e = (struct kst_ent){ .pid = h->pid, .starttime = h->starttime };
-		rc = hv_kstats_vm_open(root, h->pid, &e->kv, &e->why);
-		if (rc == -ENOENT && !e->why)
-			e->why = "no vCPU statistics";
-	} else if (!e->kv && e->why && h->nvcpu_fds <= 0) {
 		hv_kstats_vm_open(root, h->pid, &e->kv, &e->why);
+		e->nfds = h->nvcpu_fds;
+	} else if ((!e->kv && h->nvcpu_fds <= 0) || h->nvcpu_fds != e->nfds) {
+		/* a VM starting (no vCPU fds yet), or its vCPU fds changed (hotplug) */
+		hv_kstats_vm_free(e->kv);
+		hv_kstats_vm_open(root, h->pid, &e->kv, &e->why);
+		e->nfds = h->nvcpu_fds;
 	}
 	e->used = true;
 	return e;
