@@ -261,9 +261,33 @@ static const char *why_getfd(const struct hv_root *r, int err)
 	return "pidfd_getfd: not permitted (needs root: ptrace access to the VMM)";
 }
 
-/* Live: one stats fd per vCPU fd of the VMM. 0, -errno with *why on a reason for all. */
+/* Keep stats fd @sfd as vCPU @idx's when it is one (its id says so). 0 kept, -1 closed. */
+static int adopt(struct hv_kstats_vm *v, int idx, int sfd)
+{
+	struct kst_vcpu *c = &v->v[v->n];
+
+	(void)fcntl(sfd, F_SETFD, FD_CLOEXEC);
+	c->index = idx;
+	c->fd = sfd;
+	if (read_layout(sfd, &c->l) < 0 || !id_is_vcpu(c->l.id, idx) || !c->l.have ||
+	    !(c->data = malloc(c->l.data_len ? c->l.data_len : 1))) {
+		close(sfd);
+		return -1;
+	}
+	v->n++;
+	return 0;
+}
+
+/*
+ * Live: KVM answers KVM_GET_STATS_FD only to the process that created the VM
+ * (kvm_vcpu_ioctl(): -EIO when current->mm is not the VM's), so a stats fd
+ * comes from the VMM: the kvm-vcpu-stats:N fds it holds itself (QEMU opens
+ * one per vCPU for query-stats), taken with pidfd_getfd. A vCPU without one
+ * gets the ioctl on its vCPU fd, which works on kernels without that check.
+ * 0, or -errno with *why when no vCPU's statistics could be had.
+ */
 static int open_live(const struct hv_root *r, struct hv_kstats_vm *v, const int *fd_of,
-		     const char **why)
+		     const int *stats_of, const char **why)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, v->pid, 0);
 	int rc = 0;
@@ -275,45 +299,45 @@ static int open_live(const struct hv_root *r, struct hv_kstats_vm *v, const int 
 		return rc;
 	}
 	for (int idx = 0; idx < MAX_VCPUS; idx++) {
-		struct kst_vcpu *c = &v->v[v->n];
-		int vfd, sfd;
+		int src = stats_of[idx] >= 0 ? stats_of[idx] : fd_of[idx];
+		int fd, sfd;
 
-		if (fd_of[idx] < 0)
+		if (src < 0)
 			continue;
-		vfd = (int)syscall(SYS_pidfd_getfd, pidfd, fd_of[idx], 0);
-		if (vfd < 0) {
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, src, 0);
+		if (fd < 0) {
 			if (errno == EBADF)
 				continue;  /* closed since /proc/PID/fd was read */
 			rc = -errno;
 			*why = why_getfd(r, errno);
 			break;
 		}
-		sfd = ioctl(vfd, KVM_GET_STATS_FD, NULL);
-		if (sfd < 0) {
-			rc = -errno;
-			close(vfd);
-			*why = errno == ENOTTY || errno == EINVAL ?
-				"KVM_GET_STATS_FD: not in this kernel (Linux 5.14+)" :
-				"KVM_GET_STATS_FD failed";
-			break;
-		}
-		close(vfd);  /* the stats fd holds the vCPU's VM by itself */
-		(void)fcntl(sfd, F_SETFD, FD_CLOEXEC);
-		c->index = idx;
-		c->fd = sfd;
-		if (read_layout(sfd, &c->l) < 0 || !id_is_vcpu(c->l.id, idx) || !c->l.have ||
-		    !(c->data = malloc(c->l.data_len))) {
-			close(sfd);
+		if (stats_of[idx] >= 0) {
+			adopt(v, idx, fd);
 			continue;
 		}
-		v->n++;
+		sfd = ioctl(fd, KVM_GET_STATS_FD, NULL);
+		if (sfd < 0) {
+			rc = -errno;
+			close(fd);
+			*why = errno == EIO ? "KVM_GET_STATS_FD answers only the VMM's own process, "
+					      "and the VMM holds no kvm-vcpu-stats fd" :
+			       errno == ENOTTY || errno == EINVAL ?
+					      "KVM_GET_STATS_FD: not in this kernel (Linux 5.14+)" :
+					      "KVM_GET_STATS_FD failed";
+			if (errno == EIO)
+				continue;  /* another vCPU may have its stats fd held */
+			break;
+		}
+		close(fd);  /* the stats fd holds the vCPU's VM by itself */
+		adopt(v, idx, sfd);
 	}
 	close(pidfd);
-	if (rc == 0 && !v->n) {
-		*why = "KVM_GET_STATS_FD: no vCPU statistics with known names";
-		rc = -ENOENT;
-	}
-	return rc;
+	if (v->n)
+		return 0;
+	if (!*why)
+		*why = "no vCPU statistics with known names";
+	return rc < 0 ? rc : -ENOENT;
 }
 
 /* Other roots: the vCPU fds whose captured stats files exist. */
@@ -340,7 +364,8 @@ static int open_files(const struct hv_root *r, struct hv_kstats_vm *v, const int
 int hv_kstats_vm_open(const struct hv_root *r, int pid, struct hv_kstats_vm **out,
 		      const char **why)
 {
-	_cleanup_free_ int *fd_of = malloc(MAX_VCPUS * sizeof(*fd_of));
+	_cleanup_free_ int *fd_of = malloc(2 * MAX_VCPUS * sizeof(*fd_of));
+	int *stats_of;
 	struct hv_kstats_vm *v;
 	int n, rc;
 
@@ -348,7 +373,8 @@ int hv_kstats_vm_open(const struct hv_root *r, int pid, struct hv_kstats_vm **ou
 	*why = NULL;
 	if (!fd_of)
 		return -ENOMEM;
-	n = hv_proc_vcpu_fds(r, pid, fd_of, MAX_VCPUS);
+	stats_of = fd_of + MAX_VCPUS;
+	n = hv_proc_vcpu_fds(r, pid, fd_of, stats_of, MAX_VCPUS);
 	if (n <= 0) {
 		*why = "the VMM's vCPU fds are not readable (/proc/PID/fd)";
 		return n < 0 ? n : -ENOENT;
@@ -361,7 +387,7 @@ int hv_kstats_vm_open(const struct hv_root *r, int pid, struct hv_kstats_vm **ou
 	v->pid = pid;
 	v->live = hv_root_is_live(r);
 	/* n counts the fds seen; fd_of holds at most n of them */
-	rc = v->live ? open_live(r, v, fd_of, why) : open_files(r, v, fd_of, why);
+	rc = v->live ? open_live(r, v, fd_of, stats_of, why) : open_files(r, v, fd_of, why);
 	if (rc < 0) {
 		hv_kstats_vm_free(v);
 		return rc;

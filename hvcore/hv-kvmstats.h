@@ -9,10 +9,11 @@
  * between kernels, architectures and vendors.
  *
  * Sources, by root:
- *   live     the vCPU fd taken from the VMM with pidfd_open + pidfd_getfd
- *            (Linux 5.6+, root: ptrace access to the VMM), then
- *            ioctl(KVM_GET_STATS_FD); the stats fd stays open and only the data
- *            block is re-read.
+ *   live     a stats fd taken from the VMM with pidfd_open + pidfd_getfd
+ *            (Linux 5.6+, root: ptrace access to the VMM): the VMM's own
+ *            kvm-vcpu-stats:N fd, since KVM answers KVM_GET_STATS_FD only to
+ *            the VM's process (-EIO elsewhere), else the ioctl on its vCPU
+ *            fd; the stats fd stays open and only the data block is re-read.
  *   others   DIR/.vhv/kvm-stats/PID-FD: the bytes of that vCPU's stats fd read
  *            from offset 0 (header to the end of the data block), FD being the
  *            vCPU's fd number in the VMM (/proc/PID/fd/FD -> kvm-vcpu:N).

@@ -848,12 +848,13 @@ struct fdinfo {
 	int max_index;
 	int vm_fd;  /* the kvm-vm fd number (for debugfs kvm/<pid>-<fd>) */
 	int *fd_of;  /* when set: fd_of[N] = the fd number of kvm-vcpu:N, N < nfd_of */
+	int *stats_of;  /* when set: the same for the VMM's own kvm-vcpu-stats:N fds */
 	int nfd_of;
 };
 
 static int scan_fds(const struct hv_root *r, int pid, struct fdinfo *fi)
 {
-	int *fd_of = fi->fd_of, nfd_of = fi->nfd_of;
+	int *fd_of = fi->fd_of, *stats_of = fi->stats_of, nfd_of = fi->nfd_of;
 
 	DIR *d = hv_root_opendirf(r, "/proc/%d/fd", pid);
 	struct dirent *de;
@@ -862,14 +863,20 @@ static int scan_fds(const struct hv_root *r, int pid, struct fdinfo *fi)
 	fi->max_index = -1;
 	fi->vm_fd = -1;
 	fi->fd_of = fd_of;
+	fi->stats_of = stats_of;
 	fi->nfd_of = nfd_of;
-	for (int i = 0; i < nfd_of; i++)
+	for (int i = 0; i < nfd_of; i++) {
 		fd_of[i] = -1;
+		if (stats_of)
+			stats_of[i] = -1;
+	}
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
 		_cleanup_free_ char *link = NULL;
 		int fd = parse_pid_name(de->d_name), idx;
+		const char *p;
+		uint64_t sidx;
 
 		if (fd < 0 && strcmp(de->d_name, "0") != 0)
 			continue;
@@ -887,15 +894,18 @@ static int scan_fds(const struct hv_root *r, int pid, struct fdinfo *fi)
 			fi->max_index = HV_MAX(fi->max_index, idx);
 			if (idx < nfd_of)
 				fd_of[idx] = fd;
+		} else if (stats_of && (p = hv_startswith(link, "anon_inode:kvm-vcpu-stats:")) &&
+			   hv_parse_u64(p, 10, &sidx) == 0 && sidx < (uint64_t)nfd_of) {
+			stats_of[sidx] = fd;
 		}
 	}
 	closedir(d);
 	return 0;
 }
 
-int hv_proc_vcpu_fds(const struct hv_root *r, int pid, int *fd_of, int n)
+int hv_proc_vcpu_fds(const struct hv_root *r, int pid, int *fd_of, int *stats_of, int n)
 {
-	struct fdinfo fi = { .fd_of = fd_of, .nfd_of = n };
+	struct fdinfo fi = { .fd_of = fd_of, .stats_of = stats_of, .nfd_of = n };
 	int rc = scan_fds(r, pid, &fi);
 
 	if (rc < 0)
