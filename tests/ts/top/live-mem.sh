@@ -5,8 +5,10 @@
 # checked against the kernel's own files read independently right after:
 # a guest on hugetlbfs (2M pages reserved here), one on memfd, two identical
 # anonymous guests with KSM on (merged pages appear), and a guest in a cgroup
-# v2 with cpu.max at 20% of a CPU, kept busy (throttled). Not covered here
-# (fixture roots do): swap, two NUMA nodes, cgroup v1, libvirt.
+# v2 with cpu.max at 20% of a CPU, kept busy (throttled). The emulated AMD
+# host has two NUMA nodes (tests/hosts/emuhost), so NODE is checked against a
+# real split. Swap: live-swap.sh; KVM's vCPU statistics: live-kstat.sh. Not
+# covered here (fixture roots do): cgroup v1, libvirt.
 . "$VHV_SRC/tests/lib.sh"
 ts_need_root
 ts_need_kvm
