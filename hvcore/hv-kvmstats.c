@@ -281,9 +281,10 @@ static int adopt(struct hv_kstats_vm *v, int idx, int sfd)
 /*
  * Live: KVM answers KVM_GET_STATS_FD only to the process that created the VM
  * (kvm_vcpu_ioctl(): -EIO when current->mm is not the VM's), so a stats fd
- * comes from the VMM: the kvm-vcpu-stats:N fds it holds itself (QEMU opens
- * one per vCPU for query-stats), taken with pidfd_getfd. A vCPU without one
- * gets the ioctl on its vCPU fd, which works on kernels without that check.
+ * comes from the VMM: the kvm-vcpu-stats:N fds it holds itself, if it keeps
+ * them open (Debian 12's QEMU 7.2 does not: tests/ts/top/live-kstat.sh), taken
+ * with pidfd_getfd. A vCPU without one gets the ioctl on its vCPU fd, which
+ * works on kernels without that check.
  * 0, or -errno with *why when no vCPU's statistics could be had.
  */
 static int open_live(const struct hv_root *r, struct hv_kstats_vm *v, const int *fd_of,
