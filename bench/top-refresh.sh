@@ -71,13 +71,14 @@ v_bpf=$(per_refresh vhv-top "$top_bin" -b -i 0.1 -c)
 v_all=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf -o +lcpu,+affinity,+vcsw,+ivcsw,+rss -c)
 # issue 13's columns, by the reads they need: status (resident split, backing),
 # smaps_rollup + numa_maps (page-table walks), the cgroup's files, KSM and
-# KVM's debugfs statistics
+# KVM's statistics (each vCPU's stats fd, kept open: one pread per vCPU per refresh)
 v_mem=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf \
 	-o +backing,+anon,+shmem,+file,+swap,+hugetlb -c)
 v_walk=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf -o +thp,+numa,+numa_mismatch -c)
 v_cg=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf \
 	-o +cgroup,+cpu_max,+mem_max,+throttled,+limited,+psi_cpu,+psi_mem,+psi_io -c)
-v_kst=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf -o +ksm,+kvm_exits,+halt_poll,+halt_wait -c)
+v_kst=$(per_refresh vhv-top "$top_bin" -b -i 0.1 --no-bpf \
+	-o +ksm,+kvm_exits,+halt_exits,+io_exits,+mmio_exits,+poll_ok,+poll_fail,+halt_wait,+poll_cpu -c)
 t=$(per_refresh top top -H -b -d 0.1 -n)
 
 # interactive: CPU ticks of the process over D seconds at a 0.1 s delay
@@ -108,7 +109,7 @@ printf '  %-40s %8s\n' "vhv-top -b --no-bpf (default columns)" "$v_nobpf" \
 	"vhv-top -b --no-bpf +memory split (status)" "$v_mem" \
 	"vhv-top -b --no-bpf +thp,numa (page walks)" "$v_walk" \
 	"vhv-top -b --no-bpf +8 cgroup columns" "$v_cg" \
-	"vhv-top -b --no-bpf +ksm,KVM statistics" "$v_kst" \
+	"vhv-top -b --no-bpf +ksm,9 KVM stat columns" "$v_kst" \
 	"top -H -b" "$t" \
 	"vhv-top (curses, --no-bpf)" "$vi" \
 	"htop (curses, threads shown)" "$h"

@@ -46,7 +46,7 @@ static void usage(void)
 	       "     --flat              vCPU rows only, without the VM rows (default: tree)\n"
 	       " -w, --width <n>         batch: cut lines at n columns (default: no limit)\n"
 	       "     --record <db>       append every sample to an SQLite database (batch)\n"
-	       "     --no-bpf            do not load BPF (hides EXITS/s)\n"
+	       "     --no-bpf            do not load BPF (EXITS/s from KVM statistics)\n"
 	       "     --sysroot <dir>     read a fixture /proc tree instead of this host; a\n"
 	       "                           comma-separated list takes one tree per refresh\n"
 	       " -v, --verbose           more log detail on stderr (twice: debug)\n"
@@ -272,9 +272,8 @@ int main(int argc, char **argv)
 		else if (top_sampler_enable_bpf(smp, roots[0], &bpf_why) == 0)
 			bpf_why = NULL;
 		if (bpf_why) {
-			top_view_hide(&view, TOP_COL_EXITS);
-			if (view.sort == TOP_COL_EXITS)
-				view.sort = TOP_COL_CPU;
+			/* all exit reasons together, from KVM's statistics (hidden below if none) */
+			top_sampler_exits_from_kstat(smp);
 			notes[nnotes++] = bpf_why;
 		}
 	}
@@ -302,16 +301,27 @@ int main(int argc, char **argv)
 		goto done;
 	}
 
-	if (output == CLI_OUTPUT_HUMAN) {
-		for (size_t i = 0; i < nnotes; i++) {
-			if (notes[i] == bpf_why)
-				cli_warn("EXITS/s hidden: %s", notes[i]);
-			else
-				cli_warn("%s", notes[i]);
-		}
-	}
 	/* The baseline sample, then one sample per iteration. */
 	rc = top_sampler_tick(smp, roots[0]);
+	if (rc == 0 && top_sampler_kstat_missing(smp)) {
+		/* no KVM statistics for any guest: their columns go, as EXITS/s without BPF */
+		for (int id = 0; id < TOP_COL_COUNT; id++)
+			if ((top_col_info(id)->needs & TOP_NEED_KSTAT) ||
+			    (id == TOP_COL_EXITS && bpf_why))
+				top_view_hide(&view, id);
+		if (view.sort == TOP_COL_EXITS || (top_col_info(view.sort)->needs & TOP_NEED_KSTAT))
+			view.sort = TOP_COL_CPU;
+	}
+	if (output == CLI_OUTPUT_HUMAN) {
+		for (size_t i = 0; i < nnotes; i++) {
+			if (notes[i] != bpf_why)
+				cli_warn("%s", notes[i]);
+			else if (top_view_has(&view, TOP_COL_EXITS))
+				cli_warn("EXITS/s from KVM statistics, all reasons together: %s", notes[i]);
+			else
+				cli_warn("EXITS/s hidden: %s", notes[i]);
+		}
+	}
 	/* what the baseline found missing for the shown columns: said once */
 	for (const char *const *n = top_sampler_notes(smp); rc == 0 && *n && nnotes + 1 < 8; n++) {
 		notes[nnotes++] = *n;

@@ -164,6 +164,14 @@ int hv_list_tasks(const struct hv_root *r, int pid, int **tids, size_t *n);
  * -ENOENT no such process, -EACCES its fds are hidden (another user's).
  */
 int hv_proc_kvm_vm(const struct hv_root *r, int pid);
+/*
+ * The fd numbers of @pid's vCPU fds: fd_of[N] = the fd linking to
+ * "anon_inode:kvm-vcpu:N" for N < @n, -1 where none; when @stats_of is not
+ * NULL, the same for the statistics fds the VMM holds itself
+ * ("anon_inode:kvm-vcpu-stats:N", from its own KVM_GET_STATS_FD). Returns the
+ * number of vCPU fds held, -ENOENT when the process holds no kvm-vm fd, or -errno.
+ */
+int hv_proc_vcpu_fds(const struct hv_root *r, int pid, int *fd_of, int *stats_of, int n);
 
 /* How a vCPU thread was identified (the order of the header comment). */
 enum hv_vcpu_src {

@@ -157,21 +157,36 @@ struct fdinfo {
 	int nvcpu;
 	int max_index;
 	int vm_fd;  /* the kvm-vm fd number (for debugfs kvm/<pid>-<fd>) */
+	int *fd_of;  /* when set: fd_of[N] = the fd number of kvm-vcpu:N, N < nfd_of */
+	int *stats_of;  /* when set: the same for the VMM's own kvm-vcpu-stats:N fds */
+	int nfd_of;
 };
 
 static int scan_fds(const struct hv_root *r, int pid, struct fdinfo *fi)
 {
+	int *fd_of = fi->fd_of, *stats_of = fi->stats_of, nfd_of = fi->nfd_of;
+
 	DIR *d = hv_root_opendirf(r, "/proc/%d/fd", pid);
 	struct dirent *de;
 
 	memset(fi, 0, sizeof(*fi));
 	fi->max_index = -1;
 	fi->vm_fd = -1;
+	fi->fd_of = fd_of;
+	fi->stats_of = stats_of;
+	fi->nfd_of = nfd_of;
+	for (int i = 0; i < nfd_of; i++) {
+		fd_of[i] = -1;
+		if (stats_of)
+			stats_of[i] = -1;
+	}
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
 		_cleanup_free_ char *link = NULL;
 		int fd = hv_parse_pid(de->d_name), idx;
+		const char *p;
+		uint64_t sidx;
 
 		if (fd < 0 && strcmp(de->d_name, "0") != 0)
 			continue;
@@ -187,15 +202,30 @@ static int scan_fds(const struct hv_root *r, int pid, struct fdinfo *fi)
 		} else if ((idx = hv_parse_vcpu_fd_link(link)) >= 0) {
 			fi->nvcpu++;
 			fi->max_index = HV_MAX(fi->max_index, idx);
+			if (idx < nfd_of)
+				fd_of[idx] = fd;
+		} else if (stats_of && (p = hv_startswith(link, "anon_inode:kvm-vcpu-stats:")) &&
+			   hv_parse_u64(p, 10, &sidx) == 0 && sidx < (uint64_t)nfd_of) {
+			stats_of[sidx] = fd;
 		}
 	}
 	closedir(d);
 	return 0;
 }
 
+int hv_proc_vcpu_fds(const struct hv_root *r, int pid, int *fd_of, int *stats_of, int n)
+{
+	struct fdinfo fi = { .fd_of = fd_of, .stats_of = stats_of, .nfd_of = n };
+	int rc = scan_fds(r, pid, &fi);
+
+	if (rc < 0)
+		return rc;
+	return fi.kvm_vm ? fi.nvcpu : -ENOENT;
+}
+
 int hv_proc_kvm_vm(const struct hv_root *r, int pid)
 {
-	struct fdinfo fi;
+	struct fdinfo fi = { 0 };
 	int rc = scan_fds(r, pid, &fi);
 
 	if (rc < 0)
@@ -386,7 +416,7 @@ static int examine(const struct hv_root *r, struct proc_ent *e)
 	struct hv_libvirt_dom lv = { 0 };
 	struct hv_qemu_cmdline qc;
 	struct hv_stat st;
-	struct fdinfo fi;
+	struct fdinfo fi = { 0 };
 	bool fds_hidden;
 	ssize_t clen;
 	int rc;
@@ -467,7 +497,7 @@ static void refresh_vm(const struct hv_root *r, struct proc_ent *e)
 {
 	int *tids = NULL;
 	size_t n = 0;
-	struct fdinfo fi;
+	struct fdinfo fi = { 0 };
 	struct hv_libvirt_dom lv = { 0 };
 	bool have_lv;
 

@@ -123,13 +123,31 @@ static const struct top_col_info cols[TOP_COL_COUNT] = {
 			    "cgroup I/O pressure: some avg10, percent", .fmt = TOP_FMT_PCT },
 	[TOP_COL_LIMITED] = { "limited", "LIMIT", 7, K_, N_ | TOP_NEED_CGROUP,
 			      "what its cgroup did in the interval: cpu, mem, oom, or no" },
-	[TOP_COL_KEXITS] = { "kvm_exits", "KEXIT/s", 8, R_ | K_ | VM_, N_ | TOP_NEED_KSTAT,
-			     "KVM exits per second, all vCPUs (KVM statistics)" },
-	[TOP_COL_POLL] = { "halt_poll", "%POLL", 5, R_ | K_ | VM_, N_ | TOP_NEED_KSTAT,
+	[TOP_COL_KEXITS] = { "kvm_exits", "KEXIT/s", 8, R_ | K_, N_ | TOP_NEED_KSTAT,
+			     "KVM exits per second (KVM statistics: exits)" },
+	[TOP_COL_HALTEXITS] = { "halt_exits", "HLTX/s", 7, R_ | K_, N_ | TOP_NEED_KSTAT,
+				"HLT exits per second (halt_exits)" },
+	[TOP_COL_IOEXITS] = { "io_exits", "IOX/s", 7, R_ | K_, N_ | TOP_NEED_KSTAT,
+			      "port I/O exits to user space per second (io_exits)" },
+	[TOP_COL_MMIOEXITS] = { "mmio_exits", "MMIOX/s", 7, R_ | K_, N_ | TOP_NEED_KSTAT,
+				"MMIO exits to user space per second (mmio_exits)" },
+	[TOP_COL_IRQWEXITS] = { "irq_win_exits", "IRQWX/s", 7, R_ | K_, N_ | TOP_NEED_KSTAT,
+				"interrupt-window exits per second (irq_window_exits)" },
+	[TOP_COL_POLL] = { "halt_poll", "%POLL", 5, R_ | K_, N_ | TOP_NEED_KSTAT,
 			   "host CPU spent halt polling, percent (KVM statistics)",
 			   .fmt = TOP_FMT_PCT },
-	[TOP_COL_HALT] = { "halt_wait", "%HALT", 5, R_ | K_ | VM_, N_ | TOP_NEED_KSTAT,
+	[TOP_COL_POLLOK] = { "poll_ok", "%PLOK", 5, R_ | K_, N_ | TOP_NEED_KSTAT,
+			     "halt polling that ended in a wake-up, percent",
+			     .fmt = TOP_FMT_PCT },
+	[TOP_COL_POLLFAIL] = { "poll_fail", "%PLFL", 5, R_ | K_, N_ | TOP_NEED_KSTAT,
+			       "halt polling that gave up and slept, percent",
+			       .fmt = TOP_FMT_PCT },
+	[TOP_COL_HALT] = { "halt_wait", "%HALT", 5, R_ | K_, N_ | TOP_NEED_KSTAT,
 			   "vCPU time halted, waiting (KVM statistics), percent", .fmt = TOP_FMT_PCT },
+	[TOP_COL_POLLCPU] = { "poll_cpu", "%PCPU", 5, R_ | K_ | TOP_COL_VCPUONLY,
+			      N_ | TOP_NEED_KSTAT,
+			      "part of the vCPU thread's CPU time spent halt polling",
+			      .fmt = TOP_FMT_PCT },
 	[TOP_COL_SOURCE] = { "source", "SRC", 11, K_, N_,
 			     "how the name / vCPU thread was found" },
 	[TOP_COL_DOMID] = { "domid", "DOMID", 5, R_ | XD_ | VM_ | TOP_COL_ASC, N_,
@@ -242,6 +260,29 @@ static const char *numa_str(const struct hv_numa_mem *m, char *buf, size_t len)
 		o += (size_t)k;
 	}
 	return buf;
+}
+
+/* The KVM statistic a column shows. */
+static enum hv_kstat kst_of(enum top_col_id id)
+{
+	switch (id) {
+	case TOP_COL_HALTEXITS:
+		return HV_KSTAT_HALT_EXITS;
+	case TOP_COL_IOEXITS:
+		return HV_KSTAT_IO_EXITS;
+	case TOP_COL_MMIOEXITS:
+		return HV_KSTAT_MMIO_EXITS;
+	case TOP_COL_IRQWEXITS:
+		return HV_KSTAT_IRQ_WINDOW_EXITS;
+	case TOP_COL_POLLOK:
+		return HV_KSTAT_POLL_OK_NS;
+	case TOP_COL_POLLFAIL:
+		return HV_KSTAT_POLL_FAIL_NS;
+	case TOP_COL_HALT:
+		return HV_KSTAT_WAIT_NS;
+	default:
+		return HV_KSTAT_EXITS;
+	}
 }
 
 void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char *scratch,
@@ -462,16 +503,26 @@ void top_col_value(enum top_col_id id, const struct top_row *r, bool tree, char 
 		}
 		break;
 	case TOP_COL_KEXITS:
-		if (r->is_vm && vm->kstat_rated)
-			num(v, vm->kexits_s, false);
+	case TOP_COL_HALTEXITS:
+	case TOP_COL_IOEXITS:
+	case TOP_COL_MMIOEXITS:
+	case TOP_COL_IRQWEXITS:
+	case TOP_COL_POLLOK:
+	case TOP_COL_POLLFAIL:
+	case TOP_COL_HALT:
+		if (t->kst_rated && (t->kst.have & (1u << kst_of(id))))
+			num(v, t->kst_rate[kst_of(id)], false);
 		break;
 	case TOP_COL_POLL:
-		if (r->is_vm && vm->kstat_rated)
-			num(v, vm->poll_pct, false);
+		if (t->kst_rated && (t->kst.have & (1u << HV_KSTAT_POLL_OK_NS)) &&
+		    (t->kst.have & (1u << HV_KSTAT_POLL_FAIL_NS)))
+			num(v, fmin(t->kst_rate[HV_KSTAT_POLL_OK_NS] + t->kst_rate[HV_KSTAT_POLL_FAIL_NS],
+				    100.0 * (double)(r->is_vm ? HV_MAX(vm->nvcpus, 1u) : 1u)),
+			    false);
 		break;
-	case TOP_COL_HALT:
-		if (r->is_vm && vm->kstat_rated)
-			num(v, vm->halt_pct, false);
+	case TOP_COL_POLLCPU:
+		if (!r->is_vm && t->kst_rated && t->have_poll_cpu)
+			num(v, t->poll_cpu, false);
 		break;
 	case TOP_COL_SOURCE:
 		if (!vm->xen)

@@ -5,7 +5,10 @@
  * and per vCPU in top_row (tid NULL for the VM's own totals), one
  * transaction per tick. Each KVM VM's memory, cgroup and KVM statistics go
  * to top_vm_res (a table of its own, so databases recorded by older versions
- * still take new rows). On a Xen dom0, domains and their vCPUs go to
+ * still take new rows). KVM's statistics of each vCPU and the VM's sum go to
+ * top_kvm_stat, one row per statistic (its KVM name): the cumulative value and
+ * its rate. A vCPU thread in a cgroup of its own (libvirt's vcpuN) adds a
+ * top_vcpu_cg row. On a Xen dom0, domains and their vCPUs go to
  * top_xen_row instead (vcpu NULL for the domain's totals).
  */
 #include <errno.h>
@@ -56,6 +59,28 @@ static const char schema[] =
 	"  kvm_exits REAL, halt_poll REAL, halt_wait REAL  -- per second, percent, percent\n"
 	") STRICT;\n"
 	"CREATE INDEX IF NOT EXISTS top_vm_res_sample ON top_vm_res(sample);\n"
+	"CREATE TABLE IF NOT EXISTS top_kvm_stat (\n"
+	"  sample INTEGER NOT NULL REFERENCES top_sample(id),\n"
+	"  vm_pid INTEGER NOT NULL,\n"
+	"  vm_name TEXT NOT NULL,\n"
+	"  vcpu INTEGER,            -- NULL: the VM (the sum of its vCPUs, or debugfs)\n"
+	"  source TEXT NOT NULL,    -- stats-fd (KVM_GET_STATS_FD) or debugfs\n"
+	"  name TEXT NOT NULL,      -- KVM's name: exits, halt_wait_ns, ...\n"
+	"  value INTEGER NOT NULL,  -- cumulative; times in ns\n"
+	"  rate REAL                -- per second; times: percent of one CPU; NULL first sample\n"
+	") STRICT;\n"
+	"CREATE INDEX IF NOT EXISTS top_kvm_stat_sample ON top_kvm_stat(sample);\n"
+	"CREATE TABLE IF NOT EXISTS top_vcpu_cg (\n"
+	"  sample INTEGER NOT NULL REFERENCES top_sample(id),\n"
+	"  vm_pid INTEGER NOT NULL,\n"
+	"  vm_name TEXT NOT NULL,\n"
+	"  vcpu INTEGER NOT NULL,\n"
+	"  cgroup TEXT NOT NULL,    -- the vCPU thread's own (libvirt: .../libvirt/vcpuN)\n"
+	"  cpu_quota_us INTEGER,    -- -1: max\n"
+	"  cpu_period_us INTEGER,\n"
+	"  nr_periods INTEGER, nr_throttled INTEGER, throttled_usec INTEGER,\n"
+	"  throttled REAL, thr_periods REAL  -- percent over the interval\n"
+	") STRICT;\n"
 	"CREATE TABLE IF NOT EXISTS top_xen_row (\n"
 	"  sample INTEGER NOT NULL REFERENCES top_sample(id),\n"
 	"  domid INTEGER NOT NULL,\n"
@@ -71,7 +96,7 @@ static const char schema[] =
 
 struct top_record {
 	struct hv_store *st;
-	struct hv_stmt *ins_sample, *ins_row, *ins_xen, *ins_res;
+	struct hv_stmt *ins_sample, *ins_row, *ins_xen, *ins_res, *ins_kst, *ins_vcg;
 };
 
 void top_record_close(struct top_record *rec)
@@ -82,6 +107,8 @@ void top_record_close(struct top_record *rec)
 	hv_stmt_free(rec->ins_row);
 	hv_stmt_free(rec->ins_xen);
 	hv_stmt_free(rec->ins_res);
+	hv_stmt_free(rec->ins_kst);
+	hv_stmt_free(rec->ins_vcg);
 	hv_store_close(rec->st);
 	free(rec);
 }
@@ -114,6 +141,14 @@ int top_record_open(const char *path, struct top_record **out)
 				 "INSERT INTO top_vm_res VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
 				 "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				 &rec->ins_res);
+	if (rc == 0)
+		rc = hv_stmt_new(rec->st,
+				 "INSERT INTO top_kvm_stat (sample, vm_pid, vm_name, vcpu, source, name, "
+				 "value, rate) VALUES (?,?,?,?,?,?,?,?)",
+				 &rec->ins_kst);
+	if (rc == 0)
+		rc = hv_stmt_new(rec->st, "INSERT INTO top_vcpu_cg VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+				 &rec->ins_vcg);
 	if (rc < 0) {
 		top_record_close(rec);
 		return rc;
@@ -197,6 +232,7 @@ static void bind_limit(struct hv_stmt *s, int idx, bool ok, uint64_t v)
 static int add_res(struct top_record *rec, int64_t sample, const struct top_vm *vm)
 {
 	static const enum top_col_id txt[] = { TOP_COL_BACKING, TOP_COL_MEMPATH };
+	static const enum top_col_id kst_cols[] = { TOP_COL_KEXITS, TOP_COL_POLL, TOP_COL_HALT };
 	struct hv_stmt *s = rec->ins_res;
 	const struct hv_cgroup *c = &vm->cg;
 	struct top_row row = { .vm = vm, .task = &vm->proc, .is_vm = true };
@@ -256,9 +292,64 @@ static int add_res(struct top_record *rec, int64_t sample, const struct top_vm *
 		bind_rate(s, i++, vm->have_cg && c->psi[p].some.have, c->psi[p].some.avg10);
 	top_col_value(TOP_COL_LIMITED, &row, false, buf, sizeof(buf), &v);
 	hv_stmt_bind_text(s, i++, v.kind == TOP_VAL_STR ? v.str : NULL);
-	bind_rate(s, i++, vm->kstat_rated, vm->kexits_s);
-	bind_rate(s, i++, vm->kstat_rated, vm->poll_pct);
-	bind_rate(s, i++, vm->kstat_rated, vm->halt_pct);
+	for (size_t k = 0; k < HV_ARRAY_SIZE(kst_cols); k++) {
+		top_col_value(kst_cols[k], &row, false, buf, sizeof(buf), &v);
+		bind_rate(s, i++, v.kind == TOP_VAL_NUM, v.num);
+	}
+	rc = hv_stmt_step(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* The top_kvm_stat rows of a VM (@is_vm) or vCPU's statistics. */
+static int add_kst(struct top_record *rec, int64_t sample, const struct top_vm *vm,
+		   const struct top_task *t, bool is_vm)
+{
+	struct hv_stmt *s = rec->ins_kst;
+	int rc;
+
+	if (!t->have_kst)
+		return 0;
+	for (int k = 0; k < HV_KSTAT_COUNT; k++) {
+		if (!(t->kst.have & (1u << k)))
+			continue;
+		hv_stmt_reset(s);
+		hv_stmt_bind_i64(s, 1, sample);
+		hv_stmt_bind_i64(s, 2, vm->pid);
+		hv_stmt_bind_text(s, 3, vm->name);
+		bind_i64(s, 4, !is_vm, t->vcpu);
+		hv_stmt_bind_text(s, 5, is_vm ? vm->kst_src : "stats-fd");
+		hv_stmt_bind_text(s, 6, hv_kstat_name(k));
+		hv_stmt_bind_i64(s, 7, (int64_t)t->kst.v[k]);
+		bind_rate(s, 8, t->kst_rated, t->kst_rate[k]);
+		rc = hv_stmt_step(s);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The top_vcpu_cg row of a vCPU thread in a cgroup of its own. */
+static int add_vcpu_cg(struct top_record *rec, int64_t sample, const struct top_vm *vm,
+		       const struct top_task *t)
+{
+	struct hv_stmt *s = rec->ins_vcg;
+	int rc;
+
+	if (!t->have_cg)
+		return 0;
+	hv_stmt_reset(s);
+	hv_stmt_bind_i64(s, 1, sample);
+	hv_stmt_bind_i64(s, 2, vm->pid);
+	hv_stmt_bind_text(s, 3, vm->name);
+	hv_stmt_bind_i64(s, 4, t->vcpu);
+	hv_stmt_bind_text(s, 5, t->cg_path);
+	bind_limit(s, 6, t->cg_have_max, t->cg_quota_us);
+	bind_i64(s, 7, t->cg_have_max, (int64_t)t->cg_period_us);
+	bind_i64(s, 8, t->cg_have_stat, (int64_t)t->cg_nr_periods);
+	bind_i64(s, 9, t->cg_have_stat, (int64_t)t->cg_nr_throttled);
+	bind_i64(s, 10, t->cg_have_stat, (int64_t)t->cg_throttled_us);
+	bind_rate(s, 11, t->cg_rated, t->thr_pct);
+	bind_rate(s, 12, t->cg_rated, t->thr_periods_pct);
 	rc = hv_stmt_step(s);
 	return rc < 0 ? rc : 0;
 }
@@ -324,8 +415,15 @@ int top_record_add(struct top_record *rec, const struct top_snap *snap)
 		rc = add(rec, sample, vm, &vm->proc, true);
 		if (rc == 0 && !vm->xen)
 			rc = add_res(rec, sample, vm);
-		for (size_t j = 0; rc == 0 && j < vm->nvcpus; j++)
+		if (rc == 0 && !vm->xen)
+			rc = add_kst(rec, sample, vm, &vm->proc, true);
+		for (size_t j = 0; rc == 0 && j < vm->nvcpus; j++) {
 			rc = add(rec, sample, vm, &vm->vcpus[j], false);
+			if (rc == 0 && !vm->xen)
+				rc = add_kst(rec, sample, vm, &vm->vcpus[j], false);
+			if (rc == 0 && !vm->xen)
+				rc = add_vcpu_cg(rec, sample, vm, &vm->vcpus[j]);
+		}
 		if (rc < 0)
 			goto fail;
 	}

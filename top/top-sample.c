@@ -12,9 +12,15 @@
  *   X/s   = d(X) / dt                          (context switches, exits)
  *   %THR  = d(cpu.stat throttled_usec) / (dt * 1e6) * 100
  *   %THRP = d(nr_throttled) / d(nr_periods) * 100
+ * KVM statistics (hv-kvmstats.h; a vCPU's own from its stats fd, the VM row
+ * their sum, else debugfs kvm/PID-FD/ for the VM row only):
+ *   KEXIT/s, HLTX/s, ... = d(exits), d(halt_exits), ... / dt
  *   %POLL = d(halt_poll_success_ns + halt_poll_fail_ns) / (dt * 1e9) * 100
- *   %HALT = d(halt_wait_ns) / (dt * 1e9) * 100   (KVM statistics, all vCPUs)
- *           (%POLL and %HALT at most 100 per vCPU: KVM books a halt when it ends)
+ *   %PLOK, %PLFL = the same of halt_poll_success_ns, halt_poll_fail_ns alone
+ *   %HALT = d(halt_wait_ns) / (dt * 1e9) * 100
+ *           (at most 100 per vCPU: KVM books a halt's whole time when it ends)
+ *   %PCPU = d(halt_poll_success_ns + halt_poll_fail_ns) / d((utime + stime) / HZ * 1e9) * 100
+ *           (vCPU: the part of its thread's CPU time that was halt polling)
  * On a Xen dom0 the VMs are domains (hv-xen.h), and for a domain and each vCPU
  *   %CPU  = d(cpu_time ns) / (dt * 1e9) * 100  (the hypervisor's accounting, as xentop)
  */
@@ -27,6 +33,7 @@
 
 #include "bpf/vbpf-exits.h"
 #include "hvcore/hv-cgroup.h"
+#include "hvcore/hv-kvmstats.h"
 #include "hvcore/hv-log.h"
 #include "hvcore/hv-vmmem.h"
 #include "hvcore/hv-xen.h"
@@ -51,6 +58,22 @@ struct top_sampler {
 	int nnodes;                      /* this tick's; 0 unknown */
 	const char *notes[3];            /* why shown columns are empty (static), NULL-ended */
 	char vm_cg[HV_CGROUP_PATH_MAX];  /* this VM process's own cgroup (before libvirt's scope) */
+	/* vCPU statistics kept open per VM (pid, starttime) across ticks */
+	struct kst_ent *kst;
+	size_t nkst;
+	bool exits_kst;                  /* EXITS/s from KVM's "exits" (no BPF) */
+	int kst_vms, kst_got;            /* this tick: KVM guests, and those with statistics */
+	const char *kst_missing;
+	char kst_note[200];              /* set once: why statistics are missing or VM-wide only */
+};
+
+struct kst_ent {
+	int pid;
+	uint64_t starttime;
+	struct hv_kstats_vm *kv;         /* NULL: could not be had (why) */
+	int nfds;                        /* the VM's vCPU fds when opened */
+	const char *why;
+	bool used;
 };
 
 struct fd_ent {
@@ -166,6 +189,9 @@ void top_sampler_free(struct top_sampler *s)
 	free(s->fds);
 	free(s->fresh);
 	free(s->node_of);
+	for (size_t i = 0; i < s->nkst; i++)
+		hv_kstats_vm_free(s->kst[i].kv);
+	free(s->kst);
 	hv_vm_scan_free(s->scan);
 	vbpf_exits_close(s->exits);
 	free(s->ex);
@@ -197,9 +223,9 @@ void top_sampler_set_hv(struct top_sampler *s, enum top_hv hv)
 	s->hv = hv;
 }
 
-bool top_sampler_has_bpf(const struct top_sampler *s)
+bool top_sampler_has_exits(const struct top_sampler *s)
 {
-	return s->exits != NULL;
+	return s->exits != NULL || s->exits_kst;
 }
 
 const struct top_snap *top_sampler_snap(const struct top_sampler *s)
@@ -210,6 +236,21 @@ const struct top_snap *top_sampler_snap(const struct top_sampler *s)
 const char *const *top_sampler_notes(const struct top_sampler *s)
 {
 	return s->notes;
+}
+
+void top_sampler_exits_from_kstat(struct top_sampler *s)
+{
+	s->exits_kst = true;
+}
+
+const char *top_sampler_kstat_missing(const struct top_sampler *s)
+{
+	return s->kst_missing;
+}
+
+static bool want_kstat(const struct top_sampler *s)
+{
+	return (s->needs & TOP_NEED_KSTAT) || (s->exits_kst && (s->needs & TOP_NEED_BPF));
 }
 
 static void add_note(struct top_sampler *s, const char *note)
@@ -478,10 +519,82 @@ static int tick_xen(struct top_sampler *s, const struct hv_root *root, struct to
 	return 0;
 }
 
-/* KVM's statistics of a VM in debugfs (kvm/PID-FD/NAME: the sum over its vCPUs). */
-static int kstat(const struct hv_root *root, const struct hv_vm *h, const char *name, uint64_t *v)
+/*
+ * The open statistics of VM @h (pid, starttime), opened on first sight. A VM
+ * whose statistics could not be had is not retried (the reason stays), except
+ * when its vCPU fds were not there yet (a VM starting) or their number changed.
+ */
+static struct kst_ent *kst_vm(struct top_sampler *s, const struct hv_root *root,
+			      const struct hv_vm *h)
 {
-	return hv_root_read_u64f(root, v, "/sys/kernel/debug/kvm/%d-%d/%s", h->pid, h->vm_fd, name);
+	struct kst_ent *e = NULL, *n;
+
+	for (size_t i = 0; i < s->nkst && !e; i++)
+		if (s->kst[i].pid == h->pid && s->kst[i].starttime == h->starttime)
+			e = &s->kst[i];
+	if (!e) {
+		n = realloc(s->kst, (s->nkst + 1) * sizeof(*n));
+		if (!n)
+			return NULL;
+		s->kst = n;
+		e = &s->kst[s->nkst++];
+		*e = (struct kst_ent){ .pid = h->pid, .starttime = h->starttime };
+		hv_kstats_vm_open(root, h->pid, &e->kv, &e->why);
+		e->nfds = h->nvcpu_fds;
+	} else if ((!e->kv && h->nvcpu_fds <= 0) || h->nvcpu_fds != e->nfds) {
+		/* a VM starting (no vCPU fds yet), or its vCPU fds changed (hotplug) */
+		hv_kstats_vm_free(e->kv);
+		hv_kstats_vm_open(root, h->pid, &e->kv, &e->why);
+		e->nfds = h->nvcpu_fds;
+	}
+	e->used = true;
+	return e;
+}
+
+/* End of tick: close the statistics of VMs gone (they hold the VM's memory). */
+static void kst_sweep(struct top_sampler *s, bool all)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < s->nkst; i++) {
+		if (all || !s->kst[i].used) {
+			hv_kstats_vm_free(s->kst[i].kv);
+			continue;
+		}
+		s->kst[i].used = false;
+		s->kst[j++] = s->kst[i];
+	}
+	s->nkst = j;
+}
+
+/* KVM's statistics of a whole VM in debugfs (kvm/PID-FD/NAME: the sum over its vCPUs). */
+static int kstat_debugfs(const struct hv_root *root, const struct hv_vm *h, struct hv_kstats *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (h->vm_fd < 0)
+		return -ENOENT;
+	for (int i = 0; i < HV_KSTAT_COUNT; i++)
+		if (hv_root_read_u64f(root, &k->v[i], "/sys/kernel/debug/kvm/%d-%d/%s", h->pid,
+				      h->vm_fd, hv_kstat_name(i)) == 0)
+			k->have |= 1u << i;
+	return k->have ? 0 : -ENOENT;
+}
+
+/* The note said once: why the statistics are VM-wide only, or missing. */
+static void kst_note(struct top_sampler *s, bool vm_wide, const char *why)
+{
+	if (!why)
+		why = "unknown";
+	if (s->kst_note[0])
+		;
+	else if (vm_wide)
+		snprintf(s->kst_note, sizeof(s->kst_note),
+			 "KVM statistics per VM only (debugfs): no vCPU stats fd: %s", why);
+	else
+		snprintf(s->kst_note, sizeof(s->kst_note),
+			 "KVM statistics hidden: no vCPU stats fd (%s), no debugfs kvm/PID-FD/ "
+			 "(root, debugfs mounted, Linux 5.14+)", why);
+	add_note(s, s->kst_note);
 }
 
 /* The memory, cgroup and KVM statistics reads the visible columns need. */
@@ -526,18 +639,6 @@ static void read_vm_extra(struct top_sampler *s, const struct hv_root *root, con
 			vm->have_cg = hv_cgroup_read_where(root, &w, true, &vm->cg) == 0;
 		}
 	}
-	if ((s->needs & TOP_NEED_KSTAT) && vm->accel == HV_ACCEL_KVM) {
-		uint64_t ok = 0, fail = 0;
-
-		vm->have_kstat = h->vm_fd >= 0 && kstat(root, h, "exits", &vm->kst_exits) == 0 &&
-				 kstat(root, h, "halt_poll_success_ns", &ok) == 0 &&
-				 kstat(root, h, "halt_poll_fail_ns", &fail) == 0 &&
-				 kstat(root, h, "halt_wait_ns", &vm->kst_wait_ns) == 0;
-		vm->kst_poll_ns = ok + fail;
-		if (!vm->have_kstat)
-			add_note(s, "KEXIT/s, %POLL, %HALT: no KVM statistics in debugfs "
-				    "(/sys/kernel/debug/kvm/PID-FD/: root, debugfs, Linux 5.14+)");
-	}
 }
 
 /* Rates of the cgroup's throttling counters and of KVM's statistics. */
@@ -565,20 +666,103 @@ static void rate_vm_extra(struct top_vm *vm, const struct top_vm *pv, double dt)
 				vm->limited |= TOP_LIM_OOM;
 		}
 	}
-	if (vm->have_kstat && pv->have_kstat) {
-		vm->kstat_rated = true;
-		vm->kexits_s = delta(vm->kst_exits, pv->kst_exits) / dt;
-		vm->poll_pct = delta(vm->kst_poll_ns, pv->kst_poll_ns) / (dt * 1e9) * 100.0;
-		vm->halt_pct = delta(vm->kst_wait_ns, pv->kst_wait_ns) / (dt * 1e9) * 100.0;
-		/*
-		 * KVM adds a halt's whole time when it ends, so a halt that
-		 * began before the interval can book more than the interval
-		 * held: no vCPU waits more than all of it.
-		 */
-		if (vm->nvcpu_fds > 0) {
-			vm->poll_pct = fmin(vm->poll_pct, 100.0 * (double)vm->nvcpu_fds);
-			vm->halt_pct = fmin(vm->halt_pct, 100.0 * (double)vm->nvcpu_fds);
+}
+
+/* Rates of a task's KVM statistics; @nvcpus bounds the times (a halt is booked when it ends). */
+static void rate_kst(struct top_task *t, const struct top_task *p, double dt, double hz,
+		     int nvcpus)
+{
+	uint64_t poll, ppoll;
+	double cpu_ns;
+
+	if (!p || !t->have_kst || !p->have_kst || dt <= 0 || t->kst.have != p->kst.have)
+		return;
+	t->kst_rated = true;
+	for (int k = 0; k < HV_KSTAT_COUNT; k++) {
+		double d = delta(t->kst.v[k], p->kst.v[k]);
+
+		t->kst_rate[k] = hv_kstat_is_time(k) ?
+			fmin(d / (dt * 1e9) * 100.0, 100.0 * (nvcpus > 0 ? nvcpus : 1)) : d / dt;
+	}
+	poll = t->kst.v[HV_KSTAT_POLL_OK_NS] + t->kst.v[HV_KSTAT_POLL_FAIL_NS];
+	ppoll = p->kst.v[HV_KSTAT_POLL_OK_NS] + p->kst.v[HV_KSTAT_POLL_FAIL_NS];
+	cpu_ns = (delta(t->utime, p->utime) + delta(t->stime, p->stime)) / hz * 1e9;
+	if (t->vcpu >= 0 && p->valid && t->valid && (t->kst.have & (1u << HV_KSTAT_POLL_OK_NS))) {
+		t->have_poll_cpu = true;
+		/* CPU time is counted in ticks, polling in ns: bounded by the whole */
+		t->poll_cpu = cpu_ns > 0 ? fmin(delta(poll, ppoll) / cpu_ns * 100.0, 100.0) : 0.0;
+	}
+}
+
+/* The VM row's statistics: the sum of its vCPUs' when each has them. */
+static bool sum_kst(struct top_vm *vm)
+{
+	struct hv_kstats *k = &vm->proc.kst;
+	size_t n = 0;
+
+	memset(k, 0, sizeof(*k));
+	k->have = ~0u;
+	for (size_t i = 0; i < vm->nvcpus; i++) {
+		const struct top_task *t = &vm->vcpus[i];
+
+		if (!t->have_kst)
+			return false;
+		k->have &= t->kst.have;
+		for (int j = 0; j < HV_KSTAT_COUNT; j++)
+			k->v[j] += t->kst.v[j];
+		n++;
+	}
+	return n > 0;
+}
+
+/* KVM's statistics of VM @h's vCPUs (stats fds), else the VM's in debugfs. */
+static void read_kst(struct top_sampler *s, const struct hv_root *root, const struct hv_vm *h,
+		     struct top_vm *vm)
+{
+	struct kst_ent *e;
+	const char *why = NULL;
+
+	if (!want_kstat(s) || vm->accel != HV_ACCEL_KVM)
+		return;
+	s->kst_vms++;
+	e = kst_vm(s, root, h);
+	if (e && e->kv) {
+		for (size_t i = 0; i < vm->nvcpus; i++) {
+			struct top_task *t = &vm->vcpus[i];
+
+			t->have_kst = hv_kstats_vm_read(root, e->kv, t->vcpu, &t->kst) == 0 &&
+				      t->kst.have;
 		}
+		if (sum_kst(vm)) {
+			vm->proc.have_kst = true;
+			vm->kst_src = "stats-fd";
+			s->kst_got++;
+			return;
+		}
+	}
+	why = e ? e->why : "out of memory";
+	if (kstat_debugfs(root, h, &vm->proc.kst) == 0) {
+		vm->proc.have_kst = true;
+		vm->kst_src = "debugfs";
+		s->kst_got++;
+		for (size_t i = 0; i < vm->nvcpus; i++)
+			vm->vcpus[i].have_kst = false;
+		kst_note(s, true, why);
+		return;
+	}
+	kst_note(s, false, why);
+}
+
+/* EXITS/s without BPF: each vCPU's "exits" from KVM's statistics. */
+static void exits_from_kst(struct top_vm *vm)
+{
+	const unsigned bit = 1u << HV_KSTAT_EXITS;
+
+	for (size_t i = 0; i < vm->nvcpus; i++) {
+		struct top_task *t = &vm->vcpus[i];
+
+		t->have_exits = t->have_kst && (t->kst.have & bit);
+		t->exits = t->kst.v[HV_KSTAT_EXITS];
 	}
 }
 
@@ -683,6 +867,7 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 		for (size_t i = 0; i < s->nfds; i++)
 			hv_task_fds_close(&s->fds[i].f);
 		s->nfds = 0;
+		kst_sweep(s, true);
 		s->fds_root = root;
 	}
 	n = hv_vm_scan_run(s->scan, root, (double)ns.mono_ns / 1e9, &vms);
@@ -690,6 +875,7 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 		return n;
 	memset(s->notes, 0, sizeof(s->notes));
 	s->nnodes = 0;
+	s->kst_vms = s->kst_got = 0;
 	if (s->needs & (TOP_NEED_NODES | TOP_NEED_NUMA)) {
 		if (!s->node_of)
 			s->node_of = malloc(HV_NUMA_MAX_CPUS * sizeof(*s->node_of));
@@ -754,10 +940,26 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 			if (t->valid && t->lcpu >= 0 && t->lcpu < HV_NUMA_MAX_CPUS && s->nnodes)
 				t->node = s->node_of[t->lcpu];
 			vm->nvcpus++;
+		}
+		read_kst(s, root, h, vm);
+		if (s->exits_kst && !s->exits)
+			exits_from_kst(vm);
+		rate_kst(&vm->proc, pv ? &pv->proc : NULL, dt, s->hz,
+			 vm->nvcpu_fds > 0 ? vm->nvcpu_fds : (int)vm->nvcpus);
+		for (size_t j = 0; j < vm->nvcpus; j++) {
+			struct top_task *t = &vm->vcpus[j];
+
 			rate_task(t, prev_task(pv, t), dt, s->hz);
 			rate_vcpu_cg(t, prev_task(pv, t), dt);
+			rate_kst(t, prev_task(pv, t), dt, s->hz, 1);
 		}
 		sum_vcpus(vm);
+		if (s->exits_kst && !s->exits && !vm->proc.have_exits && vm->proc.kst_rated &&
+		    (vm->proc.kst.have & (1u << HV_KSTAT_EXITS))) {
+			/* debugfs: the VM's total only */
+			vm->proc.have_exits = true;
+			vm->proc.exits_s = vm->proc.kst_rate[HV_KSTAT_EXITS];
+		}
 		numa_mismatch(s, vm);
 		/* a vCPU throttled by its own cgroup (libvirt's vcpuN) throttles the VM */
 		for (size_t j = 0; vm->cg_rated && j < vm->nvcpus; j++)
@@ -765,6 +967,8 @@ int top_sampler_tick(struct top_sampler *s, const struct hv_root *root)
 				vm->limited |= TOP_LIM_CPU;
 	}
 	fds_sweep(s);
+	kst_sweep(s, false);
+	s->kst_missing = s->kst_vms && !s->kst_got && s->kst_note[0] ? s->kst_note : NULL;
 done:
 	snap_clear(&s->prev);
 	s->prev = s->snap;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "hvcore/hv-cgroup.h"
+#include "hvcore/hv-kvmstats.h"
 #include "hvcore/hv-proc.h"
 #include "hvcore/hv-root.h"
 
@@ -75,8 +76,15 @@ enum top_col_id {
 	TOP_COL_PSIIO,
 	TOP_COL_LIMITED,
 	TOP_COL_KEXITS,
+	TOP_COL_HALTEXITS,
+	TOP_COL_IOEXITS,
+	TOP_COL_MMIOEXITS,
+	TOP_COL_IRQWEXITS,
 	TOP_COL_POLL,
+	TOP_COL_POLLOK,
+	TOP_COL_POLLFAIL,
 	TOP_COL_HALT,
+	TOP_COL_POLLCPU,
 	TOP_COL_MEM,       /* Xen */
 	TOP_COL_MAXMEM,    /* Xen */
 	TOP_COL_VCPUS,     /* Xen */
@@ -101,7 +109,7 @@ enum top_need {
 	TOP_NEED_NUMA = 1 << 6,       /* /proc/PID/numa_maps (costly) + the node of each CPU */
 	TOP_NEED_NODES = 1 << 7,      /* the node of each CPU (sysfs) */
 	TOP_NEED_CGROUP = 1 << 8,     /* /proc/PID/cgroup and the cgroup's files */
-	TOP_NEED_KSTAT = 1 << 9,      /* debugfs kvm/PID-FD/ statistics */
+	TOP_NEED_KSTAT = 1 << 9,      /* KVM statistics: vCPU stats fds, else debugfs kvm/PID-FD/ */
 };
 
 /* The hypervisor whose guests vhv-top shows: KVM processes, or Xen domains (dom0). */
@@ -177,6 +185,17 @@ struct top_task {
 	char cg_path[192];             /* "..." + its tail when longer */
 	uint64_t cg_quota_us, cg_period_us, cg_nr_periods, cg_nr_throttled, cg_throttled_us;
 	double thr_pct, thr_periods_pct;
+	/*
+	 * KVM's statistics (hv-kvmstats.h): a vCPU's from its stats fd; the VM
+	 * row's are the sum of its vCPUs', else debugfs kvm/PID-FD/ (VM-wide).
+	 * kst_rate: counts per second; times as percent of one CPU (of the VM's
+	 * vCPUs for the VM row, at most 100 per vCPU). poll_cpu: percent of the
+	 * thread's CPU time that was halt polling (vCPUs only).
+	 */
+	bool have_kst, kst_rated, have_poll_cpu;
+	struct hv_kstats kst;
+	double kst_rate[HV_KSTAT_COUNT];
+	double poll_cpu;
 	/* rates */
 	double cpu, usr, sys, gst, wait;  /* percent of one CPU */
 	double vcsw_s, ivcsw_s, exits_s;
@@ -210,10 +229,7 @@ struct top_vm {
 	bool cg_rated;
 	double thr_pct, thr_periods_pct;
 	unsigned limited;        /* TOP_LIM_*: what its cgroup did to it in the interval */
-	/* KVM's statistics of the VM (debugfs kvm/PID-FD/, summed over its vCPUs) */
-	bool have_kstat, kstat_rated;
-	uint64_t kst_exits, kst_poll_ns, kst_wait_ns;
-	double kexits_s, poll_pct, halt_pct;
+	const char *kst_src;     /* where proc.kst came from: "stats-fd", "debugfs", or NULL */
 	/* Xen domains (pid is 0) */
 	bool xen;                /* a Xen domain, not a KVM process */
 	unsigned int domid;
@@ -258,7 +274,8 @@ void top_sampler_set_needs(struct top_sampler *s, unsigned needs);
  * malloc'd reason in *why (caller frees): the column is then hidden.
  */
 int top_sampler_enable_bpf(struct top_sampler *s, const struct hv_root *root, char **why);
-bool top_sampler_has_bpf(const struct top_sampler *s);
+/* Does EXITS/s have a source: BPF, or KVM's statistics (top_sampler_exits_from_kstat)? */
+bool top_sampler_has_exits(const struct top_sampler *s);
 /* Sample Xen domains (hv-xen.h) instead of KVM processes. */
 void top_sampler_set_hv(struct top_sampler *s, enum top_hv hv);
 /*
@@ -275,6 +292,17 @@ const struct top_snap *top_sampler_snap(const struct top_sampler *s);
  * once. Borrowed until the next tick.
  */
 const char *const *top_sampler_notes(const struct top_sampler *s);
+/*
+ * EXITS/s without BPF: fill the exits of each vCPU from KVM's statistics
+ * ("exits", all reasons together) instead of vbpf-exits.
+ */
+void top_sampler_exits_from_kstat(struct top_sampler *s);
+/*
+ * Why KVM's statistics are missing: set when the last tick had KVM guests and
+ * none of them had statistics (no stats fd, no debugfs), NULL otherwise. The
+ * caller hides the columns that need them. Borrowed while @s lives.
+ */
+const char *top_sampler_kstat_missing(const struct top_sampler *s);
 
 /* ---- view (top-view.c) ---------------------------------------------------- */
 

@@ -573,7 +573,7 @@ int top_tui_run(struct top_sampler *s, const struct hv_root *root, struct top_vi
 	uint64_t next;
 	int rc, ticks = 0;
 
-	t.bpf_ok = top_sampler_has_bpf(s);
+	t.bpf_ok = top_sampler_has_exits(s);
 	rc = top_sampler_tick(s, root);  /* baseline */
 	if (rc < 0)
 		return rc;

@@ -79,7 +79,8 @@ PY
 ts_run vhv-top -b -c 1 -i 0.2 --no-bpf -Q vt-tcg
 ts_assert_grep 'vt-tcg \[TCG\]' "$TS_OUT"
 
-# EXITS/s from BPF: a number per vCPU when BPF loads, else hidden with a note.
+# EXITS/s from BPF: a number per vCPU when BPF loads, else from KVM's
+# statistics (a note says so), else hidden with a note.
 # Guests without a disk exit in bursts (SeaBIOS boot tries, idle between them):
 # sample again while a whole second shows none.
 ok=0
@@ -90,9 +91,9 @@ import json, sys
 doc = json.loads(open(sys.argv[1]).read().splitlines()[-1])
 vms = {v["name"]: v for v in doc["vms"]}
 if doc["notes"]:
-    print("EXITS/s hidden:", doc["notes"])
-    assert all("exits" not in v for v in vms.values())
-    sys.exit(0)
+    print("notes:", doc["notes"])
+    if all("exits" not in v for v in vms.values()):
+        sys.exit(0)  # hidden: neither BPF nor KVM's statistics
 total = 0
 for name in ("vt-dbg", "vt-nodbg"):
     for c in vms[name]["vcpus"]:

@@ -7,7 +7,7 @@
 # xl list and xl vcpu-list (hvcore/hv-xen.h), with a paused, a crashed, a
 # dying and a 64-vCPU domain. Re-run after editing; commit the trees.
 #   python3 tests/ts/top/mkroots.py [ROOTS_DIR]
-import os, shutil, sys
+import os, shutil, struct, sys
 
 roots = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..', '..', 'roots')
 PF_USER_WORKER = 0x4000
@@ -62,6 +62,48 @@ def th(tid, comm, k, utime=0, stime=0, gtime=0, wait=0, vcsw=0, ivcsw=0, state='
              wait=wait * k, vcsw=vcsw * k, ivcsw=ivcsw * k)
     d.update(kw)
     return d
+
+# KVM's binary statistics of a vCPU (Documentation/virt/kvm/api.rst, KVM_GET_STATS_FD):
+# the descriptors of Linux 6.1 x86 (virt/kvm/kvm_main.c generic + arch/x86/kvm/x86.c), in
+# the kernel's order, with its types: ns times (CUMULATIVE, SECONDS, POW10, exponent -9),
+# log histograms of 32 buckets, INSTANT/PEAK ones that vhv must not take for counters.
+CUM, INST, PEAK, LOGH = 0x0, 0x1, 0x2, 0x4
+SEC, BOOL = 0x20, 0x40
+KVM_X86_VCPU_STATS = [
+    ('halt_successful_poll', CUM, 0, 1), ('halt_attempted_poll', CUM, 0, 1),
+    ('halt_poll_invalid', CUM, 0, 1), ('halt_wakeup', CUM, 0, 1),
+    ('halt_poll_success_ns', CUM | SEC, -9, 1), ('halt_poll_fail_ns', CUM | SEC, -9, 1),
+    ('halt_wait_ns', CUM | SEC, -9, 1), ('halt_poll_success_hist', LOGH | SEC, -9, 32),
+    ('halt_poll_fail_hist', LOGH | SEC, -9, 32), ('halt_wait_hist', LOGH | SEC, -9, 32),
+    ('blocking', INST | BOOL, 0, 1), ('pf_taken', CUM, 0, 1), ('pf_fixed', CUM, 0, 1),
+    ('exits', CUM, 0, 1), ('io_exits', CUM, 0, 1), ('mmio_exits', CUM, 0, 1),
+    ('signal_exits', CUM, 0, 1), ('irq_window_exits', CUM, 0, 1), ('nmi_window_exits', CUM, 0, 1),
+    ('l1d_flush', CUM, 0, 1), ('halt_exits', CUM, 0, 1), ('request_irq_exits', CUM, 0, 1),
+    ('irq_exits', CUM, 0, 1), ('host_state_reload', CUM, 0, 1), ('fpu_reload', CUM, 0, 1),
+    ('insn_emulation', CUM, 0, 1), ('insn_emulation_fail', CUM, 0, 1), ('hypercalls', CUM, 0, 1),
+    ('irq_injections', CUM, 0, 1), ('nmi_injections', CUM, 0, 1), ('req_event', CUM, 0, 1),
+    ('nested_run', CUM, 0, 1), ('directed_yield_attempted', CUM, 0, 1),
+    ('directed_yield_successful', CUM, 0, 1), ('preemption_reported', CUM, 0, 1),
+    ('preemption_other', CUM, 0, 1), ('guest_mode', INST | BOOL, 0, 1), ('notify_window_exits', CUM, 0, 1),
+]
+
+def kvm_stats_file(pid, vcpu, values):
+    """The bytes of a vCPU's stats fd read from offset 0; values: name -> u64."""
+    name_size, hdr = 48, 24
+    desc_off = hdr + name_size
+    data_off = desc_off + len(KVM_X86_VCPU_STATS) * (16 + name_size)
+    descs, data, off = b'', b'', 0
+    for name, flags, exp, size in KVM_X86_VCPU_STATS:
+        descs += struct.pack('<IhHII', flags, exp, size, off, 0) + name.encode().ljust(name_size, b'\0')
+        data += struct.pack('<%dQ' % size, *([values.get(name, 0)] + [0] * (size - 1)))
+        off += 8 * size
+    head = struct.pack('<6I', 0, name_size, len(KVM_X86_VCPU_STATS), hdr, desc_off, data_off)
+    return head + ('kvm-%d/vcpu-%d' % (pid, vcpu)).encode().ljust(name_size, b'\0') + descs + data
+
+def wb(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'wb') as f:
+        f.write(data)
 
 KVM_RUN = lambda fd: '16 0x%x 0xae80 0x0 0x0 0x55d0 0x55e0 0x7ffd0 0x7f1\n' % fd
 
@@ -392,6 +434,15 @@ def mem_snapshot(root, k, mono):
     w_proc_status(os.path.join(root, 'proc', '2000', 'status'), 'qemu-system-x86', 2000,
                   1900000, 60000, 40000, 1800000, 102400, 0)
     w(os.path.join(root, 'proc', '2000', 'smaps_rollup'), smaps_rollup(1900000, 60000, 0, 1048576, 0, 0, 102400))
+    # mfd's vCPU 0 (fd 13): its stats fd captured; per 2 s: 10000 exits (2000 HLT, 400 I/O,
+    # 600 MMIO, 100 IRQ window), 0.2 s polling that succeeded, 0.08 s that failed, 1.2 s halted
+    g = k - 10
+    wb(os.path.join(root, '.vhv', 'kvm-stats', '2000-13'), kvm_stats_file(2000, 0, {
+        'exits': 500000 + 10000 * g, 'halt_exits': 90000 + 2000 * g, 'io_exits': 7000 + 400 * g,
+        'mmio_exits': 3000 + 600 * g, 'irq_window_exits': 800 + 100 * g,
+        'halt_poll_success_ns': 5 * 10**9 + 2 * 10**8 * g, 'halt_poll_fail_ns': 10**9 + 8 * 10**7 * g,
+        'halt_wait_ns': 40 * 10**9 + 12 * 10**8 * g, 'halt_wait_hist': 77, 'blocking': 1,
+        'guest_mode': 0}))
     w(os.path.join(root, 'proc', '2000', 'ksm_merging_pages'), '%d\n' % (25000 + 600 * (k - 10)))
     w(os.path.join(root, 'proc', '2000', 'ksm_stat'),
       'ksm_rmap_items 40000\nksm_zero_pages 600\nksm_merging_pages %d\nksm_process_profit 98000000\n'

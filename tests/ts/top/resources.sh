@@ -12,6 +12,7 @@ numa=pid,vcpu,last_cpu,node,numa,numa_mismatch,name
 cg=pid,cpu_max,cpu_weight,cpuset,cpuset_mems,mem_max,mem_high,swap_max,name
 thr=pid,cpu,throttled,thr_periods,mem_events,psi_cpu,psi_mem,psi_io,limited,name
 kst=pid,cpu,kvm_exits,halt_poll,halt_wait,name
+kst_all=pid,vcpu,kvm_exits,halt_exits,io_exits,mmio_exits,irq_win_exits,poll_ok,poll_fail,poll_cpu,name
 
 ts_golden memory vhv-top --sysroot "$m0,$m1" -b -o "$mem"
 ts_golden mem-path vhv-top --sysroot "$m0,$m1" -b --flat -x pid -R -o pid,backing,mem_path,name -Q m
@@ -20,6 +21,12 @@ ts_golden cgroup vhv-top --sysroot "$m0,$m1" -b -o "$cg"
 ts_golden cgroup-path vhv-top --sysroot "$m0,$m1" -b -o pid,cgroup,name -Q h
 ts_golden throttling vhv-top --sysroot "$m0,$m1" -b -o "$thr" -x throttled
 ts_golden kvm-stats vhv-top --sysroot "$m0,$m1" -b -o "$kst"
+# per vCPU from a captured stats fd (.vhv/kvm-stats/2000-13, mfd), per VM from debugfs (hp)
+ts_golden kvm-stats-vcpu vhv-top --sysroot "$m0,$m1" -b -o "$kst_all"
+# EXITS/s without BPF: all reasons together, from KVM's statistics
+ts_golden exits-no-bpf vhv-top --sysroot "$m0,$m1" -b --no-bpf -o pid,vcpu,exits,name
+# no statistics for any guest (the old roots): the columns are hidden, said once
+ts_golden kvm-stats-none vhv-top --sysroot "$TS_ROOTS/top-t0,$TS_ROOTS/top-t1" -b -o "$kst_all"
 # one tree: limits and levels, but no rates ("-")
 ts_golden single vhv-top --sysroot "$m0" -b -o pid,cpu_max,throttled,limited,kvm_exits,ksm,name
 ts_golden cgroup-v1 vhv-top --sysroot "$c0,$c1" -b -o "$cg,throttled,thr_periods,mem_events,limited,backing"
@@ -43,7 +50,11 @@ assert hp["cpu_max"] == 50.0 and hp["mem_high"] == "max" and hp["swap_max"] == 0
 assert hp["numa_mismatch"] == "yes" and hp["kvm_exits"] == 3000 and hp["halt_poll"] == 20.0, hp
 assert mfd["ksm"] == (25600 + 600) * 4096, mfd["ksm"]
 assert mfd["thp"] == 1048576 * 1024 and mfd["swap"] == 102400 * 1024, mfd
-assert mfd["cpu_max"] == "max" and mfd["kvm_exits"] is None, mfd
+assert mfd["cpu_max"] == "max" and mfd["kvm_exits"] == 5000, mfd
+# mfd vCPU 0: its stats fd (.vhv/kvm-stats/2000-13, mkroots.py): per 2 s 10000 exits, 0.28 s polling
+v0 = mfd["vcpus"][0]
+assert (v0["kvm_exits"], v0["halt_poll"], v0["halt_wait"]) == (5000, 14.0, 60.0), v0
+assert hp["vcpus"][0]["kvm_exits"] is None, hp  # debugfs: the VM row only
 assert fv["throttled"] == 6.0 and fv["thr_periods"] == 80.0 and fv["limited"] == "cpu,mem", fv
 assert fv["mem_events"] == "77/0/0" and fv["psi_cpu"] == 40.0, fv
 assert "notes" in doc and any("KSM" in n for n in doc["notes"]), doc.get("notes")
@@ -63,7 +74,22 @@ if command -v sqlite3 >/dev/null; then
 		"4194304|-1|3000.0|20.0|90.0"
 	ts_assert_eq "recorded v1 VM" \
 		"$(sqlite3 "$TS_TMP/res.db" "SELECT count(*) FROM top_vm_res WHERE cgroup LIKE '%\\x2d2%'")" 0
+<<<<<<< HEAD
 	ts_run vhv-top --sysroot "$c0,$c1" --record "$TS_TMP/res.db" -o pid,name
+=======
+	# top_kvm_stat: mfd's vCPU from its stats fd, hp's VM-wide from debugfs
+	ts_assert_eq "recorded vCPU statistics" \
+		"$(sqlite3 "$TS_TMP/res.db" "SELECT vcpu, source, value, rate FROM top_kvm_stat WHERE vm_name='mfd' AND name='halt_poll_fail_ns' ORDER BY vcpu")" \
+		"$(printf '|stats-fd|1080000000|4.0\n0|stats-fd|1080000000|4.0')"
+	ts_assert_eq "recorded VM statistics" \
+		"$(sqlite3 "$TS_TMP/res.db" "SELECT count(*), min(source), sum(rate) FROM top_kvm_stat WHERE vm_name='hp' AND vcpu IS NULL")" \
+		"4|debugfs|3110.0"
+	# top_vcpu_cg: hp's vCPUs in libvirt's vcpuN cgroups, vCPU 0 throttled
+	ts_assert_eq "recorded vCPU cgroups" \
+		"$(sqlite3 "$TS_TMP/res.db" "SELECT vcpu, substr(cgroup, -14), cpu_quota_us, nr_throttled, throttled, thr_periods FROM top_vcpu_cg WHERE vm_name='hp' ORDER BY vcpu")" \
+		"$(printf '0|/libvirt/vcpu0|25000|110|2.0|50.0\n1|/libvirt/vcpu1|25000|0|0.0|0.0')"
+	ts_run vhv-top --sysroot "$c0,$c1" --record "$TS_TMP/res.db" -c pid,name
+>>>>>>> s13
 	ts_assert_eq "recorded v1 VM" \
 		"$(sqlite3 "$TS_TMP/res.db" "SELECT cpu_quota_us, cpu_weight, throttled, mem_max_events, limited FROM top_vm_res WHERE vm_name='old'")" \
 		"150000|79|12.5|3|cpu,mem"
