@@ -74,9 +74,6 @@ if command -v sqlite3 >/dev/null; then
 		"4194304|-1|3000.0|20.0|90.0"
 	ts_assert_eq "recorded v1 VM" \
 		"$(sqlite3 "$TS_TMP/res.db" "SELECT count(*) FROM top_vm_res WHERE cgroup LIKE '%\\x2d2%'")" 0
-<<<<<<< HEAD
-	ts_run vhv-top --sysroot "$c0,$c1" --record "$TS_TMP/res.db" -o pid,name
-=======
 	# top_kvm_stat: mfd's vCPU from its stats fd, hp's VM-wide from debugfs
 	ts_assert_eq "recorded vCPU statistics" \
 		"$(sqlite3 "$TS_TMP/res.db" "SELECT vcpu, source, value, rate FROM top_kvm_stat WHERE vm_name='mfd' AND name='halt_poll_fail_ns' ORDER BY vcpu")" \
@@ -88,8 +85,7 @@ if command -v sqlite3 >/dev/null; then
 	ts_assert_eq "recorded vCPU cgroups" \
 		"$(sqlite3 "$TS_TMP/res.db" "SELECT vcpu, substr(cgroup, -14), cpu_quota_us, nr_throttled, throttled, thr_periods FROM top_vcpu_cg WHERE vm_name='hp' ORDER BY vcpu")" \
 		"$(printf '0|/libvirt/vcpu0|25000|110|2.0|50.0\n1|/libvirt/vcpu1|25000|0|0.0|0.0')"
-	ts_run vhv-top --sysroot "$c0,$c1" --record "$TS_TMP/res.db" -c pid,name
->>>>>>> s13
+	ts_run vhv-top --sysroot "$c0,$c1" --record "$TS_TMP/res.db" -o pid,name
 	ts_assert_eq "recorded v1 VM" \
 		"$(sqlite3 "$TS_TMP/res.db" "SELECT cpu_quota_us, cpu_weight, throttled, mem_max_events, limited FROM top_vm_res WHERE vm_name='old'")" \
 		"150000|79|12.5|3|cpu,mem"

@@ -18,6 +18,7 @@ allow=(
 	'top/fixture.all-columns.out'
 	'top/fixture.xen-all.out'
 	'top/resources.memory.out'
+	'top/resources.kvm-stats-vcpu.out'
 	'top/resources.cgroup-v1.out'
 	'top/resources.old-root.out'
 	'top/hostile-names.batch.out'
