@@ -34,7 +34,7 @@ static const struct {
 	{ "check", "can this host run VMs, and will it boot into its hypervisor?", 0, NULL },
 	{ "top", "VMs and their vCPU threads, live", CMD_NEED_TTY, NULL },
 	{ "qcow2", "verify a qcow2 image (qemu-img check parity) or show its header", 0,
-	  "it reads the image files it is given, not a root" },
+	  "it reads the images it is given" },
 	{ "trace", "why vCPUs leave guest mode, how often, at what cost (eBPF)", CMD_NEED_ROOT,
 	  "it traces the live host only" },
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hvcore/hv-report.h"
 #include "top/top.h"
 
 #define N_ TOP_NEED_STAT
@@ -195,10 +196,18 @@ void top_cols_list(FILE *fp, enum top_hv hv)
 	unsigned on = hv == TOP_HV_XEN ? TOP_COL_XEN : TOP_COL_KVM;
 	unsigned def = hv == TOP_HV_XEN ? TOP_COL_XDEFAULT : TOP_COL_DEFAULT;
 
-	for (int i = 0; i < TOP_COL_COUNT; i++)
-		if (cols[i].flags & on)
-			fprintf(fp, "%-13s %-9s %s%s\n", cols[i].id, cols[i].label, cols[i].help,
-				cols[i].flags & def ? "" : " (not shown by default)");
+	for (int i = 0; i < TOP_COL_COUNT; i++) {
+		char text[512];
+
+		if (!(cols[i].flags & on))
+			continue;
+		/* the description wrapped at 80 columns, continuation lines indented
+		 * (readers of the list take the id from lines that do not start blank) */
+		fprintf(fp, "%-13s %-9s ", cols[i].id, cols[i].label);
+		snprintf(text, sizeof(text), "%s%s", cols[i].help,
+			 cols[i].flags & def ? "" : " (not shown by default)");
+		hv_report_print_wrapped(fp, text, 24, 80);
+	}
 }
 
 static void num(struct top_val *v, double x, bool integer)
