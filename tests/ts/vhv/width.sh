@@ -22,11 +22,12 @@ allow=(
 	'top/resources.cgroup-v1.out'
 	'top/resources.old-root.out'
 	'top/hostile-names.batch.out'
-	# NOT YET FIXED (issue 15, left for after the concurrent work in these
-	# files lands): vhv-top's notes on stderr (one line each, with the paths
-	# they name), vhv-qcow2's problem lines and snapshot table (the rendering
-	# moves to qcow2/ in d16's work), vhv-check's FIFO warning on stderr
-	# (cli-common's message lines are not wrapped)
+	# one line per problem or note, whole, so that grep finds each (as
+	# qemu-img check prints its own): vhv-qcow2's problem lines name where
+	# the damage is (table, entry, guest range, host range; wrapping them
+	# broke every test that greps one), vhv-top's notes and vhv-check's
+	# warnings name the paths and sources they are about (the bad-input
+	# lines are also prefixed by the test with the case's name)
 	'top/*.err'
 	'qcow2/*.out'
 	'check/fifo-root.*.err'
