@@ -5,10 +5,11 @@
 # checked against the kernel's own files read independently right after:
 # a guest on hugetlbfs (2M pages reserved here), one on memfd, two identical
 # anonymous guests with KSM on (merged pages appear), and a guest in a cgroup
-# v2 with cpu.max at 20% of a CPU, kept busy (throttled). The emulated AMD
-# host has two NUMA nodes (tests/hosts/emuhost), so NODE is checked against a
-# real split. Swap: live-swap.sh; KVM's vCPU statistics: live-kstat.sh. Not
-# covered here (fixture roots do): cgroup v1, libvirt.
+# v2 with cpu.max at 20% of a CPU, kept busy (throttled). Swap: live-swap.sh;
+# KVM's statistics: live-kstat.sh. Not covered here (fixture roots do): cgroup
+# v1, libvirt, two NUMA nodes (given two nodes, the emulated host's KSM merged
+# nothing in 40 s, and a vCPU hopping between its two CPUs made the mismatch
+# flag a race: see the closing note of issue 13).
 . "$VHV_SRC/tests/lib.sh"
 ts_need_root
 ts_need_kvm
@@ -33,9 +34,7 @@ trap cleanup EXIT
 start() {
 	local name=$1 accel=$2
 	shift 2
-	# pinned to CPU 0: the emulated host has two NUMA nodes, and a guest whose
-	# vCPU wandered to the other node than its memory is (rightly) a mismatch
-	taskset -c 0 qemu-system-x86_64 -accel "$accel" -name "guest=$name,debug-threads=on" -smp 1 -m 64 \
+	qemu-system-x86_64 -accel "$accel" -name "guest=$name,debug-threads=on" -smp 1 -m 64 \
 		-nodefaults -display none -daemonize -pidfile "$TS_TMP/$name.pid" "$@" \
 		2>"$TS_TMP/$name.log" || { cat "$TS_TMP/$name.log"; ts_fail "$name did not start"; return 1; }
 	pids+=("$(cat "$TS_TMP/$name.pid")")
@@ -131,6 +130,24 @@ for name in sys.argv[2:]:
     except OSError:
         pass
     snap[name]["ksm"] = ksm * 4096
+    # the NUMA node of the CPU each vCPU thread last ran on (stat field 39)
+    cpu_node = {}
+    for n in os.listdir("/sys/devices/system/node"):
+        if n.startswith("node") and n[4:].isdigit():
+            for part in open("/sys/devices/system/node/%s/cpulist" % n).read().strip().split(","):
+                a, _, b = part.partition("-")
+                for c in range(int(a), int(b or a) + 1):
+                    cpu_node[c] = int(n[4:])
+    vnodes = []
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            if "/KVM" not in open("/proc/%d/task/%s/comm" % (pid, tid)).read():
+                continue
+            cpu = int(open("/proc/%d/task/%s/stat" % (pid, tid)).read().rsplit(")", 1)[1].split()[36])
+            vnodes.append(cpu_node.get(cpu, 0))
+        except (OSError, ValueError, IndexError):
+            pass
+    snap[name]["vcpu_nodes"] = vnodes
 json.dump(snap, sys.stdout)
 PY
 vms=$(cd "$TS_TMP" && ls lm-*.pid | sed 's/\.pid$//')
@@ -186,7 +203,20 @@ for name, v in sorted(vms.items()):
     main = max(nodes, key=nodes.get)
     same(name + " node", v["node"], main)
     same(name + " numa nodes", [int(x.split(":")[0]) for x in v["numa"].split()], sorted(nodes))
-    same(name + " numa_mismatch", v["numa_mismatch"], "no")  # vCPU and memory on CPU 0's node
+    # a mismatch when the vCPUs last ran on another node than most memory: a vCPU
+    # may move between the readings, so either reading's answer will do
+    want = set()
+    for snapv in (before[name], after[name]):
+        vn = snapv.get("vcpu_nodes") or []
+        if vn:
+            want.add("yes" if max(set(vn), key=vn.count) != main else "no")
+    if len([n for n in os.listdir("/sys/devices/system/node") if n[4:].isdigit()]) == 1:
+        want = {"no"}  # one node on the host: never a mismatch
+    ok = v["numa_mismatch"] in want if want else v["numa_mismatch"] in ("yes", "no", None)
+    print("%-28s vhv-top %-12r kernel %r%s" % (name + " numa_mismatch", v["numa_mismatch"], sorted(want),
+                                               "" if ok else "  <-- differs"))
+    if not ok:
+        bad.append(name + " numa_mismatch")
     cgpath = open("/proc/%d/cgroup" % pid).read().split("::")[-1].strip()
     same(name + " cgroup", v["cgroup"], cgpath)
 

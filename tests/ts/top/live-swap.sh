@@ -5,8 +5,8 @@
 # guest's RAM preallocated and its VMM in a cgroup v2 with memory.max below
 # it, so the kernel swaps the guest's pages out. vhv-top's SWAP lies between
 # VmSwap read just before and just after it, and is not 0; its cgroup's
-# MEMMAX is the limit set. And the NUMA nodes the host shows (two in the
-# emulated AMD host: tests/hosts/emuhost -numa) against sysfs.
+# MEMMAX is the limit set. And the NUMA nodes the host shows, against sysfs
+# (one in the emulated AMD host; two are covered by fixture roots).
 . "$VHV_SRC/tests/lib.sh"
 ts_need_root
 ts_need_kvm
